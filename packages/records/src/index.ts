@@ -1,0 +1,13 @@
+/**
+ * @healthbank/records — the pure, isomorphic domain of healthbank: the eleven NHI record
+ * categories, typed records with runtime validation, code lists and identifiers. No I/O: it runs
+ * unchanged in browsers, Node.js and mobile JavaScript runtimes.
+ */
+export * from './categories.js';
+export * from './citizen.js';
+export * from './codes/index.js';
+export * from './identifiers/institution-code.js';
+export * from './identifiers/national-id.js';
+export * from './identifiers/ubn.js';
+export * from './query.js';
+export * from './record.js';

@@ -1,0 +1,15 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  resolve: {
+    // Workspace packages resolve to their TypeScript sources in tests (see package.json "exports").
+    conditions: ['@healthbank/source'],
+  },
+  ssr: { resolve: { conditions: ['@healthbank/source'] } },
+  test: {
+    include: ['packages/**/src/**/*.test.ts', 'bench/**/*.test.ts', 'e2e/**/*.test.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+    pool: 'forks',
+  },
+});
