@@ -1,0 +1,89 @@
+/**
+ * The README's promise: `npm start` migrates, seeds a sandbox into an empty database, serves, and
+ * prints where to go. This runs the built command exactly as `npm start` does (after `npm run build`).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const bin = resolve(import.meta.dirname, '../packages/cli/dist/bin.js');
+
+function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+  return new Promise((resolvePromise, reject) => {
+    let output = '';
+    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}; output:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = output.match(pattern);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise(match);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code} before ${pattern}; output:\n${output}`));
+    });
+  });
+}
+
+describe('healthbank start', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'healthbank-start-'));
+  const children: ChildProcess[] = [];
+  afterAll(() => {
+    for (const child of children) child.kill('SIGTERM');
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const start = () => {
+    const child = spawn(process.execPath, [bin, 'start'], {
+      env: {
+        ...process.env,
+        PORT: '0',
+        DATABASE_URL: `sqlite:${join(dir, 'hb.sqlite')}`,
+        HEALTHBANK_SANDBOX_CITIZENS: '40',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    return child;
+  };
+
+  it('seeds an empty database, serves the platform and prints its URLs', async () => {
+    const child = start();
+    const [, url] = await waitForLine(child, /Platform {3}(http:\/\/localhost:\d+)\//, 120_000);
+    const health = await fetch(`${url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite' });
+
+    const home = await fetch(`${url}/`);
+    const page = await home.text();
+    expect(home.headers.get('content-type')).toMatch(/text\/html/);
+    expect(page).toContain('健康存摺 SDK 沙盒');
+    // 40 ordinary citizens plus A小姐, B爺爺 and C職場's 60 employees.
+    expect(page).toMatch(/data-testid="citizens">102</);
+
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('reuses the database on the next start without seeding again', async () => {
+    const child = start();
+    let output = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    const [, url] = await waitForLine(child, /Platform {3}(http:\/\/localhost:\d+)\//, 60_000);
+    expect(output).not.toContain('seeding');
+    const page = await (await fetch(`${url}/`)).text();
+    expect(page).toMatch(/data-testid="citizens">102</);
+  });
+});

@@ -1,0 +1,139 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CATEGORY_IDS } from '@healthbank/records';
+import { populationStats } from '@healthbank/server';
+import { createTestDatabase, type TestDatabase, testDatabases } from '@healthbank/server/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CliIo } from './io.js';
+import { run } from './program.js';
+
+function capture(env: Record<string, string | undefined> = {}) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const io: CliIo = {
+    stdout: { write: (s: string) => out.push(s) },
+    stderr: { write: (s: string) => err.push(s) },
+    env,
+    today: () => '2026-11-01',
+  };
+  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
+}
+
+async function cli(args: string[], env?: Record<string, string | undefined>) {
+  const c = capture(env);
+  const code = await run(args, c.io);
+  return { code, stdout: c.stdout(), stderr: c.stderr() };
+}
+
+describe.each(testDatabases())('healthbank CLI on $label', (target) => {
+  let t: TestDatabase;
+  let personas: { 'A小姐': string; 'B爺爺': string; 'C職場': string[] };
+
+  beforeAll(async () => {
+    t = await createTestDatabase(target, { migrate: false });
+    const migrated = await cli(['migrate', '--database', t.url]);
+    expect(migrated.code).toBe(0);
+    const seeded = await cli(['seed', '--citizens', '30', '--seed', 'cli-test', '--as-of', '2026-11-01', '--database', t.url]);
+    expect(seeded.stderr).toMatch(/seeded 92 citizens and [\d,]+ records/);
+    expect(seeded.code).toBe(0);
+    const listed = await cli(['personas'], { DATABASE_URL: t.url });
+    expect(listed.code).toBe(0);
+    personas = JSON.parse(listed.stdout);
+  });
+  afterAll(() => t.dispose());
+
+  it('reports an up-to-date schema on a second migrate', async () => {
+    const again = await cli(['migrate', '--database', t.url]);
+    expect(again).toMatchObject({ code: 0, stdout: 'database is up to date\n' });
+  });
+
+  it('lists the personas with the workplace as 60 employees', () => {
+    expect(Object.keys(personas).sort()).toEqual(['A小姐', 'B爺爺', 'C職場']);
+    expect(personas.A小姐).toMatch(/^[A-Z][12]\d{8}$/);
+    expect(personas.B爺爺).toMatch(/^[A-Z]1\d{8}$/);
+    expect(personas.C職場).toHaveLength(60);
+  });
+
+  it('prints exactly the requested categories and period', async () => {
+    const res = await cli(['records', personas.A小姐, '--categories', 'lab,outpatient', '--from', '2020-01-01', '--to', '2023-12-31', '--database', t.url]);
+    expect(res.code).toBe(0);
+    const records = JSON.parse(res.stdout) as Record<string, { date: string; category: string }[]>;
+    expect(Object.keys(records).sort()).toEqual(['lab', 'outpatient']);
+    const all = Object.values(records).flat();
+    expect(all.length).toBeGreaterThan(10);
+    for (const r of all) {
+      expect(r.date >= '2020-01-01' && r.date <= '2023-12-31').toBe(true);
+      expect(['lab', 'outpatient']).toContain(r.category);
+    }
+  });
+
+  it('prints every category by default', async () => {
+    const res = await cli(['records', personas.B爺爺, '--database', t.url]);
+    const records = JSON.parse(res.stdout) as Record<string, unknown[]>;
+    expect(Object.keys(records).every((k) => (CATEGORY_IDS as readonly string[]).includes(k))).toBe(true);
+    expect(records.inpatient?.length).toBeGreaterThan(0);
+  });
+
+  it('leaves out excluded institutions', async () => {
+    const all = JSON.parse((await cli(['records', personas.B爺爺, '--categories', 'outpatient', '--database', t.url])).stdout);
+    const visits = all.outpatient as { institution: { code: string } }[];
+    const code = visits[0]?.institution.code as string;
+    const res = await cli(['records', personas.B爺爺, '--categories', 'outpatient', '--exclude', code, '--database', t.url]);
+    const kept = JSON.parse(res.stdout).outpatient as { institution: { code: string } }[];
+    expect(kept.length).toBe(visits.filter((v) => v.institution.code !== code).length);
+    expect(kept.some((v) => v.institution.code === code)).toBe(false);
+  });
+
+  it.each([
+    [['records', 'A123456788'], /^healthbank: invalid national ID/],
+    [['records', 'A123456789', '--categories', 'lab,xray'], /^healthbank: unknown category "xray"/],
+    [['records', 'A123456789', '--from', '2024-01-01', '--to', '2023-01-01'], /^healthbank: inverted period/],
+    [['records', 'A123456789', '--from', '2024-02-30'], /^healthbank: invalid start date/],
+    [['records', 'A123456789', '--exclude', '12345'], /^healthbank: invalid institution code/],
+    [['records', 'A123456789'], /^healthbank: no citizen with this national ID/],
+    [['seed', '--citizens', 'many'], /^healthbank: --citizens must be a whole number/],
+    [['seed', '--citizens', '10'], /^healthbank: the database already holds 92 citizens/],
+  ])('refuses %j with one line and exit code 2, changing nothing', async (args, message) => {
+    const before = await populationStats(t.db);
+    const res = await cli([...args, '--database', t.url]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(message);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    expect(res.stderr).not.toMatch(/A12345678\d/);
+    expect(await populationStats(t.db)).toEqual(before);
+  });
+});
+
+describe('healthbank CLI without a usable database', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'healthbank-cli-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('does not even create the database when the input is invalid', async () => {
+    const path = join(dir, 'never.sqlite');
+    const res = await cli(['records', 'not-an-id', '--database', `sqlite:${path}`]);
+    expect(res.code).toBe(2);
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('reports an unreachable database in one line without its password', async () => {
+    const res = await cli(['personas', '--database', 'postgres://hb:s3cret@127.0.0.1:1/hb']);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^healthbank: cannot connect to PostgreSQL at 127.0.0.1:1\/hb/);
+    expect(res.stderr).not.toContain('s3cret');
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('rejects a database URL it does not understand', async () => {
+    const res = await cli(['migrate', '--database', 'mysql://x']);
+    expect(res.code).toBe(2);
+    expect(res.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 2 on an unknown command and 0 for help', async () => {
+    expect((await cli(['frobnicate'])).code).toBe(2);
+    const help = await cli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('records');
+  });
+});

@@ -1,0 +1,54 @@
+import { ConfigError, type Config, loadConfig, migrateToLatest, populationStats, serve } from '@healthbank/server';
+import { connect } from '../database.js';
+import { CliError } from '../errors.js';
+import type { CliIo } from '../io.js';
+import { seedInto } from './seed.js';
+
+const count = new Intl.NumberFormat('en-US');
+
+/**
+ * Starts the platform: migrate, seed a sandbox into an empty database (about 1,000 synthetic
+ * citizens plus the personas), listen, and print where to go. Resolves with a stop function.
+ */
+export async function startCommand(
+  io: CliIo,
+  flags: { database?: string; port?: string; citizens?: string },
+): Promise<() => Promise<void>> {
+  let config: Config;
+  try {
+    config = loadConfig(io.env, {
+      ...(flags.database === undefined ? {} : { databaseUrl: flags.database }),
+      ...(flags.port === undefined ? {} : { port: Number(flags.port) }),
+      ...(flags.citizens === undefined ? {} : { sandboxCitizens: Number(flags.citizens) }),
+    });
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliError(error.message);
+    throw error;
+  }
+  const db = await connect(io, config.databaseUrl);
+  try {
+    await migrateToLatest(db);
+    if ((await populationStats(db)).citizens === 0) {
+      io.stderr.write(`seeding a sandbox of ${count.format(config.sandboxCitizens)} synthetic citizens and the personas…\n`);
+      await seedInto(io, db, { citizens: config.sandboxCitizens, seed: 'healthbank', asOf: io.today(), personas: true });
+    }
+  } catch (error) {
+    await db.close();
+    throw error;
+  }
+  const server = await serve(config, db);
+  const stats = await populationStats(db);
+  io.stdout.write(
+    [
+      '',
+      'healthbank is running',
+      `  Platform   ${server.url}/`,
+      `  Health     ${server.url}/healthz`,
+      `  Database   ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'} (${count.format(stats.citizens)} citizens, ${count.format(stats.records)} records)`,
+      '  Personas   npm run healthbank -- personas',
+      'Press Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  return () => server.close();
+}

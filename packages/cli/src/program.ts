@@ -1,0 +1,88 @@
+import { Command, CommanderError, Option } from 'commander';
+import { migrateCommand } from './commands/migrate.js';
+import { personasCommand } from './commands/personas.js';
+import { recordsCommand } from './commands/records.js';
+import { seedCommand } from './commands/seed.js';
+import { startCommand } from './commands/start.js';
+import { CliError } from './errors.js';
+import type { CliIo } from './io.js';
+
+const databaseOption = () =>
+  new Option('--database <url>', 'a sqlite:<path> or postgres:// URL (default: DATABASE_URL, else ./data/healthbank.sqlite)');
+
+/** Builds the `healthbank` command. `onStarted` receives the stop function of `start`. */
+export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) => void): Command {
+  const program = new Command('healthbank')
+    .description('My Health Bank (健康存摺) SDK platform: database, synthetic sandbox and server')
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .exitOverride()
+    .showHelpAfterError(false);
+
+  program
+    .command('migrate')
+    .description('bring the database schema up to date')
+    .addOption(databaseOption())
+    .action((opts) => migrateCommand(io, opts));
+
+  program
+    .command('seed')
+    .description('stream a deterministic synthetic population (plus the personas) into an empty database')
+    .requiredOption('--citizens <n>', 'number of ordinary citizens')
+    .option('--seed <s>', 'generator seed', 'healthbank')
+    .option('--as-of <date>', 'last day of the generated histories, YYYY-MM-DD (default: today in Taiwan)')
+    .option('--no-personas', 'leave out A小姐, B爺爺 and C職場')
+    .addOption(databaseOption())
+    .action((opts) => seedCommand(io, opts));
+
+  program
+    .command('personas')
+    .description('print persona name → national ID as JSON')
+    .addOption(databaseOption())
+    .action((opts) => personasCommand(io, opts));
+
+  program
+    .command('records')
+    .description("print one citizen's records as JSON, grouped by category")
+    .argument('<nationalId>', 'national ID, e.g. A123456789')
+    .option('--categories <list>', 'comma-separated category ids (default: all)')
+    .option('--from <date>', 'first day, YYYY-MM-DD')
+    .option('--to <date>', 'last day, YYYY-MM-DD')
+    .option('--exclude <codes>', 'comma-separated 醫事機構代碼 to leave out')
+    .addOption(databaseOption())
+    .action((nationalId, opts) => recordsCommand(io, nationalId, opts));
+
+  program
+    .command('start')
+    .description('migrate, seed a sandbox into an empty database, and serve the platform')
+    .addOption(databaseOption())
+    .option('--port <port>', 'port to listen on (default: PORT, else 3000)')
+    .option('--citizens <n>', 'sandbox size when seeding an empty database (default: 1000)')
+    .action(async (opts) => {
+      const stop = await startCommand(io, opts);
+      onStarted?.(stop);
+    });
+
+  return program;
+}
+
+/**
+ * Runs the CLI and returns the exit code: 0 on success, 2 for anything the user can fix
+ * (bad arguments, invalid input, unreachable database), 1 for a defect.
+ */
+export async function run(argv: readonly string[], io: CliIo, onStarted?: (stop: () => Promise<void>) => void): Promise<number> {
+  try {
+    await buildProgram(io, onStarted).parseAsync(argv, { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Commander has already printed its message; help and version are not errors.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    if (error instanceof CliError) {
+      io.stderr.write(`healthbank: ${error.message}\n`);
+      return error.exitCode;
+    }
+    io.stderr.write(`healthbank: unexpected error: ${(error as Error).message}\n`);
+    return 1;
+  }
+}

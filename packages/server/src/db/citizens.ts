@@ -1,0 +1,63 @@
+import type { Citizen, PersonaName } from '@healthbank/records';
+import type { Selectable } from 'kysely';
+import type { Database } from './connection.js';
+import type { CitizensTable } from './schema.js';
+
+/** A stored citizen: the domain shape plus the internal id that records are keyed by. */
+export type StoredCitizen = Citizen & { id: number };
+
+/**
+ * The citizen with this national ID, or undefined. Uses the unique index on national_id.
+ *
+ * @example
+ * ```ts
+ * const citizen = await findCitizenByNationalId(db, 'A123456789');
+ * if (citizen) await readRecords(db, citizen.id, { categories: ['lab'] });
+ * ```
+ */
+export async function findCitizenByNationalId(db: Database, nationalId: string): Promise<StoredCitizen | undefined> {
+  const row = await db.kysely
+    .selectFrom('citizens')
+    .selectAll()
+    .where('national_id', '=', nationalId)
+    .executeTakeFirst();
+  return row && toCitizen(row);
+}
+
+function toCitizen(row: Selectable<CitizensTable>): StoredCitizen {
+  const citizen: StoredCitizen = {
+    id: row.id,
+    nationalId: row.national_id,
+    nhiCardNumber: row.nhi_card_number,
+    name: row.name,
+    sex: row.sex,
+    birthDate: row.birth_date,
+    county: row.county,
+    township: row.township,
+  };
+  // Optional fields stay absent rather than null, matching the domain type exactly.
+  if (row.persona !== null) citizen.persona = row.persona;
+  if (row.employer_ubn !== null) citizen.employerUbn = row.employer_ubn;
+  return citizen;
+}
+
+/**
+ * Every sandbox persona's citizens, ordered by persona then insertion (C職場 has one entry per
+ * employee). Not citizen-scoped, but served by the small partial index on persona; on a sharded
+ * cluster it is a fan-out query meant for the sandbox only.
+ *
+ * @example
+ * ```ts
+ * await listPersonas(db); // [{ persona: 'A小姐', nationalId: 'A2…' }, { persona: 'B爺爺', … }, …]
+ * ```
+ */
+export async function listPersonas(db: Database): Promise<{ persona: PersonaName; nationalId: string }[]> {
+  const rows = await db.kysely
+    .selectFrom('citizens')
+    .select(['persona', 'national_id'])
+    .where('persona', 'is not', null)
+    .orderBy('persona')
+    .orderBy('id')
+    .execute();
+  return rows.flatMap((r) => (r.persona === null ? [] : [{ persona: r.persona, nationalId: r.national_id }]));
+}

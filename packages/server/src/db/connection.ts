@@ -1,0 +1,155 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SqliteDatabase from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import pg from 'pg';
+import { DatabaseError } from './errors.js';
+import type { Schema } from './schema.js';
+import { type Dialect, parseDatabaseUrl, redactDatabaseUrl } from './url.js';
+
+/** An open database: Kysely for queries, the dialect for the few places SQL differs. */
+export interface Database {
+  readonly kysely: Kysely<Schema>;
+  readonly dialect: Dialect;
+  /** Closes the connection (SQLite) or the pool (PostgreSQL). Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/** The driver handle under Kysely, for bulk paths that Kysely's query compiler would slow down. */
+export type NativeHandle =
+  | { dialect: 'sqlite'; sqlite: SqliteDatabase.Database }
+  | { dialect: 'postgres'; pool: pg.Pool };
+
+const natives = new WeakMap<Database, NativeHandle>();
+
+/** The driver handle of a database opened by {@link openDatabase}. Internal to the storage layer. */
+export function nativeHandle(db: Database): NativeHandle {
+  const native = natives.get(db);
+  if (!native) throw new TypeError('not a database opened by openDatabase()');
+  return native;
+}
+
+/** How long to wait for PostgreSQL to accept a connection before calling it unreachable. */
+const CONNECT_TIMEOUT_MS = 5_000;
+/** How long SQLite waits for another process's write lock before failing with SQLITE_BUSY. */
+const BUSY_TIMEOUT_MS = 5_000;
+
+/**
+ * Opens the database a URL names and checks that it answers (`SELECT 1`). For SQLite the file's
+ * folder is created if missing. Failing to connect throws `database_unreachable` with a one-line
+ * message that names the target without its password.
+ *
+ * @example
+ * ```ts
+ * const db = await openDatabase(process.env.DATABASE_URL ?? DEFAULT_DATABASE_URL);
+ * await migrateToLatest(db);
+ * await db.close();
+ * ```
+ */
+export async function openDatabase(url: string): Promise<Database> {
+  const target = parseDatabaseUrl(url);
+  return target.dialect === 'postgres'
+    ? openPostgres(target.connectionString ?? url)
+    : openSqlite(target.path ?? ':memory:');
+}
+
+function openSqlite(path: string): Database {
+  let handle: SqliteDatabase.Database;
+  try {
+    if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
+    handle = new SqliteDatabase(path);
+    // Wait for a concurrent writer (e.g. `healthbank seed` while the server runs) instead of
+    // failing at once with SQLITE_BUSY. Set first so that the journal-mode switch below waits too.
+    handle.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    // Write-ahead log: readers keep reading while one writer commits, and a commit appends to the
+    // log instead of rewriting pages in place.
+    handle.pragma('journal_mode = WAL');
+    // In WAL mode NORMAL can lose the last commits on power loss; FULL syncs the log at every
+    // commit, so a consent, an audit entry or a seeded batch that was acknowledged stays written.
+    handle.pragma('synchronous = FULL');
+    // SQLite enforces foreign keys only when asked, per connection; records must never outlive
+    // or point past their citizen.
+    handle.pragma('foreign_keys = ON');
+    handle.prepare('SELECT 1').get();
+  } catch (error) {
+    throw new DatabaseError('database_unreachable', `cannot open SQLite database at ${path}: ${describe(error)}`, {
+      cause: error,
+    });
+  }
+  const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: handle }) });
+  return register(kysely, 'sqlite', { dialect: 'sqlite', sqlite: handle });
+}
+
+async function openPostgres(connectionString: string): Promise<Database> {
+  const pool = new pg.Pool({
+    connectionString,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    application_name: 'healthbank',
+  });
+  // An idle pooled connection that the server drops emits 'error' on the pool; without a
+  // listener Node would exit. The pool discards that client and the next query reconnects or
+  // fails with its own error, so there is nothing more to do here.
+  pool.on('error', () => {});
+  const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  try {
+    await sql`select 1`.execute(kysely);
+  } catch (error) {
+    await kysely.destroy().catch(() => {});
+    const password = passwordOf(connectionString);
+    let reason = describe(error);
+    if (password) reason = reason.replaceAll(password, '***');
+    throw new DatabaseError(
+      'database_unreachable',
+      `cannot connect to PostgreSQL at ${describeServer(connectionString)}: ${reason}`,
+      { cause: error },
+    );
+  }
+  return register(kysely, 'postgres', { dialect: 'postgres', pool });
+}
+
+function register(kysely: Kysely<Schema>, dialect: Dialect, native: NativeHandle): Database {
+  let closing: Promise<void> | undefined;
+  const db: Database = {
+    kysely,
+    dialect,
+    close() {
+      closing ??= kysely.destroy();
+      return closing;
+    },
+  };
+  natives.set(db, native);
+  return db;
+}
+
+/** `host:port/database` without user or password. */
+function describeServer(connectionString: string): string {
+  try {
+    const u = new URL(connectionString);
+    const host = u.hostname || u.searchParams.get('host') || 'localhost';
+    return `${host}:${u.port || '5432'}${u.pathname.length > 1 ? u.pathname : ''}`;
+  } catch {
+    return redactDatabaseUrl(connectionString);
+  }
+}
+
+function passwordOf(connectionString: string): string | undefined {
+  try {
+    const u = new URL(connectionString);
+    return (u.password ? decodeURIComponent(u.password) : undefined) ?? u.searchParams.get('password') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A one-line reason; Node reports a refused dual-stack connect as an AggregateError with no message. */
+function describe(error: unknown): string {
+  if (error instanceof AggregateError && !error.message) {
+    return [...new Set(error.errors.map(describe))].join('; ');
+  }
+  if (error instanceof Error) {
+    const code = (error as { code?: unknown }).code;
+    const message = error.message || (typeof code === 'string' ? code : error.name);
+    return message.replace(/\s+/g, ' ').trim();
+  }
+  return String(error);
+}

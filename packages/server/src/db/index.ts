@@ -1,0 +1,22 @@
+/**
+ * The storage layer: one API over SQLite (better-sqlite3, the default) and PostgreSQL (pg), with
+ * one set of migrations. Every repository query is scoped to one citizen, except the sandbox
+ * helpers `listPersonas` and `populationStats`.
+ */
+
+export { findCitizenByNationalId, listPersonas, type StoredCitizen } from './citizens.js';
+export { type Database, openDatabase } from './connection.js';
+export { DATABASE_ERROR_CODES, DatabaseError, type DatabaseErrorCode } from './errors.js';
+export { type InsertCounts, insertPopulation } from './insert.js';
+export { migrateToLatest } from './migrate.js';
+export { listVisitedInstitutions, readRecords } from './records.js';
+export type { Schema } from './schema.js';
+export { type SeedOptions, seedPopulation } from './seed.js';
+export { type PopulationStats, populationStats } from './stats.js';
+export {
+  type DatabaseTarget,
+  DEFAULT_DATABASE_URL,
+  type Dialect,
+  parseDatabaseUrl,
+  redactDatabaseUrl,
+} from './url.js';

@@ -1,0 +1,14 @@
+import type { Migration } from 'kysely';
+import type { Dialect } from '../url.js';
+import { citizensAndRecords } from './0001_citizens_and_records.js';
+
+/**
+ * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
+ * folder so that they run the same from `src` (tsx, vitest) and from `dist`. Names are permanent:
+ * the migrator records them in `kysely_migration`.
+ */
+export function migrations(dialect: Dialect): Record<string, Migration> {
+  return {
+    '0001_citizens_and_records': citizensAndRecords(dialect),
+  };
+}

@@ -1,0 +1,40 @@
+/**
+ * Kysely's view of the tables. Column names are snake_case as stored; repositories map rows to
+ * the domain types of `@healthbank/records`.
+ */
+import type { CategoryId, Citizen, PersonaName } from '@healthbank/records';
+import type { Generated } from 'kysely';
+
+export interface CitizensTable {
+  /** Internal surrogate key; never leaves the platform (apps see pairwise subjects). */
+  id: Generated<number>;
+  national_id: string;
+  nhi_card_number: string;
+  name: string;
+  sex: Citizen['sex'];
+  birth_date: string;
+  county: string;
+  township: string;
+  persona: PersonaName | null;
+  employer_ubn: string | null;
+}
+
+export interface RecordsTable {
+  /** The record's own id (`HealthRecord.id`). */
+  id: string;
+  citizen_id: number;
+  category: CategoryId;
+  /** `YYYY-MM-DD`; text so that both databases compare it alike and the payload stays verbatim. */
+  date: string;
+  /** 醫事機構代碼, null for categories without an institution (care wishes, some allergies). */
+  institution_code: string | null;
+  /** Kept beside the code so the consent page can list institutions without parsing payloads. */
+  institution_name: string | null;
+  /** The record as JSON text, exactly as validated on the way in. */
+  payload: string;
+}
+
+export interface Schema {
+  citizens: CitizensTable;
+  records: RecordsTable;
+}

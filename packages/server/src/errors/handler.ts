@@ -1,0 +1,58 @@
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { html } from '../pages/html.js';
+import { translator } from '../pages/i18n.js';
+import { layout } from '../pages/layout.js';
+import { requestLocale } from '../pages/request-locale.js';
+import { PROBLEMS, type ProblemCode, ProblemError, problemDetails } from './problems.js';
+
+/** Maps Fastify's own error codes onto the catalogue; anything unknown is an internal error. */
+function classify(error: FastifyError | ProblemError): { code: ProblemCode; detail?: string } {
+  if (error instanceof ProblemError) return { code: error.code, detail: error.detail };
+  if (error.validation) return { code: 'invalid_request', detail: error.message };
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { code: 'payload_too_large' };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return { code: 'unsupported_media_type' };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { code: 'invalid_request', detail: 'the body is not valid JSON' };
+    case 'FST_ERR_RATE_LIMIT':
+      return { code: 'rate_limited' };
+  }
+  if (error.statusCode === 429) return { code: 'rate_limited' };
+  if (error.statusCode && error.statusCode >= 400 && error.statusCode < 500) return { code: 'invalid_request' };
+  return { code: 'internal_error' };
+}
+
+function wantsHtml(request: FastifyRequest): boolean {
+  const accept = request.headers.accept ?? '';
+  return accept.includes('text/html') && !accept.includes('application/json');
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, code: ProblemCode, detail?: string): FastifyReply {
+  const { status } = PROBLEMS[code];
+  reply.status(status);
+  if (wantsHtml(request)) {
+    const locale = requestLocale(request);
+    const t = translator(locale);
+    const message = locale === 'zh-TW' ? PROBLEMS[code].zh : PROBLEMS[code].title;
+    const body = html`<h1>${t('error.title')}</h1><p class="status">${message}</p><p><a href="/">${t('error.back')}</a></p>`;
+    return reply.type('text/html; charset=utf-8').send(layout({ locale, title: t('error.title'), path: '/', body }));
+  }
+  return reply.type('application/problem+json').send(problemDetails(code, detail));
+}
+
+/**
+ * Every error leaves as a catalogue problem. Internal errors are logged with their stack on the
+ * server and answered without it (ASVS V7.4.1: no stack traces or internals to the client).
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
+    const { code, detail } = classify(error);
+    if (code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
+    return send(request, reply, code, code === 'internal_error' ? undefined : detail);
+  });
+  app.setNotFoundHandler((request, reply) => send(request, reply, 'not_found'));
+}

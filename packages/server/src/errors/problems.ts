@@ -1,0 +1,59 @@
+/**
+ * The error catalogue: every problem the HTTP API can answer with, by stable `code`.
+ * Responses are RFC 9457 problem details (`application/problem+json`); OAuth endpoints answer in
+ * OAuth's own error shape instead (RFC 6749 §5.2). Codes are a public contract: never rename one.
+ */
+export const PROBLEMS = {
+  invalid_request: { status: 400, title: 'The request is not valid', zh: '請求內容有誤' },
+  csrf_token_invalid: {
+    status: 403,
+    title: 'The form has expired or was not sent by this site',
+    zh: '此頁面已過期，請回到上一頁重新整理後再試一次',
+  },
+  not_found: { status: 404, title: 'Not found', zh: '找不到您要的頁面或資料' },
+  method_not_allowed: { status: 405, title: 'Method not allowed', zh: '不支援此操作方式' },
+  payload_too_large: { status: 413, title: 'Payload too large', zh: '傳送的資料過大' },
+  unsupported_media_type: { status: 415, title: 'Unsupported media type', zh: '不支援的資料格式' },
+  rate_limited: { status: 429, title: 'Too many requests', zh: '操作太頻繁，請稍後再試' },
+  internal_error: { status: 500, title: 'Internal error', zh: '系統發生錯誤，請稍後再試' },
+  database_unavailable: { status: 503, title: 'Database unavailable', zh: '系統暫時無法使用，請稍後再試' },
+} as const satisfies Record<string, { status: number; title: string; zh: string }>;
+
+export type ProblemCode = keyof typeof PROBLEMS;
+
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  code: ProblemCode;
+  detail?: string;
+  instance?: string;
+}
+
+/** Problem type URIs resolve to the documentation of each code. */
+export const PROBLEM_TYPE_BASE = 'https://healthbank.dev/problems/';
+
+/** An error that carries its catalogue code; thrown by handlers and rendered by the error handler. */
+export class ProblemError extends Error {
+  override name = 'ProblemError';
+  readonly status: number;
+  constructor(
+    readonly code: ProblemCode,
+    readonly detail?: string,
+  ) {
+    super(detail ?? PROBLEMS[code].title);
+    this.status = PROBLEMS[code].status;
+  }
+}
+
+export function problemDetails(code: ProblemCode, detail?: string, instance?: string): ProblemDetails {
+  const entry = PROBLEMS[code];
+  return {
+    type: `${PROBLEM_TYPE_BASE}${code}`,
+    title: entry.title,
+    status: entry.status,
+    code,
+    ...(detail === undefined ? {} : { detail }),
+    ...(instance === undefined ? {} : { instance }),
+  };
+}
