@@ -29,7 +29,9 @@ describe('landing page in Chromium', () => {
     // A 640 CSS px wide viewport is what a 1280 px window shows at 200% zoom (WCAG 1.4.10).
     const page = await browser.newPage({ viewport: { width: 640, height: 800 }, deviceScaleFactor: 2 });
     await page.goto(`${platform.url}/`);
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
     await saveScreenshot(page, 'home-zoom-200');
     await page.close();

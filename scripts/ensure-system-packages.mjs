@@ -22,7 +22,10 @@ if (packages.length > 0) {
   }
   console.error(`installing ${packages.join(', ')} for the browser tests…`);
   try {
-    execFileSync('sh', ['-c', command], { stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+    execFileSync('sh', ['-c', command], {
+      stdio: ['ignore', 'ignore', 'inherit'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+    });
   } catch {
     console.error(`Installing failed. Install with: sudo sh -c '${command}'`);
     process.exit(1);

@@ -28,13 +28,23 @@ async function cli(args: string[], env?: Record<string, string | undefined>) {
 
 describe.each(testDatabases())('healthbank CLI on $label', (target) => {
   let t: TestDatabase;
-  let personas: { 'A小姐': string; 'B爺爺': string; 'C職場': string[] };
+  let personas: { A小姐: string; B爺爺: string; C職場: string[] };
 
   beforeAll(async () => {
     t = await createTestDatabase(target, { migrate: false });
     const migrated = await cli(['migrate', '--database', t.url]);
     expect(migrated.code).toBe(0);
-    const seeded = await cli(['seed', '--citizens', '30', '--seed', 'cli-test', '--as-of', '2026-11-01', '--database', t.url]);
+    const seeded = await cli([
+      'seed',
+      '--citizens',
+      '30',
+      '--seed',
+      'cli-test',
+      '--as-of',
+      '2026-11-01',
+      '--database',
+      t.url,
+    ]);
     expect(seeded.stderr).toMatch(/seeded 92 citizens and [\d,]+ records/);
     expect(seeded.code).toBe(0);
     const listed = await cli(['personas'], { DATABASE_URL: t.url });
@@ -56,7 +66,18 @@ describe.each(testDatabases())('healthbank CLI on $label', (target) => {
   });
 
   it('prints exactly the requested categories and period', async () => {
-    const res = await cli(['records', personas.A小姐, '--categories', 'lab,outpatient', '--from', '2020-01-01', '--to', '2023-12-31', '--database', t.url]);
+    const res = await cli([
+      'records',
+      personas.A小姐,
+      '--categories',
+      'lab,outpatient',
+      '--from',
+      '2020-01-01',
+      '--to',
+      '2023-12-31',
+      '--database',
+      t.url,
+    ]);
     expect(res.code).toBe(0);
     const records = JSON.parse(res.stdout) as Record<string, { date: string; category: string }[]>;
     expect(Object.keys(records).sort()).toEqual(['lab', 'outpatient']);
@@ -76,10 +97,21 @@ describe.each(testDatabases())('healthbank CLI on $label', (target) => {
   });
 
   it('leaves out excluded institutions', async () => {
-    const all = JSON.parse((await cli(['records', personas.B爺爺, '--categories', 'outpatient', '--database', t.url])).stdout);
+    const all = JSON.parse(
+      (await cli(['records', personas.B爺爺, '--categories', 'outpatient', '--database', t.url])).stdout,
+    );
     const visits = all.outpatient as { institution: { code: string } }[];
     const code = visits[0]?.institution.code as string;
-    const res = await cli(['records', personas.B爺爺, '--categories', 'outpatient', '--exclude', code, '--database', t.url]);
+    const res = await cli([
+      'records',
+      personas.B爺爺,
+      '--categories',
+      'outpatient',
+      '--exclude',
+      code,
+      '--database',
+      t.url,
+    ]);
     const kept = JSON.parse(res.stdout).outpatient as { institution: { code: string } }[];
     expect(kept.length).toBe(visits.filter((v) => v.institution.code !== code).length);
     expect(kept.some((v) => v.institution.code === code)).toBe(false);

@@ -18,7 +18,11 @@ export async function connect(io: CliIo, flag: string | undefined): Promise<Data
 }
 
 /** Runs `work` with an open database and always closes it. */
-export async function withDatabase<T>(io: CliIo, flag: string | undefined, work: (db: Database) => Promise<T>): Promise<T> {
+export async function withDatabase<T>(
+  io: CliIo,
+  flag: string | undefined,
+  work: (db: Database) => Promise<T>,
+): Promise<T> {
   const db = await connect(io, flag);
   try {
     return await work(db);

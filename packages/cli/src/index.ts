@@ -1,4 +1,5 @@
 /** @healthbank/cli — the `healthbank` command, importable for tests and scripts. */
-export { buildProgram, run } from './program.js';
+
 export { type CliIo, processIo, taiwanToday } from './io.js';
+export { buildProgram, run } from './program.js';
 export { ProgressBar } from './progress.js';

@@ -8,7 +8,10 @@ import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
 
 const databaseOption = () =>
-  new Option('--database <url>', 'a sqlite:<path> or postgres:// URL (default: DATABASE_URL, else ./data/healthbank.sqlite)');
+  new Option(
+    '--database <url>',
+    'a sqlite:<path> or postgres:// URL (default: DATABASE_URL, else ./data/healthbank.sqlite)',
+  );
 
 /** Builds the `healthbank` command. `onStarted` receives the stop function of `start`. */
 export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) => void): Command {
@@ -69,7 +72,11 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
  * Runs the CLI and returns the exit code: 0 on success, 2 for anything the user can fix
  * (bad arguments, invalid input, unreachable database), 1 for a defect.
  */
-export async function run(argv: readonly string[], io: CliIo, onStarted?: (stop: () => Promise<void>) => void): Promise<number> {
+export async function run(
+  argv: readonly string[],
+  io: CliIo,
+  onStarted?: (stop: () => Promise<void>) => void,
+): Promise<number> {
   try {
     await buildProgram(io, onStarted).parseAsync(argv, { from: 'user' });
     return 0;

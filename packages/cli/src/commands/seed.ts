@@ -16,7 +16,10 @@ export interface SeedOptions {
   personas: boolean;
 }
 
-export function parseSeedOptions(io: CliIo, raw: { citizens?: string; seed?: string; asOf?: string; personas?: boolean }): SeedOptions {
+export function parseSeedOptions(
+  io: CliIo,
+  raw: { citizens?: string; seed?: string; asOf?: string; personas?: boolean },
+): SeedOptions {
   const citizens = Number(raw.citizens);
   if (raw.citizens === undefined || !/^\d+$/.test(raw.citizens) || citizens > MAX_CITIZENS) {
     throw new CliError(`--citizens must be a whole number from 0 to ${MAX_CITIZENS.toLocaleString('en-US')}`);
@@ -32,7 +35,11 @@ const rate = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
  * Streams a synthetic population into an empty database with a progress bar. Refuses a database
  * that already has citizens: the generator's identities would collide with theirs.
  */
-export async function seedInto(io: CliIo, db: Database, opts: SeedOptions): Promise<{ citizens: number; records: number }> {
+export async function seedInto(
+  io: CliIo,
+  db: Database,
+  opts: SeedOptions,
+): Promise<{ citizens: number; records: number }> {
   await migrateToLatest(db);
   const existing = await populationStats(db);
   if (existing.citizens > 0) {

@@ -1,4 +1,4 @@
-import { ConfigError, type Config, loadConfig, migrateToLatest, populationStats, serve } from '@healthbank/server';
+import { type Config, ConfigError, loadConfig, migrateToLatest, populationStats, serve } from '@healthbank/server';
 import { connect } from '../database.js';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -29,8 +29,15 @@ export async function startCommand(
   try {
     await migrateToLatest(db);
     if ((await populationStats(db)).citizens === 0) {
-      io.stderr.write(`seeding a sandbox of ${count.format(config.sandboxCitizens)} synthetic citizens and the personas…\n`);
-      await seedInto(io, db, { citizens: config.sandboxCitizens, seed: 'healthbank', asOf: io.today(), personas: true });
+      io.stderr.write(
+        `seeding a sandbox of ${count.format(config.sandboxCitizens)} synthetic citizens and the personas…\n`,
+      );
+      await seedInto(io, db, {
+        citizens: config.sandboxCitizens,
+        seed: 'healthbank',
+        asOf: io.today(),
+        personas: true,
+      });
     }
   } catch (error) {
     await db.close();

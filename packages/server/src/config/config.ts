@@ -43,8 +43,13 @@ export class ConfigError extends Error {
  * Builds the configuration from environment variables (`process.env` by default) and explicit
  * overrides (command-line flags win over the environment).
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env, overrides: Partial<Config> = {}): Config {
-  const environment = (env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development') as Environment;
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  overrides: Partial<Config> = {},
+): Config {
+  const environment = (
+    env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development'
+  ) as Environment;
   const port = overrides.port ?? env.PORT ?? 3000;
   const host = overrides.host ?? env.HOST ?? (environment === 'production' ? '0.0.0.0' : '127.0.0.1');
   const candidate = {
@@ -56,7 +61,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: overrides.logLevel ?? env.LOG_LEVEL ?? (environment === 'test' ? 'silent' : 'info'),
     sandboxCitizens: overrides.sandboxCitizens ?? env.HEALTHBANK_SANDBOX_CITIZENS ?? 1000,
     secret: overrides.secret ?? env.HEALTHBANK_SECRET ?? DEVELOPMENT_SECRET,
-    sandbox: overrides.sandbox ?? (env.HEALTHBANK_SANDBOX === undefined ? environment !== 'production' : env.HEALTHBANK_SANDBOX === 'true'),
+    sandbox:
+      overrides.sandbox ??
+      (env.HEALTHBANK_SANDBOX === undefined ? environment !== 'production' : env.HEALTHBANK_SANDBOX === 'true'),
   };
   const parsed = schema.safeParse(candidate);
   if (!parsed.success) {

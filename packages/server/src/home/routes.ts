@@ -34,7 +34,8 @@ export function registerHomeRoutes(app: FastifyInstance, db: Database): void {
 </table>
 <h2>${t('home.personas')}</h2>
 <ul class="personas">${PERSONA_NAMES.map(
-      (p) => html`<li>${t(`home.personas.${p}`)} — <span>${seeded.has(p) ? t('home.present') : t('home.absent')}</span></li>`,
+      (p) =>
+        html`<li>${t(`home.personas.${p}`)} — <span>${seeded.has(p) ? t('home.present') : t('home.absent')}</span></li>`,
     )}</ul>
 <h2>${t('home.links')}</h2>
 <ul><li><a href="/healthz">${t('home.health')}</a> (<code>/healthz</code>)</li></ul>`;

@@ -28,7 +28,8 @@ const zhTW = {
   'site.skip': '跳到主要內容',
   'site.switchLanguage': 'English',
   'home.title': '健康存摺 SDK 沙盒',
-  'home.lead': '讓民眾逐項同意後，把自己的健保就醫紀錄加密下載到常用的健康 App。這是開發與測試用的沙盒，所有民眾資料皆為合成資料。',
+  'home.lead':
+    '讓民眾逐項同意後，把自己的健保就醫紀錄加密下載到常用的健康 App。這是開發與測試用的沙盒，所有民眾資料皆為合成資料。',
   'home.state': '沙盒狀態',
   'home.database': '資料庫',
   'home.citizens': '合成民眾',
