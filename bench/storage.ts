@@ -142,7 +142,7 @@ async function runTarget(
 
   const seedUpTo = async (until: number) => {
     const phase: Phase = { citizens: until, records: 0, insertMs: 0 };
-    const progress = progressLine(`${label}: seeding to ${until.toLocaleString('en-US')} citizens`, until);
+    const progress = progressLine(`${label}: seeding to ${until.toLocaleString('en-US')} citizens`, citizens, until);
     while (citizens < until) {
       const t0 = performance.now();
       const batch: CitizenRecords[] = [];

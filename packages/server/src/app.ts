@@ -5,6 +5,8 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { registerAuth } from './auth/index.js';
+import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/index.js';
 import { registerErrorHandling } from './errors/handler.js';
@@ -16,9 +18,11 @@ import { registerSecurityHeaders } from './security/headers.js';
 export interface AppOptions {
   config: Config;
   db: Database;
+  /** Time for expiry, lockouts and rate limits; tests pass a ManualClock. */
+  clock?: Clock;
 }
 
-export async function buildApp({ config, db }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({ config, db, clock = systemClock }: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -35,6 +39,8 @@ export async function buildApp({ config, db }: AppOptions): Promise<FastifyInsta
   await app.register(fastifyFormbody);
   registerSecurityHeaders(app, { tls: config.publicUrl.startsWith('https://') });
   registerErrorHandling(app);
+  // First among the routes: it mounts the authorization server, whose hooks must run before any route.
+  await registerAuth(app, { config, db, clock });
 
   app.get('/assets/site.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SITE_CSS),

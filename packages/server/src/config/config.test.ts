@@ -1,6 +1,14 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATABASE_URL } from '../db/url.js';
 import { ConfigError, DEVELOPMENT_SECRET, loadConfig } from './config.js';
+import { DEVELOPMENT_SIGNING_KEY, developmentSigningKeys } from './signing-keys.js';
+
+/** A freshly generated deployment key, as an operator would provide it. */
+function deploymentJwks(): string {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  return JSON.stringify({ keys: [{ ...privateKey.export({ format: 'jwk' }), kid: 'deploy-2026-11' }] });
+}
 
 describe('loadConfig', () => {
   it('defaults to a local development platform on SQLite', () => {
@@ -15,6 +23,8 @@ describe('loadConfig', () => {
       sandboxCitizens: 1000,
       secret: DEVELOPMENT_SECRET,
       sandbox: true,
+      signingKeys: developmentSigningKeys(),
+      oauthRateLimit: 300,
     });
   });
 
@@ -32,6 +42,11 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /logLevel/],
     [{ HEALTHBANK_SANDBOX_CITIZENS: '-1' }, /sandboxCitizens/],
     [{ HEALTHBANK_SECRET: 'too short' }, /secret/],
+    [{ HEALTHBANK_SIGNING_JWKS: '{not json' }, /HEALTHBANK_SIGNING_JWKS is not valid JSON/],
+    [{ HEALTHBANK_SIGNING_JWKS: '{"keys":[]}' }, /signingKeys/],
+    [{ HEALTHBANK_SIGNING_JWKS: '{"keys":[{"kty":"EC","crv":"P-256","kid":"a","x":"x","y":"y"}]}' }, /signingKeys/],
+    [{ HEALTHBANK_SIGNING_JWKS: '{"keys":[{"kty":"OKP","crv":"Ed25519","kid":"a","x":"x","d":"d"}]}' }, /P-256/],
+    [{ HEALTHBANK_OAUTH_RATE_LIMIT: '0' }, /oauthRateLimit/],
   ])('rejects %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
@@ -42,6 +57,7 @@ describe('loadConfig', () => {
       DATABASE_URL: 'postgres://db/hb',
       PUBLIC_URL: 'https://hb.example.tw',
       HEALTHBANK_SECRET: 'a-deployment-secret-of-at-least-32-characters',
+      HEALTHBANK_SIGNING_JWKS: deploymentJwks(),
     };
     expect(loadConfig(prod)).toMatchObject({ environment: 'production', sandbox: false });
     expect(loadConfig({ ...prod, HEALTHBANK_SANDBOX: 'true' }).sandbox).toBe(true);
@@ -49,5 +65,19 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...prod, DATABASE_URL: 'sqlite:./data/x.sqlite' })).toThrow(/PostgreSQL/);
     expect(() => loadConfig({ ...prod, HEALTHBANK_SECRET: undefined })).toThrow(/HEALTHBANK_SECRET/);
     expect(() => loadConfig({ ...prod, HEALTHBANK_SECRET: 'short' })).toThrow(/secret/);
+  });
+
+  it('refuses the development signing key in production, however it is named', () => {
+    const prod = {
+      NODE_ENV: 'production',
+      DATABASE_URL: 'postgres://db/hb',
+      PUBLIC_URL: 'https://hb.example.tw',
+      HEALTHBANK_SECRET: 'a-deployment-secret-of-at-least-32-characters',
+    };
+    expect(() => loadConfig(prod)).toThrow(/HEALTHBANK_SIGNING_JWKS/);
+    const renamed = JSON.stringify({ keys: [{ ...DEVELOPMENT_SIGNING_KEY, kid: 'looks-new' }] });
+    expect(() => loadConfig({ ...prod, HEALTHBANK_SIGNING_JWKS: renamed })).toThrow(/development signing key/);
+    const config = loadConfig({ ...prod, HEALTHBANK_SIGNING_JWKS: deploymentJwks() });
+    expect(config.signingKeys.keys[0]?.kid).toBe('deploy-2026-11');
   });
 });

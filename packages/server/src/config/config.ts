@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL } from '../db/url.js';
+import { developmentSigningKeys, signingKeysSchema, usesDevelopmentKey } from './signing-keys.js';
 
 export const ENVIRONMENTS = ['development', 'test', 'production'] as const;
 export type Environment = (typeof ENVIRONMENTS)[number];
@@ -31,6 +32,16 @@ const schema = z.object({
   sandbox: z.boolean(),
   /** Root secret for keyed derivations (CSRF, cookies, pairwise subjects); ≥ 32 characters. */
   secret: z.string().min(32),
+  /**
+   * The private JWK Set the platform signs with (`HEALTHBANK_SIGNING_JWKS`, JSON). Outside
+   * production it defaults to a published development key, which production refuses.
+   */
+  signingKeys: signingKeysSchema,
+  /**
+   * Requests per minute one client address may make to each OAuth endpoint that takes a
+   * credential or creates state (token, PAR, revocation, introspection); ASVS V11.1.4.
+   */
+  oauthRateLimit: z.coerce.number().int().min(1).max(1_000_000),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -64,6 +75,11 @@ export function loadConfig(
     sandbox:
       overrides.sandbox ??
       (env.HEALTHBANK_SANDBOX === undefined ? environment !== 'production' : env.HEALTHBANK_SANDBOX === 'true'),
+    signingKeys:
+      overrides.signingKeys ??
+      parseJson(env.HEALTHBANK_SIGNING_JWKS, 'HEALTHBANK_SIGNING_JWKS') ??
+      developmentSigningKeys(),
+    oauthRateLimit: overrides.oauthRateLimit ?? env.HEALTHBANK_OAUTH_RATE_LIMIT ?? 300,
   };
   const parsed = schema.safeParse(candidate);
   if (!parsed.success) {
@@ -87,5 +103,19 @@ function assertProductionReady(config: Config): void {
   }
   if (config.databaseUrl.startsWith('sqlite:')) {
     throw new ConfigError('production requires DATABASE_URL to point at PostgreSQL');
+  }
+  if (usesDevelopmentKey(config.signingKeys)) {
+    // ASVS V6.4.1: the development signing key is published in the source, so tokens and export
+    // files it signs prove nothing.
+    throw new ConfigError('production requires HEALTHBANK_SIGNING_JWKS (the development signing key is public)');
+  }
+}
+
+function parseJson(text: string | undefined, name: string): unknown {
+  if (text === undefined || text === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ConfigError(`invalid configuration: ${name} is not valid JSON`);
   }
 }

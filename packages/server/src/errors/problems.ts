@@ -11,6 +11,23 @@ export const PROBLEMS = {
     zh: '此頁面已過期，請回到上一頁重新整理後再試一次',
   },
   not_found: { status: 404, title: 'Not found', zh: '找不到您要的頁面或資料' },
+  interaction_expired: {
+    status: 400,
+    title: 'This authorization has expired or is already finished; start again from the app',
+    zh: '這次的授權已逾時或已完成，請回到原本的 App 重新開始',
+  },
+  sign_in_required: { status: 401, title: 'Sign in first', zh: '請先登入' },
+  invalid_token: {
+    status: 401,
+    title: 'The access token is missing, expired, revoked or not for this API',
+    zh: '存取權杖無效、已過期或已被撤銷',
+  },
+  invalid_dpop_proof: {
+    status: 401,
+    title: 'The DPoP proof is missing or invalid',
+    zh: '裝置證明（DPoP）無效',
+  },
+  consent_not_found: { status: 404, title: 'No such consent', zh: '找不到這筆同意紀錄' },
   method_not_allowed: { status: 405, title: 'Method not allowed', zh: '不支援此操作方式' },
   payload_too_large: { status: 413, title: 'Payload too large', zh: '傳送的資料過大' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type', zh: '不支援的資料格式' },

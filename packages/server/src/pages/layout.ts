@@ -61,4 +61,43 @@ dl.facts dt { font-weight: 700; }
 ul.personas li { margin: .25rem 0; }
 .status { font-weight: 700; }
 @media (max-width: 40rem) { dl.facts { grid-template-columns: 1fr; } }
+[hidden] { display: none !important; }
+/* Forms (sign-in first): large text and targets for older citizens, errors in words beside the field. */
+.field { margin: 0 0 1.25rem; }
+.field label, fieldset > legend { display: block; font-weight: 700; font-size: 1.2rem; margin-bottom: .25rem; }
+.hint { color: var(--muted); margin: 0 0 .35rem; }
+.field-error { color: #b00020; font-weight: 700; margin: 0 0 .35rem; }
+input[type="text"] { font: inherit; font-size: 1.25rem; min-height: 3rem; padding: .4rem .6rem; width: 100%; max-width: 20rem;
+  border: 2px solid var(--muted); border-radius: 4px; }
+input.short { max-width: 6rem; }
+.invalid input[type="text"], input[aria-invalid="true"] { border-color: #b00020; }
+fieldset { border: 0; margin: 0 0 1.25rem; padding: 0; min-width: 0; }
+.date-parts { display: flex; flex-wrap: wrap; gap: 0 1rem; }
+.choice { display: flex; gap: .75rem; align-items: flex-start; padding: .4rem 0; }
+.choice input { width: 1.5rem; height: 1.5rem; margin: .2rem 0 0; flex: none; }
+button.primary, button.secondary { font: inherit; font-size: 1.25rem; font-weight: 700; min-height: 3rem; padding: .5rem 1.5rem;
+  border-radius: 4px; cursor: pointer; border: 2px solid var(--accent); }
+button.primary { background: var(--accent); color: #fff; }
+button.secondary { background: #fff; color: var(--accent); }
+button:disabled { opacity: .6; cursor: progress; }
+.error-summary { border: 3px solid #b00020; padding: .5rem 1rem; margin: 0 0 1rem; font-weight: 700; }
+.notice { background: #fff4d6; border-left: 6px solid #8a6100; padding: .5rem 1rem; }
+.sandbox-code { font-size: 1.75rem; letter-spacing: .2em; font-variant-numeric: tabular-nums; }
+section.passkey, section.sandbox-personas, section.passkey + section { border-top: 1px solid var(--line); margin-top: 1.5rem; }
+form.actions { margin-top: 1.5rem; }
+.error-summary p { margin: 0; }
+/* Consent page: the notices as a readable list, one question per fieldset, a clear pair of answers. */
+dl.notice-items { margin: .5rem 0 1rem; }
+dl.notice-items dt { font-weight: 700; margin-top: .75rem; }
+dl.notice-items dd { margin: .1rem 0 0; }
+.consent section, .consent fieldset { border-top: 1px solid var(--line); padding-top: 1rem; margin-top: 1.25rem; }
+.consent fieldset.invalid, .consent .field.invalid { border-left: 4px solid #b00020; padding-left: .75rem; }
+.consent .acknowledge .choice label { font-size: 1.2rem; }
+input[type="date"] { font: inherit; font-size: 1.25rem; min-height: 3rem; padding: .3rem .5rem;
+  border: 2px solid var(--muted); border-radius: 4px; }
+.date-range { display: flex; flex-wrap: wrap; gap: 0 1.5rem; margin: .5rem 0 0 2.25rem; }
+.date-range .hint { flex-basis: 100%; }
+details summary { cursor: pointer; font-weight: 700; padding: .4rem 0; color: var(--accent); }
+.code { color: var(--muted); font-size: .95rem; font-variant-numeric: tabular-nums; }
+.consent-actions { display: flex; flex-wrap: wrap; gap: 1rem; margin: 2rem 0 1rem; }
 `;

@@ -47,9 +47,9 @@ const zh = {
   'code.errors.wrong': '驗證碼不對或已經過期。請再輸入一次，或重新取得驗證碼。',
   'code.errors.expired': '這組驗證碼已經過期或用過了，請重新取得驗證碼。',
   'locked.title': '暫時無法登入',
-  'locked.body': '驗證碼輸入錯誤太多次。為了保護您的資料，請在 {time} 之後再試。',
+  'locked.body': '驗證碼輸入錯誤太多次。為了保護您的資料，請在 {minutes} 分鐘後再試。',
   'limited.title': '請稍後再試',
-  'limited.body': '操作次數太多了。為了保護您的資料，請在 {time} 之後再試。',
+  'limited.body': '操作次數太多了。為了保護您的資料，請在 {minutes} 分鐘後再試。',
   'offer.title': '身分確認完成',
   'offer.lead': '您已經確認身分，可以繼續了。',
   'offer.passkey.heading': '下次用指紋或臉部辨識登入',
@@ -57,6 +57,7 @@ const zh = {
   'offer.passkey.button': '設定通行金鑰',
   'offer.passkey.failed': '沒有完成設定。您可以再試一次，或直接繼續。',
   'offer.continue': '繼續',
+  'offer.skip': '先不要，直接繼續',
   'offer.expired': '登入已經逾時，請重新登入。',
 } as const;
 
@@ -106,9 +107,10 @@ const en: Record<Key, string> = {
   'code.errors.wrong': 'This code is wrong or has expired. Enter it again, or ask for a new code.',
   'code.errors.expired': 'This code has expired or was already used. Please ask for a new code.',
   'locked.title': 'Sign-in is paused',
-  'locked.body': 'The code was entered wrongly too many times. To protect your records, please try again after {time}.',
+  'locked.body':
+    'The code was entered wrongly too many times. To protect your records, please try again in {minutes} minutes.',
   'limited.title': 'Please try again later',
-  'limited.body': 'There were too many attempts. To protect your records, please try again after {time}.',
+  'limited.body': 'There were too many attempts. To protect your records, please try again in {minutes} minutes.',
   'offer.title': 'You are signed in',
   'offer.lead': 'We have confirmed who you are. You can continue.',
   'offer.passkey.heading': 'Next time, sign in with your fingerprint or face',
@@ -117,6 +119,7 @@ const en: Record<Key, string> = {
   'offer.passkey.button': 'Set up a passkey',
   'offer.passkey.failed': 'The set-up did not finish. Try again, or just continue.',
   'offer.continue': 'Continue',
+  'offer.skip': 'Not now, just continue',
   'offer.expired': 'Your sign-in has timed out. Please sign in again.',
 };
 

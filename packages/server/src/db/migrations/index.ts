@@ -1,6 +1,8 @@
 import type { Migration } from 'kysely';
 import type { Dialect } from '../url.js';
 import { citizensAndRecords } from './0001_citizens_and_records.js';
+import { citizenSignin } from './0002_citizen_signin.js';
+import { oauthAndConsent } from './0003_oauth_and_consent.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -10,5 +12,7 @@ import { citizensAndRecords } from './0001_citizens_and_records.js';
 export function migrations(dialect: Dialect): Record<string, Migration> {
   return {
     '0001_citizens_and_records': citizensAndRecords(dialect),
+    '0002_citizen_signin': citizenSignin(dialect),
+    '0003_oauth_and_consent': oauthAndConsent(dialect),
   };
 }

@@ -1,0 +1,169 @@
+/**
+ * The consent journey in Chromium, end to end against the real authorization server: an app
+ * pushes its request (PAR + PKCE + DPoP), the citizen signs in with a sandbox persona, reads the
+ * notices, chooses, agrees or declines, and the app gets its code or `access_denied`. In zh-TW and
+ * English, with JavaScript on and off; the consent page is axe-clean and refuses to be framed.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  registerTestApp,
+  startTestPlatform,
+  TEST_REDIRECT_URI,
+  type TestPlatform,
+} from '../packages/server/src/auth/testing.js';
+import { client, discoverClient, ping, pushAuthorization } from '../packages/server/src/auth/testing-client.js';
+import { listPersonas } from '../packages/server/src/db/index.js';
+import { testDatabases } from '../packages/server/src/db/testing.js';
+import { launchBrowser, saveScreenshot, seriousAccessibilityViolations } from './support/browser.js';
+
+type Lang = 'zh-TW' | 'en';
+
+describe('the consent journey in Chromium', () => {
+  let browser: Browser;
+  let platform: TestPlatform;
+  let config: client.Configuration;
+
+  beforeAll(async () => {
+    const [sqlite] = testDatabases();
+    if (!sqlite) throw new Error('no SQLite test target');
+    [browser, platform] = await Promise.all([launchBrowser(), startTestPlatform(sqlite)]);
+    await registerTestApp(platform, { clientId: 'e2e-public', clientType: 'public' });
+    config = await discoverClient(platform, 'e2e-public');
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await platform?.close();
+  });
+
+  /** A browser context whose visits to the app's redirect URI are caught instead of fetched. */
+  async function appContext(lang: Lang, javaScriptEnabled: boolean) {
+    const context = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-TW', javaScriptEnabled });
+    let resolveCallback: (url: URL) => void = () => {};
+    const callback = new Promise<URL>((resolve) => {
+      resolveCallback = resolve;
+    });
+    // The app is not running: its redirect URI is caught wherever the browser meets it (a
+    // redirect after a form post does not always reach the route handler first).
+    context.on('request', (request) => {
+      if (request.url().startsWith(TEST_REDIRECT_URI)) resolveCallback(new URL(request.url()));
+    });
+    await context.route(`${TEST_REDIRECT_URI}**`, (route) =>
+      route.fulfill({
+        status: 200,
+        contentType: 'text/html',
+        body: '<!doctype html><title>app</title><p>back in the app</p>',
+      }),
+    );
+    return { context, callback };
+  }
+
+  async function start() {
+    const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+    const started = await pushAuthorization(config, dpop, { scope: 'records.lab records.outpatient records.allergy' });
+    return { dpop, ...started };
+  }
+
+  /** axe-core runs as a script in the page, so only where JavaScript is on. */
+  async function expectAccessible(page: Page, javaScriptEnabled: boolean) {
+    if (javaScriptEnabled) expect(await seriousAccessibilityViolations(page)).toEqual([]);
+  }
+
+  /** From the authorization URL through the persona picker to the consent page. */
+  async function signInAsPersona(page: Page, url: URL, lang: Lang, shot: string, javaScriptEnabled = true) {
+    await page.goto(url.href);
+    expect(new URL(page.url()).pathname).toMatch(/^\/signin\//);
+    expect(await page.getAttribute('html', 'lang')).toBe(lang);
+    await expectAccessible(page, javaScriptEnabled);
+    await saveScreenshot(page, `${shot}-1-signin`);
+    const persona = (await listPersonas(platform.db)).find((p) => p.persona === 'A小姐');
+    await page.check(`input[name="nationalId"][value="${persona?.nationalId}"]`);
+    await Promise.all([page.waitForURL(/\/consent\//), page.click('form[action$="/persona"] button[type="submit"]')]);
+  }
+
+  it.each([
+    ['zh-TW', true],
+    ['en', true],
+    ['zh-TW', false],
+    ['en', false],
+  ] as const)('agrees in %s (JavaScript %s) and the app gets a working token', async (lang, javaScriptEnabled) => {
+    const shot = `consent-${lang}-js-${javaScriptEnabled ? 'on' : 'off'}`;
+    const { context, callback } = await appContext(lang, javaScriptEnabled);
+    const page = await context.newPage();
+    const { url, verifier, state, dpop } = await start();
+    await signInAsPersona(page, url, lang, shot, javaScriptEnabled);
+
+    expect(await page.getAttribute('html', 'lang')).toBe(lang);
+    await expect(page.textContent('h1')).resolves.toContain(
+      lang === 'en' ? 'is asking for your' : '想取得您的健康存摺資料',
+    );
+    await expectAccessible(page, javaScriptEnabled);
+    await saveScreenshot(page, `${shot}-2-consent`);
+
+    // Agreeing without reading the notices: the page explains, in words, at the field.
+    await Promise.all([page.waitForLoadState(), page.click('button[value="agree"]')]);
+    expect(await page.locator('.error-summary').count()).toBe(1);
+    await expectAccessible(page, javaScriptEnabled);
+    await saveScreenshot(page, `${shot}-3-errors`);
+
+    await page.check('#acknowledge');
+    await page.uncheck('input[name="category"][value="allergy"]');
+    await page.check('#period-3y');
+    await page.check('#duration-3');
+    await saveScreenshot(page, `${shot}-4-chosen`);
+    await page.click('button[value="agree"]');
+    const back = await callback;
+    expect(back.searchParams.get('iss')).toBe(platform.url);
+
+    const tokens = await client.authorizationCodeGrant(
+      config,
+      back,
+      { pkceCodeVerifier: verifier, expectedState: state },
+      undefined,
+      {
+        DPoP: dpop,
+      },
+    );
+    expect(tokens.scope?.split(' ').sort()).toEqual(['records.lab', 'records.outpatient']);
+    expect(tokens.refresh_token).toBeTypeOf('string');
+    expect((await ping(platform, config, tokens.access_token, dpop)).status).toBe(200);
+    await context.close();
+  });
+
+  it('declining returns access_denied to the app', async () => {
+    const { context, callback } = await appContext('zh-TW', false);
+    const page = await context.newPage();
+    const { url, state } = await start();
+    await signInAsPersona(page, url, 'zh-TW', 'consent-decline', false);
+    await page.click('button[value="decline"]');
+    const back = await callback;
+    expect(back.searchParams.get('error')).toBe('access_denied');
+    expect(back.searchParams.get('state')).toBe(state);
+    expect(back.searchParams.get('code')).toBeNull();
+    await context.close();
+  });
+
+  it('will not render the consent page inside a frame', async () => {
+    const { context } = await appContext('zh-TW', true);
+    const page = await context.newPage();
+    const { url } = await start();
+    await signInAsPersona(page, url, 'zh-TW', 'consent-frame');
+    const consentUrl = page.url();
+    const framing = await context.newPage();
+    await framing.goto(`${platform.url}/healthz`);
+    await framing.setContent(
+      `<!doctype html><title>evil</title><iframe src="${consentUrl}" width="800" height="600"></iframe>`,
+    );
+    await framing.waitForTimeout(500);
+    const frame = framing.frames().find((f) => f !== framing.mainFrame());
+    const forms = frame
+      ? await frame
+          .locator('form[action^="/consent/"]')
+          .count()
+          .catch(() => 0)
+      : 0;
+    expect(forms).toBe(0);
+    await saveScreenshot(framing, 'consent-framed');
+    await context.close();
+  });
+});

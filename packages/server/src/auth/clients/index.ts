@@ -1,0 +1,13 @@
+/** The registry of organisations and their apps (OAuth clients). */
+export { type App, type AppInput, findApp, redirectUriError, registerApp, setAppStatus } from './apps.js';
+export { clientMetadataOf } from './client-metadata.js';
+export { RegistryError, type RegistryErrorCode } from './errors.js';
+export {
+  findOrganisation,
+  ORGANISATION_TYPE_NAMES,
+  ORGANISATION_TYPES,
+  type Organisation,
+  type OrganisationInput,
+  registerOrganisation,
+} from './organisations.js';
+export { registerSandboxApps, SANDBOX_DIABETES_DIARY } from './sandbox.js';

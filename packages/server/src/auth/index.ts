@@ -1,0 +1,83 @@
+/**
+ * Authorization: the OAuth 2 / OpenID Connect server (FAPI 2.0 baseline), citizen sign-in, the
+ * consent pages, revocation, and the check the export API runs on every request.
+ */
+import type { FastifyInstance } from 'fastify';
+import type Provider from 'oidc-provider';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import { markGrantConsentRevoked } from '../consent/repository.js';
+import { registerRevokeRoute } from '../consent/revoke.js';
+import { registerConsentRoutes } from '../consent/routes.js';
+import type { Database } from '../db/index.js';
+import { purgeExpiredArtifacts } from './adapter.js';
+import { finishLogin, registerInteractionRoutes } from './interaction/interactions.js';
+import { mountProvider } from './provider/mount.js';
+import { createProvider } from './provider/provider.js';
+import { exportResourceOf, issuerOf } from './provider/routes.js';
+import { registerSmartConfiguration } from './provider/smart-configuration.js';
+import { registerExportPing } from './resource/ping-route.js';
+import type { VerifyAccessDeps } from './resource/verify-access.js';
+import { registerSignin, type SigninDeps } from './signin/index.js';
+
+export { registerSandboxApps, SANDBOX_DIABETES_DIARY } from './clients/sandbox.js';
+export { AccessError, type ExportAccess, verifyExportAccess } from './resource/verify-access.js';
+
+export interface AuthDeps {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  /** Delivery of one-time sign-in codes (see `auth/signin`); defaults to the log. */
+  channel?: SigninDeps['channel'];
+}
+
+export interface Auth {
+  provider: Provider;
+  /** What the export API passes to `verifyExportAccess`. */
+  access: VerifyAccessDeps;
+}
+
+/** How often expired authorization artifacts are deleted (they are invisible once expired). */
+const PURGE_INTERVAL_MS = 10 * 60_000;
+
+/**
+ * Registers everything authorization needs on the app: the provider (under `/oauth/` and the
+ * discovery documents), `/interaction/:uid`, sign-in (`/signin/:uid…`), consent
+ * (`/consent/:uid`), `POST /api/consents/:id/revoke` and `GET /api/export/ping`.
+ */
+export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promise<Auth> {
+  const { config, db, clock } = deps;
+  const provider = createProvider({ config, db, clock });
+  const tls = config.publicUrl.startsWith('https://');
+  const csrf = { secret: config.secret, secure: tls };
+  const resource = exportResourceOf(config);
+
+  provider.on('grant.revoked', (_ctx, grantId: string) => {
+    markGrantConsentRevoked(db, grantId, clock.now()).catch((error: unknown) =>
+      app.log.error({ err: error }, 'marking a revoked grant’s consent failed'),
+    );
+  });
+  provider.on('server_error', (_ctx, error: Error) => app.log.error({ err: error }, 'authorization server error'));
+
+  await mountProvider(app, provider, { rateLimit: config.oauthRateLimit, clock, tls });
+  registerSmartConfiguration(app, config);
+  registerInteractionRoutes(app, provider);
+  registerSignin(app, {
+    db,
+    config,
+    clock,
+    ...(deps.channel ? { channel: deps.channel } : {}),
+    onSignedIn: finishLogin(provider),
+  });
+  registerConsentRoutes(app, { provider, db, clock, csrf, resource });
+  registerRevokeRoute(app, { provider, db, clock, csrf });
+  const access: VerifyAccessDeps = { provider, db, clock, resource, origin: new URL(issuerOf(config)).origin };
+  registerExportPing(app, access);
+
+  const timer = setInterval(() => {
+    purgeExpiredArtifacts(db, clock).catch((error: unknown) => app.log.warn({ err: error }, 'artifact purge failed'));
+  }, PURGE_INTERVAL_MS);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+  return { provider, access };
+}

@@ -1,0 +1,203 @@
+/**
+ * The authorization server: panva's oidc-provider (OpenID-certified, FAPI 2.0 profile support),
+ * configured so that every client gets the FAPI 2.0 Security Profile baseline. Each choice below
+ * names the clause it implements.
+ */
+import { CATEGORIES } from '@healthbank/records';
+import Provider, { type Configuration, errors } from 'oidc-provider';
+import { type Clock, systemClock } from '../../clock.js';
+import type { Config } from '../../config/config.js';
+import { findConsentByGrant } from '../../consent/repository.js';
+import type { Database } from '../../db/index.js';
+import { kyselyAdapter } from '../adapter.js';
+import { authKysely } from '../tables.js';
+import { pairwiseSubject } from './pairwise.js';
+import { renderProviderError } from './render-error.js';
+import { checkAuthorizationRequest, EXPORT_KEY_PARAM } from './request-policy.js';
+import { exportResourceOf, issuerOf, OAUTH_ROUTES } from './routes.js';
+import { deriveKey } from './secrets.js';
+import {
+  ACCESS_TOKEN_TTL,
+  AUTHORIZATION_CODE_TTL,
+  accessTokenTtl,
+  FALLBACK_GRANT_TTL,
+  ID_TOKEN_TTL,
+  INTERACTION_TTL,
+  refreshTokenTtl,
+  SESSION_TTL,
+} from './ttl.js';
+
+export interface ProviderOptions {
+  config: Config;
+  db: Database;
+  clock?: Clock;
+}
+
+/** FAPI 2.0 §5.4: PS256, ES256 and EdDSA only (no RS256, no "none", no HMAC). */
+const FAPI_ALGS = ['ES256', 'PS256', 'EdDSA'] as const;
+
+/** The longest a client assertion may be valid (seconds). */
+const MAX_ASSERTION_LIFETIME = 300;
+
+/** Every `records.*` scope, i.e. every category of the export API. */
+export const RECORD_SCOPES = CATEGORIES.map((c) => c.scope);
+
+/** Builds the configured provider; `mountProvider` puts it in the Fastify app. */
+export function createProvider({ config, db, clock = systemClock }: ProviderOptions): Provider {
+  const issuer = issuerOf(config);
+  const resource = exportResourceOf(config);
+  const kysely = authKysely(db);
+
+  const configuration: Configuration = {
+    adapter: kyselyAdapter({ db, clock }),
+    jwks: { keys: config.signingKeys.keys as NonNullable<Configuration['jwks']>['keys'] },
+    routes: OAUTH_ROUTES,
+
+    async findAccount(_ctx, sub) {
+      // The account id is the citizen's internal id; it never leaves the platform (apps get the
+      // pairwise subject), and the ID token carries nothing but that subject (data minimisation,
+      // PDPA Art. 5).
+      if (!/^\d{1,12}$/.test(sub)) return undefined;
+      const citizen = await kysely.selectFrom('citizens').select('id').where('id', '=', Number(sub)).executeTakeFirst();
+      if (!citizen) return undefined;
+      return { accountId: sub, claims: () => ({ sub }) };
+    },
+
+    features: {
+      // FAPI 2.0 Security Profile for every client: PKCE required, redirect_uri required, client
+      // assertion `aud` must be the issuer (FAPI 2.0 §5.3.2.1, §5.3.2.2).
+      fapi: { enabled: true, profile: '2.0' },
+      // FAPI 2.0 §5.3.2.2 / RFC 9126 §5: authorization requests only through PAR.
+      pushedAuthorizationRequests: {
+        enabled: true,
+        requirePushedAuthorizationRequests: true,
+        allowUnregisteredRedirectUris: false,
+      },
+      // RFC 9449: DPoP sender-constrained tokens; proofs are single use (§11.1).
+      dPoP: { enabled: true, allowReplay: false },
+      // RFC 8707: every access token is for the export API alone.
+      resourceIndicators: {
+        enabled: true,
+        defaultResource: async () => resource,
+        useGrantedResource: async () => true,
+        async getResourceServerInfo(_ctx, indicator, client) {
+          if (indicator !== resource) throw new errors.InvalidTarget('the only resource is the export API');
+          return {
+            scope: ((client.record_scopes as string[] | undefined) ?? []).join(' '),
+            audience: resource,
+            // Opaque, looked up at every use, so revocation takes effect at once (RFC 7009 §2).
+            accessTokenFormat: 'opaque',
+          };
+        },
+      },
+      // RFC 7009 for apps to end their own authorisation; RFC 7662 for resource servers.
+      revocation: { enabled: true },
+      introspection: { enabled: true },
+      devInteractions: { enabled: false },
+      userinfo: { enabled: false },
+      rpInitiatedLogout: { enabled: false },
+      registration: { enabled: false },
+      claimsParameter: { enabled: false },
+      requestObjects: { enabled: false },
+    },
+
+    // Strict redirect URI matching (RFC 9700 §4.1.3): always sent, always compared exactly.
+    allowOmittingSingleRegisteredRedirectUri: false,
+    responseTypes: ['code'],
+    scopes: ['openid'],
+    subjectTypes: ['pairwise'],
+    clientAuthMethods: ['none', 'private_key_jwt'],
+    enabledJWA: {
+      clientAuthSigningAlgValues: [...FAPI_ALGS],
+      dPoPSigningAlgValues: [...FAPI_ALGS],
+      idTokenSigningAlgValues: ['ES256'],
+    },
+    // RFC 9700 §2.1.1 and FAPI 2.0 §5.3.2.2: PKCE with S256 for every client (oidc-provider
+    // accepts no other method).
+    pkce: { required: () => true },
+    clientDefaults: {
+      id_token_signed_response_alg: 'ES256',
+      token_endpoint_auth_method: 'private_key_jwt',
+      response_types: ['code'],
+      grant_types: ['authorization_code'],
+    },
+    extraClientMetadata: { properties: ['organisation_id', 'record_scopes'] },
+    sectorIdentifierUriValidate: () => false,
+    async assertJwtClientAuthClaimsAndHeader(ctx, claims) {
+      // FAPI 2.0 §5.3.2.1: the assertion's audience is the issuer identifier, nothing else.
+      if (claims.aud !== ctx.oidc.issuer) throw new errors.InvalidClientAuth('aud must be the issuer identifier');
+      // RFC 7523 §3 ¶4 asks for an expiry that limits the window of use; we bound it to five
+      // minutes, so a leaked assertion is short-lived and the replay cache stays small.
+      const lifetime = Number(claims.exp) - Number(claims.iat ?? Math.floor(Date.now() / 1000));
+      if (!(lifetime > 0 && lifetime <= MAX_ASSERTION_LIFETIME)) {
+        throw new errors.InvalidClientAuth(`the assertion must expire within ${MAX_ASSERTION_LIFETIME} s`);
+      }
+    },
+    async pairwiseIdentifier(_ctx, accountId, client) {
+      return pairwiseSubject(config.secret, String(client.organisation_id), accountId);
+    },
+    extraParams: {
+      [EXPORT_KEY_PARAM]: checkAuthorizationRequest,
+    },
+
+    // The consent, not the browser session, decides how long tokens live.
+    expiresWithSession: async () => false,
+    ttl: {
+      AuthorizationCode: AUTHORIZATION_CODE_TTL,
+      AccessToken: (ctx) => accessTokenTtl(ctx),
+      RefreshToken: (ctx) => refreshTokenTtl(ctx),
+      ClientCredentials: ACCESS_TOKEN_TTL,
+      IdToken: ID_TOKEN_TTL,
+      Interaction: INTERACTION_TTL,
+      Session: SESSION_TTL,
+      Grant: FALLBACK_GRANT_TTL,
+    },
+    // Refresh tokens only for ongoing consents (SPEC §5); a one-time consent gets one access token.
+    async issueRefreshToken(_ctx, client, code) {
+      if (!client.grantTypeAllowed('refresh_token') || !code.grantId) return false;
+      const consent = await findConsentByGrant(db, code.grantId);
+      return consent?.duration === 'ongoing' && consent.status === 'active';
+    },
+    // RFC 9700 §4.14.2: public clients' refresh tokens rotate, and reuse of a rotated one revokes
+    // the grant. FAPI 2.0 §5.3.2.1: confidential clients' do not rotate (they are sender-constrained
+    // and rotation only adds failure modes).
+    rotateRefreshToken: (ctx) => ctx.oidc.client?.clientAuthMethod === 'none',
+    // Every authorization asks the citizen again: only the grant created on this interaction's
+    // consent page can resolve it (no silent reuse of an earlier consent).
+    async loadExistingGrant(ctx) {
+      const grantId = ctx.oidc.result?.consent?.grantId;
+      return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
+    },
+    async extraTokenClaims(_ctx, token) {
+      // The consent travels with the access token (stored server-side, returned by introspection),
+      // so the export API knows exactly what it may read.
+      if (!('grantId' in token) || typeof token.grantId !== 'string') return undefined;
+      const consent = await findConsentByGrant(db, token.grantId);
+      return consent ? { consent_id: consent.id } : undefined;
+    },
+
+    interactions: { url: async (_ctx, interaction) => `/interaction/${interaction.uid}` },
+    renderError: renderProviderError,
+    cookies: {
+      // Signed cookies (keygrip) keyed from the root secret; SameSite=Lax so the redirect back from
+      // sign-in carries them, HttpOnly always, Secure whenever the request came over TLS.
+      keys: [deriveKey(config.secret, 'oidc-cookies').toString('base64url')],
+      names: { session: 'hb_session', interaction: 'hb_interaction', resume: 'hb_resume' },
+      long: { httpOnly: true, sameSite: 'lax', signed: true },
+      // Path=/ so the sign-in and consent pages (/signin/…, /consent/…) see the interaction.
+      short: { httpOnly: true, sameSite: 'lax', signed: true, path: '/' },
+    },
+    // FAPI 2.0 §5.3.2.1 (clock skew): accept JWTs up to 10 s from the future, reject beyond 60 s.
+    clockTolerance: 15,
+    acceptQueryParamAccessTokens: false,
+    discovery: {
+      ui_locales_supported: ['zh-TW', 'en'],
+      claims_locales_supported: undefined,
+    },
+  };
+
+  const provider = new Provider(issuer, configuration);
+  // Behind a TLS-terminating proxy (production), trust X-Forwarded-Proto as Fastify does.
+  provider.proxy = config.environment === 'production';
+  return provider;
+}

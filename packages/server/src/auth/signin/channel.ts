@@ -1,0 +1,70 @@
+/**
+ * How one-time codes reach citizens. Pluggable: a deployment supplies its SMS or app-push
+ * gateway; development writes codes to the server log, and a sandbox also shows them on the page.
+ */
+import { maskNationalId } from '@healthbank/records';
+import type { FastifyBaseLogger } from 'fastify';
+import type { Locale } from '../../pages/i18n.js';
+
+export interface CodeMessage {
+  /** The sign-in challenge the code belongs to. */
+  challengeId: string;
+  citizenId: number;
+  nationalId: string;
+  code: string;
+  expiresAt: number;
+  locale: Locale;
+}
+
+/**
+ * A way to deliver codes. `deliver` is called without waiting for it, so that answering a
+ * request takes as long whether or not a code was sent (ASVS V2.2: no account enumeration
+ * by timing); failures are the channel's to log.
+ */
+export interface MessageChannel {
+  deliver(message: CodeMessage): Promise<void>;
+}
+
+/** Development: the code in the server log, the national ID masked (never logged in full). */
+export function logChannel(log: FastifyBaseLogger): MessageChannel {
+  return {
+    async deliver({ nationalId, code, expiresAt }) {
+      log.info({ citizen: maskNationalId(nationalId), code, expiresAt }, 'one-time sign-in code (development channel)');
+    },
+  };
+}
+
+/** Delivers through every channel; one failing does not stop the others. */
+export function fanOut(...channels: MessageChannel[]): MessageChannel {
+  return {
+    async deliver(message) {
+      await Promise.allSettled(channels.map((c) => c.deliver(message)));
+    },
+  };
+}
+
+/** Codes kept for display, at most this many at once (oldest dropped first). */
+const INBOX_CAPACITY = 10_000;
+
+/**
+ * Sandbox only: remembers each code in memory until it expires so that the code page can show
+ * it. Codes are never written to the database in clear, so this lives in the process.
+ */
+export class SandboxInbox implements MessageChannel {
+  private readonly codes = new Map<string, { code: string; expiresAt: number }>();
+
+  async deliver({ challengeId, code, expiresAt }: CodeMessage): Promise<void> {
+    if (this.codes.size >= INBOX_CAPACITY) {
+      const oldest = this.codes.keys().next().value;
+      if (oldest !== undefined) this.codes.delete(oldest);
+    }
+    this.codes.set(challengeId, { code, expiresAt });
+  }
+
+  /** The code sent for a challenge, while it is valid. */
+  peek(challengeId: string, now: number): string | undefined {
+    const entry = this.codes.get(challengeId);
+    if (entry && entry.expiresAt <= now) this.codes.delete(challengeId);
+    return entry && entry.expiresAt > now ? entry.code : undefined;
+  }
+}

@@ -1,0 +1,76 @@
+/**
+ * What every sign-in route needs, built once by `registerSignin`.
+ */
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config/config.js';
+import type { Database } from '../../db/index.js';
+import { ProblemError } from '../../errors/problems.js';
+import type { Locale } from '../../pages/i18n.js';
+import { requestLocale } from '../../pages/request-locale.js';
+import type { CsrfOptions } from '../../security/csrf.js';
+import { sendPage, wantsHtml } from './http.js';
+import { mac, type SigninKeys } from './keys.js';
+import { noticePage } from './notice-page.js';
+import { hitLimit, type Limit } from './rate-limit.js';
+
+/** How the citizen proved who they are (RFC 8176 authentication method references). */
+export interface SignedIn {
+  citizenId: number;
+  amr: string[];
+}
+
+export type OnSignedIn = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  uid: string,
+  result: SignedIn,
+) => Promise<unknown>;
+
+export interface SigninContext {
+  db: Database;
+  config: Config;
+  clock: Clock;
+  keys: SigninKeys;
+  csrf: CsrfOptions;
+  /** The WebAuthn relying party: our public host, and the origin browsers report. */
+  rp: { id: string; origin: string; name: string };
+  onSignedIn: OnSignedIn;
+}
+
+export function localeOf(request: FastifyRequest): Locale {
+  return requestLocale(request);
+}
+
+/**
+ * Counts a hit on a per-IP bucket; over the limit, answers 429 with Retry-After (RFC 6585 §4) as a
+ * page for browsers and `rate_limited` problem+json otherwise, and returns false.
+ * IPs are stored as keyed digests: a counter table is no place for personal data (PDPA).
+ */
+export async function withinIpLimit(
+  ctx: SigninContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  name: string,
+  limit: Limit,
+  uid: string,
+): Promise<boolean> {
+  const bucket = `ip:${name}:${mac(ctx.keys.bucket, request.ip).toString('base64url')}`;
+  const result = await hitLimit(ctx.db, bucket, limit, ctx.clock.now());
+  if (result.allowed) return true;
+  await tooMany(request, reply, uid, 'limited', result.retryAfterMs);
+  return false;
+}
+
+/** Answers 429 for a rate limit or a lock. */
+export async function tooMany(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  uid: string,
+  kind: 'locked' | 'limited',
+  retryAfterMs: number,
+): Promise<void> {
+  reply.header('retry-after', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
+  if (!wantsHtml(request)) throw new ProblemError('rate_limited');
+  sendPage(reply, noticePage({ locale: localeOf(request), uid, kind, retryAfterMs }), 429);
+}

@@ -1,0 +1,99 @@
+/**
+ * Citizen sign-in, pluggable: NHI card details plus a one-time code, passkeys (WebAuthn), and in
+ * the sandbox a persona picker. The routes serve OIDC interactions: the authorization server
+ * sends the login prompt to `GET /signin/:uid`, and once the citizen is known `onSignedIn` hands
+ * the result back to it.
+ *
+ * Routes (`:uid` is the interaction id):
+ * - `GET  /signin/:uid` — the sign-in page
+ * - `POST /signin/:uid/nhi` — `_csrf nationalId cardNumber birthYear birthMonth birthDay` → 303 to the code page
+ * - `GET  /signin/:uid/code?c=…` — the code page; `POST /signin/:uid/code` — `_csrf c code`
+ * - `GET  /signin/:uid/passkey-offer` — "set up a passkey?"; `POST /signin/:uid/continue` — `_csrf`
+ * - `POST /signin/:uid/passkey/register` — `_csrf credential` (RegistrationResponseJSON)
+ * - `POST /signin/:uid/passkey` — `_csrf credential` (AuthenticationResponseJSON)
+ * - `POST /signin/:uid/persona` — `_csrf nationalId`, sandbox only
+ * - `GET  /assets/signin-passkey.js` — the passkey script
+ */
+import type { FastifyInstance } from 'fastify';
+import type { Clock } from '../../clock.js';
+import type { Config } from '../../config/config.js';
+import type { Database } from '../../db/index.js';
+import { fanOut, logChannel, type MessageChannel, SandboxInbox } from './channel.js';
+import { OneTimeCodes } from './codes.js';
+import type { OnSignedIn, SigninContext } from './context.js';
+import { deriveSigninKeys } from './keys.js';
+import { registerNhiRoutes } from './nhi-routes.js';
+import { registerPasskeyRoutes } from './passkey-routes.js';
+import { purgeSigninState } from './purge.js';
+import { registerSigninPage } from './signin-routes.js';
+
+export type { CodeMessage, MessageChannel } from './channel.js';
+export type { OnSignedIn, SignedIn } from './context.js';
+export { NHI_CARD_AMR } from './nhi-routes.js';
+export { PASSKEY_AMR } from './passkeys.js';
+export { SANDBOX_AMR } from './signin-routes.js';
+
+export interface SigninDeps {
+  db: Database;
+  config: Config;
+  clock: Clock;
+  /**
+   * Delivers one-time codes. Default: the server log (masked national ID and the code). In a
+   * sandbox codes are also shown on the code page. Production outside a sandbox must supply one.
+   */
+  channel?: MessageChannel;
+  onSignedIn: OnSignedIn;
+}
+
+/** How often expired sign-in state is deleted. */
+const PURGE_INTERVAL_MS = 15 * 60_000;
+
+/**
+ * Registers the sign-in routes.
+ *
+ * @example
+ * ```ts
+ * registerSignin(app, {
+ *   db, config, clock: systemClock,
+ *   onSignedIn: (request, reply, uid, { citizenId, amr }) => finishLogin(request, reply, uid, citizenId, amr),
+ * });
+ * ```
+ */
+export function registerSignin(app: FastifyInstance, deps: SigninDeps): void {
+  const { config } = deps;
+  if (!deps.channel && config.environment === 'production' && !config.sandbox) {
+    // ASVS V14.1 / habit 5: production refuses development settings; codes in a log are one.
+    throw new Error('production sign-in needs a message channel for one-time codes (a sandbox may use the log)');
+  }
+  const publicUrl = new URL(config.publicUrl);
+  const ctx: SigninContext = {
+    db: deps.db,
+    config,
+    clock: deps.clock,
+    keys: deriveSigninKeys(config.secret),
+    csrf: { secret: config.secret, secure: publicUrl.protocol === 'https:' },
+    rp: { id: publicUrl.hostname, origin: publicUrl.origin, name: '健康存摺 My Health Bank' },
+    onSignedIn: deps.onSignedIn,
+  };
+  const base = deps.channel ?? logChannel(app.log);
+  const inbox = config.sandbox ? new SandboxInbox() : undefined;
+  const codes = new OneTimeCodes({
+    db: deps.db,
+    clock: deps.clock,
+    keys: ctx.keys,
+    channel: inbox ? fanOut(base, inbox) : base,
+    onDeliveryError: (error) => app.log.error({ err: error }, 'one-time code delivery failed'),
+  });
+
+  registerSigninPage(app, ctx);
+  registerNhiRoutes(app, ctx, { codes, inbox });
+  registerPasskeyRoutes(app, ctx);
+
+  const timer = setInterval(() => {
+    purgeSigninState(deps.db, deps.clock.now()).catch((error: unknown) =>
+      app.log.warn({ err: error }, 'sign-in state purge failed'),
+    );
+  }, PURGE_INTERVAL_MS);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+}

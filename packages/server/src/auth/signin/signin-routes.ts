@@ -1,0 +1,82 @@
+/**
+ * The sign-in page and the sandbox persona picker.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findCitizenByNationalId } from '../../db/index.js';
+import { csrfToken, requireCsrf } from '../../security/csrf.js';
+import { mintChallenge } from './challenges.js';
+import { localeOf, type SigninContext, withinIpLimit } from './context.js';
+import { field, interactionOf, rememberLocale, sendPage } from './http.js';
+import { IP_PASSKEY_LIMIT, WEBAUTHN_CHALLENGE_TTL_MS, WEBAUTHN_TIMEOUT_MS } from './limits.js';
+import { personaChoices } from './personas.js';
+import { allowOwnScript } from './script-policy.js';
+import { type NhiFormErrors, type NhiFormValues, signinPage } from './signin-page.js';
+
+/** Amr of a sandbox persona sign-in: no real proof of identity took place. */
+export const SANDBOX_AMR = ['sandbox'];
+
+export interface SigninPageState {
+  form?: { values: NhiFormValues; errors: NhiFormErrors };
+  personaError?: boolean;
+  passkeyFailed?: boolean;
+}
+
+/** Renders the sign-in page for interaction `uid`, with a fresh passkey challenge (stateless). */
+export async function renderSignin(
+  ctx: SigninContext,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  uid: string,
+  state: SigninPageState = {},
+  status = 200,
+): Promise<FastifyReply> {
+  const locale = localeOf(request);
+  const challenge = mintChallenge(
+    ctx.keys.challenge,
+    { purpose: 'passkey.get', binding: uid },
+    ctx.clock.now(),
+    WEBAUTHN_CHALLENGE_TTL_MS,
+  );
+  const page = signinPage({
+    locale,
+    uid,
+    csrf: csrfToken(request, reply, ctx.csrf),
+    sandbox: ctx.config.sandbox,
+    personas: ctx.config.sandbox
+      ? {
+          choices: await personaChoices(ctx.db),
+          // Synthetic IDs are shown in a development sandbox; a public (production) sandbox masks them.
+          showIds: ctx.config.environment !== 'production',
+          error: state.personaError,
+        }
+      : undefined,
+    form: state.form,
+    passkey: { challenge, rpId: ctx.rp.id, timeoutMs: WEBAUTHN_TIMEOUT_MS, failed: state.passkeyFailed },
+  });
+  return sendPage(reply, page, status);
+}
+
+export function registerSigninPage(app: FastifyInstance, ctx: SigninContext): void {
+  app.get('/signin/:uid', { onSend: allowOwnScript }, async (request, reply) => {
+    const uid = interactionOf(request);
+    rememberLocale(request, reply);
+    return renderSignin(ctx, request, reply, uid);
+  });
+
+  // The persona picker exists only in a sandbox: elsewhere the route is not registered at all (404).
+  if (!ctx.config.sandbox) return;
+  app.post(
+    '/signin/:uid/persona',
+    { preHandler: requireCsrf(ctx.csrf), onSend: allowOwnScript },
+    async (request, reply) => {
+      const uid = interactionOf(request);
+      if (!(await withinIpLimit(ctx, request, reply, 'persona', IP_PASSKEY_LIMIT, uid))) return reply;
+      const nationalId = field(request, 'nationalId').toUpperCase();
+      const citizen = /^[A-Z][0-9]{9}$/.test(nationalId)
+        ? await findCitizenByNationalId(ctx.db, nationalId)
+        : undefined;
+      if (!citizen) return renderSignin(ctx, request, reply, uid, { personaError: true }, 400);
+      return ctx.onSignedIn(request, reply, uid, { citizenId: citizen.id, amr: SANDBOX_AMR });
+    },
+  );
+}
