@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATEGORY_IDS } from '@healthbank/records';
-import { populationStats } from '@healthbank/server';
+import { populationStats } from '@healthbank/server/db';
 import { createTestDatabase, type TestDatabase, testDatabases } from '@healthbank/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CliIo } from './io.js';

@@ -1,4 +1,4 @@
-import { type Database, DatabaseError, DEFAULT_DATABASE_URL, openDatabase } from '@healthbank/server';
+import { type Database, DatabaseError, DEFAULT_DATABASE_URL, openDatabase } from '@healthbank/server/db';
 import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
 

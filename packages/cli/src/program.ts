@@ -3,7 +3,6 @@ import { migrateCommand } from './commands/migrate.js';
 import { personasCommand } from './commands/personas.js';
 import { recordsCommand } from './commands/records.js';
 import { seedCommand } from './commands/seed.js';
-import { startCommand } from './commands/start.js';
 import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -61,6 +60,8 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
     .option('--port <port>', 'port to listen on (default: PORT, else 3000)')
     .option('--citizens <n>', 'sandbox size when seeding an empty database (default: 1000)')
     .action(async (opts) => {
+      // Loaded on demand: the data commands should not start up the authorization server's code.
+      const { startCommand } = await import('./commands/start.js');
       const stop = await startCommand(io, opts);
       onStarted?.(stop);
     });

@@ -1,4 +1,4 @@
-import { migrateToLatest } from '@healthbank/server';
+import { migrateToLatest } from '@healthbank/server/db';
 import { withDatabase } from '../database.js';
 import type { CliIo } from '../io.js';
 

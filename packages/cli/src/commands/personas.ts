@@ -1,4 +1,4 @@
-import { listPersonas } from '@healthbank/server';
+import { listPersonas } from '@healthbank/server/db';
 import { withDatabase } from '../database.js';
 import type { CliIo } from '../io.js';
 import { writeJson } from '../io.js';

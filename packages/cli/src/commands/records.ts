@@ -6,7 +6,7 @@ import {
   periodError,
   type RecordQuery,
 } from '@healthbank/records';
-import { findCitizenByNationalId, readRecords } from '@healthbank/server';
+import { findCitizenByNationalId, readRecords } from '@healthbank/server/db';
 import { withDatabase } from '../database.js';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';

@@ -1,5 +1,5 @@
 import { isIsoDate } from '@healthbank/records';
-import { type Database, migrateToLatest, populationStats, seedPopulation } from '@healthbank/server';
+import { type Database, migrateToLatest, populationStats, seedPopulation } from '@healthbank/server/db';
 import { generatePopulation, populationSize } from '@healthbank/synth';
 import { withDatabase } from '../database.js';
 import { CliError } from '../errors.js';

@@ -1,4 +1,12 @@
-import { type Config, ConfigError, loadConfig, migrateToLatest, populationStats, serve } from '@healthbank/server';
+import {
+  type Config,
+  ConfigError,
+  loadConfig,
+  migrateToLatest,
+  populationStats,
+  registerSandboxApps,
+  serve,
+} from '@healthbank/server';
 import { connect } from '../database.js';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
@@ -28,6 +36,8 @@ export async function startCommand(
   const db = await connect(io, config.databaseUrl);
   try {
     await migrateToLatest(db);
+    // Idempotent: also points the example apps' redirect URIs at this start's address.
+    await registerSandboxApps(db, { publicUrl: config.publicUrl });
     if ((await populationStats(db)).citizens === 0) {
       io.stderr.write(
         `seeding a sandbox of ${count.format(config.sandboxCitizens)} synthetic citizens and the personas…\n`,

@@ -86,6 +86,14 @@ describe.each(testDatabases())('client authentication on $label', (target) => {
     await expect(push(config)).rejects.toMatchObject({ error: 'invalid_client' });
   });
 
+  it("lets only the token's own app introspect it", async () => {
+    const mine = await discoverClient(platform, 'auth-public');
+    const { tokens } = await completeFlow(platform, mine);
+    expect(await client.tokenIntrospection(mine, tokens.access_token)).toMatchObject({ active: true });
+    const other = await withAssertion(() => {});
+    expect(await client.tokenIntrospection(other, tokens.access_token)).toEqual({ active: false });
+  });
+
   it('lets a refresh narrow the scope but never widen it', async () => {
     const config = await discoverClient(platform, 'auth-public');
     const { tokens, dpop } = await completeFlow(platform, config, {

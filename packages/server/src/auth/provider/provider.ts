@@ -92,7 +92,12 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
       },
       // RFC 7009 for apps to end their own authorisation; RFC 7662 for resource servers.
       revocation: { enabled: true },
-      introspection: { enabled: true },
+      // RFC 7662 §4 leaves who may introspect to the server: here only the token's own client (the
+      // export API checks tokens in-process), so no app learns about another app's tokens.
+      introspection: {
+        enabled: true,
+        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+      },
       devInteractions: { enabled: false },
       userinfo: { enabled: false },
       rpInitiatedLogout: { enabled: false },

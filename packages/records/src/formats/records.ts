@@ -1,0 +1,119 @@
+/**
+ * The `records` content format: the platform's typed records as JSON, exactly the shapes of
+ * `record.ts`, grouped by category. It is the richest format (every field of every record) and
+ * the cheapest to produce: the arrays are referenced, not copied.
+ *
+ * ```json
+ * { "format": "records", "version": 1, "generatedAt": "2025-06-30T09:00:00+08:00",
+ *   "categories": ["outpatient", "lab"],
+ *   "records": { "outpatient": [ …OutpatientRecord ], "lab": [ …LabRecord ] } }
+ * ```
+ *
+ * Every covered category has an array, empty when the person has no record of it; a category
+ * that was not shared is absent from both `categories` and `records`.
+ */
+import type { CategoryId } from '../categories.js';
+import { CATEGORY_IDS, isCategoryId } from '../categories.js';
+import { type RecordsByCategory, recordSchema } from '../record.js';
+import { ContentFormatError } from './errors.js';
+import { type ContentInput, checkInstant, coveredCategories } from './input.js';
+
+export const RECORDS_FORMAT_VERSION = 1;
+
+/** The `records` content format. */
+export interface RecordsDocument {
+  format: 'records';
+  version: typeof RECORDS_FORMAT_VERSION;
+  /** When the file was made (ISO 8601 instant). */
+  generatedAt: string;
+  /** The covered categories, in the canonical order of `CATEGORY_IDS`. */
+  categories: CategoryId[];
+  /** One array per covered category. */
+  records: RecordsByCategory;
+}
+
+/**
+ * Builds the `records` document. Records are referenced, not copied or re-validated: the caller
+ * hands over records that came from the store or the generator.
+ * @example toRecordsDocument({ records: { lab: labs }, generatedAt: '2025-06-30T09:00:00+08:00' })
+ */
+export function toRecordsDocument(input: ContentInput): RecordsDocument {
+  const categories = coveredCategories(input);
+  const records: RecordsByCategory = {};
+  const target = records as Record<CategoryId, unknown[]>;
+  for (const id of categories) target[id] = input.records[id] ?? [];
+  return {
+    format: 'records',
+    version: RECORDS_FORMAT_VERSION,
+    generatedAt: checkInstant(input.generatedAt, 'generatedAt'),
+    categories,
+    records,
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Reads and validates a `records` document from untrusted JSON (for example a decrypted export).
+ * Every record is checked against its category's schema; unknown record fields are dropped.
+ * @throws ContentFormatError naming each offending path.
+ */
+export function parseRecordsDocument(json: unknown): RecordsDocument {
+  const issues: string[] = [];
+  if (!isObject(json)) throw new ContentFormatError('records', ['(root): not an object']);
+  if (json.format !== 'records') issues.push(`format: expected "records", got ${JSON.stringify(json.format)}`);
+  if (json.version !== RECORDS_FORMAT_VERSION) issues.push(`version: unsupported ${JSON.stringify(json.version)}`);
+  let generatedAt = '';
+  if (typeof json.generatedAt !== 'string') issues.push('generatedAt: not a string');
+  else {
+    try {
+      generatedAt = checkInstant(json.generatedAt, 'generatedAt');
+    } catch (e) {
+      issues.push(`generatedAt: ${(e as Error).message}`);
+    }
+  }
+  const categories: CategoryId[] = [];
+  if (!Array.isArray(json.categories)) issues.push('categories: not an array');
+  else {
+    for (const c of json.categories) {
+      if (typeof c === 'string' && isCategoryId(c)) categories.push(c);
+      else issues.push(`categories: unknown category ${JSON.stringify(c)}`);
+    }
+  }
+  const records: Record<string, unknown[]> = {};
+  if (!isObject(json.records)) issues.push('records: not an object');
+  else {
+    for (const [key, list] of Object.entries(json.records)) {
+      if (!isCategoryId(key) || !categories.includes(key)) {
+        issues.push(`records.${key}: category not listed in categories`);
+        continue;
+      }
+      if (!Array.isArray(list)) {
+        issues.push(`records.${key}: not an array`);
+        continue;
+      }
+      const parsed: unknown[] = [];
+      list.forEach((item, i) => {
+        const result = recordSchema.safeParse(item);
+        if (!result.success) {
+          for (const issue of result.error.issues) issues.push(`records.${key}[${i}].${issue.path.join('.')}: ${issue.message}`);
+        } else if (result.data.category !== key) {
+          issues.push(`records.${key}[${i}].category: "${result.data.category}" in the ${key} list`);
+        } else parsed.push(result.data);
+      });
+      records[key] = parsed;
+    }
+    for (const c of categories) if (!(c in records)) issues.push(`records.${c}: missing`);
+  }
+  if (issues.length > 0) throw new ContentFormatError('records', issues);
+  const ordered = CATEGORY_IDS.filter((id) => categories.includes(id));
+  const out: Record<string, unknown[]> = {};
+  for (const id of ordered) out[id] = records[id] ?? [];
+  return {
+    format: 'records',
+    version: RECORDS_FORMAT_VERSION,
+    generatedAt,
+    categories: ordered,
+    records: out as RecordsByCategory,
+  };
+}

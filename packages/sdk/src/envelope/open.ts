@@ -1,0 +1,194 @@
+/**
+ * Opening an export file on the device: decrypt with the device's export key, verify the
+ * platform's signature and claims, inflate within the signed length, and check the content digest.
+ * Every check that needs no secret runs before the ones that do; nothing is inflated before the
+ * signature and the claims are verified.
+ */
+import {
+  EXPORT_CLOCK_TOLERANCE_S,
+  EXPORT_CONTENT_ENCRYPTION_ALG,
+  EXPORT_KEY_MANAGEMENT_ALG,
+  EXPORT_MAX_CONTENT_BYTES,
+  EXPORT_PLAINTEXT_SEPARATOR,
+  type ExportClaims,
+  exportClaimsSchema,
+} from '@healthbank/records';
+import { base64url, compactDecrypt, compactVerify, errors, type JSONWebKeySet } from 'jose';
+import { SdkError } from '../errors.js';
+import { isCanonicalBase64url } from './base64url.js';
+import { checkJweHeader, checkJwsHeader, decodeHeader } from './headers.js';
+import { InflateError, inflateRaw } from './inflate.js';
+import { verificationKey } from './verification-key.js';
+
+export interface OpenExportFileOptions {
+  /** The device's export key: a non-extractable ECDH P-256 private `CryptoKey`. */
+  decryptionKey: CryptoKey;
+  /** The platform's published JWKS (public keys). */
+  jwks: JSONWebKeySet;
+  /** The platform's issuer identifier; the file's `iss` must equal it. */
+  issuer: string;
+  /** The app's `client_id`; the file's `aud` must equal it. */
+  audience: string;
+  /**
+   * RFC 7638 thumbprint of the device's export public key (what the app pinned at consent). When
+   * given, a file addressed to any other key is refused before decryption is attempted.
+   */
+  recipientKeyThumbprint?: string;
+  /** Milliseconds since the epoch; default `Date.now`. */
+  now?: () => number;
+  /** Refuse content longer than this many bytes; default and maximum 256 MiB. */
+  maxContentBytes?: number;
+}
+
+export interface ExportFile {
+  /** The verified signed claims. */
+  claims: ExportClaims;
+  /** The content, parsed from UTF-8 JSON; its shape is given by `claims.format`. */
+  content: unknown;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function fail(code: ConstructorParameters<typeof SdkError>[0], message: string, cause?: unknown): never {
+  throw new SdkError(code, message, cause === undefined ? {} : { cause });
+}
+
+/** Maps a jose failure to this format's codes; `fallback` for failures jose does not classify. */
+function joseFailure(error: unknown, fallback: 'decryption_failed' | 'signature_invalid'): never {
+  if (error instanceof SdkError) throw error;
+  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
+    fail('header_not_allowed', error.message, error);
+  }
+  if (error instanceof errors.JWEInvalid || error instanceof errors.JWSInvalid) fail('format_invalid', error.message, error);
+  fail(fallback, fallback === 'decryption_failed' ? 'the file does not decrypt with this key' : 'bad signature', error);
+}
+
+function assertDeviceKey(key: CryptoKey): void {
+  const algorithm = key?.algorithm as EcKeyAlgorithm | undefined;
+  if (key?.type !== 'private' || algorithm?.name !== 'ECDH' || algorithm.namedCurve !== 'P-256') {
+    throw new TypeError('decryptionKey must be an ECDH P-256 private CryptoKey');
+  }
+}
+
+/** Splits the compact JWE and checks what needs no key: encoding, shape and header. */
+function parseJwe(file: string): { kid: string } {
+  if (typeof file !== 'string') fail('format_invalid', 'an export file is a string');
+  const parts = file.split('.');
+  if (parts.length !== 5) fail('format_invalid', 'a compact JWE has five parts');
+  if (!parts.every(isCanonicalBase64url)) fail('format_invalid', 'a part of the file is not canonical base64url');
+  const [header, encryptedKey, iv, , tag] = parts as [string, string, string, string, string];
+  const { kid } = checkJweHeader(decodeHeader(header, 'JWE'));
+  // ECDH-ES uses the agreed key directly, so there is no encrypted key; IV 96 bits, tag 128 bits.
+  if (encryptedKey !== '' || iv.length !== 16 || tag.length !== 22) {
+    fail('format_invalid', 'the JWE encrypted key, IV or tag has the wrong length');
+  }
+  return { kid };
+}
+
+/** Splits the plaintext into the signed claim set (a compact JWS) and the compressed content. */
+function splitPlaintext(plaintext: Uint8Array): { jws: string; compressed: Uint8Array } {
+  const at = plaintext.indexOf(EXPORT_PLAINTEXT_SEPARATOR);
+  if (at < 0) fail('format_invalid', 'the plaintext has no separator after the signed claims');
+  let jws: string;
+  try {
+    jws = utf8.decode(plaintext.subarray(0, at));
+  } catch (cause) {
+    fail('format_invalid', 'the signed claims are not text', cause);
+  }
+  const parts = jws.split('.');
+  if (parts.length !== 3 || !parts.every(isCanonicalBase64url)) fail('format_invalid', 'the signed claims are not a compact JWS');
+  return { jws, compressed: plaintext.subarray(at + 1) };
+}
+
+async function verifyClaims(jws: string, opts: OpenExportFileOptions): Promise<ExportClaims> {
+  const { alg, kid } = checkJwsHeader(decodeHeader(jws.slice(0, jws.indexOf('.')), 'JWS'));
+  const key = await verificationKey(opts.jwks, kid, alg);
+  let payload: Uint8Array;
+  try {
+    ({ payload } = await compactVerify(jws, key, { algorithms: [alg] }));
+  } catch (error) {
+    joseFailure(error, 'signature_invalid');
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(utf8.decode(payload));
+  } catch (cause) {
+    fail('format_invalid', 'the signed claims are not JSON', cause);
+  }
+  const parsed = exportClaimsSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    fail('format_invalid', `claim ${issue?.path.join('.')}: ${issue?.message}`);
+  }
+  return parsed.data;
+}
+
+function checkClaims(claims: ExportClaims, jweKid: string, opts: OpenExportFileOptions): void {
+  if (claims.iss !== opts.issuer) fail('claims_mismatch', `the file was issued by "${claims.iss}"`);
+  if (claims.aud !== opts.audience) fail('claims_mismatch', `the file is for app "${claims.aud}"`);
+  // The signed recipient must be the key the file was encrypted to: a file cannot be re-addressed.
+  if (claims.cnf.jkt !== jweKid) fail('claims_mismatch', 'the file was signed for another device key');
+  const now = Math.floor((opts.now ?? Date.now)() / 1000);
+  if (now > claims.exp + EXPORT_CLOCK_TOLERANCE_S) fail('file_expired', 'the file has expired');
+  if (claims.iat > now + EXPORT_CLOCK_TOLERANCE_S) fail('file_not_yet_valid', 'the file is issued in the future');
+  const max = Math.min(opts.maxContentBytes ?? EXPORT_MAX_CONTENT_BYTES, EXPORT_MAX_CONTENT_BYTES);
+  if (claims.content_length > max) fail('content_too_large', `the content is ${claims.content_length} bytes`);
+}
+
+async function inflateSigned(compressed: Uint8Array, claims: ExportClaims): Promise<Uint8Array> {
+  let content: Uint8Array;
+  try {
+    // The signed length is the cap: inflating one byte more means the content is not what was signed.
+    content = await inflateRaw(compressed, claims.content_length);
+  } catch (error) {
+    if (!(error instanceof InflateError)) throw error;
+    fail('signature_invalid', 'the content does not match the signed length', error);
+  }
+  if (content.length !== claims.content_length) fail('signature_invalid', 'the content does not match the signed length');
+  const digest = base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', content as Uint8Array<ArrayBuffer>)));
+  if (digest !== claims.content_digest) fail('signature_invalid', 'the content does not match the signed digest');
+  return content;
+}
+
+/**
+ * Opens an export file: decrypts it with the device's export key, verifies the platform's
+ * signature against its JWKS, checks issuer, audience, recipient and validity, and returns the
+ * signed claims with the content, whose SHA-256 digest and length match the signed ones.
+ * Throws `SdkError` with an export-file code (docs/export-format.md) on any failure.
+ *
+ * @example
+ * const { claims, content } = await openExportFile(file, {
+ *   decryptionKey: exportKey.privateKey,
+ *   jwks: await (await fetch(`${issuer}/export/jwks.json`)).json(),
+ *   issuer,
+ *   audience: clientId,
+ *   recipientKeyThumbprint: exportKey.thumbprint,
+ * });
+ */
+export async function openExportFile(file: string, opts: OpenExportFileOptions): Promise<ExportFile> {
+  assertDeviceKey(opts.decryptionKey);
+  const { kid } = parseJwe(file);
+  if (opts.recipientKeyThumbprint !== undefined && kid !== opts.recipientKeyThumbprint) {
+    fail('decryption_failed', 'the file is encrypted to another device key');
+  }
+  let plaintext: Uint8Array;
+  try {
+    ({ plaintext } = await compactDecrypt(file, opts.decryptionKey, {
+      keyManagementAlgorithms: [EXPORT_KEY_MANAGEMENT_ALG],
+      contentEncryptionAlgorithms: [EXPORT_CONTENT_ENCRYPTION_ALG],
+    }));
+  } catch (error) {
+    joseFailure(error, 'decryption_failed');
+  }
+  const { jws, compressed } = splitPlaintext(plaintext);
+  const claims = await verifyClaims(jws, opts);
+  checkClaims(claims, kid, opts);
+  const bytes = await inflateSigned(compressed, claims);
+  let content: unknown;
+  try {
+    content = JSON.parse(utf8.decode(bytes));
+  } catch (cause) {
+    fail('format_invalid', 'the content is not UTF-8 JSON', cause);
+  }
+  return { claims, content };
+}

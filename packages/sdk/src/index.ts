@@ -1,0 +1,2 @@
+/** @healthbank/sdk — what health apps embed. */
+export {};
