@@ -14,7 +14,6 @@ import {
 } from '@healthbank/records';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase } from './connection.js';
-import { migrations } from './migrations/index.js';
 import { FIXTURE_INSTITUTIONS, fixturePopulation } from './fixtures.js';
 import {
   DatabaseError,
@@ -27,6 +26,7 @@ import {
   readRecords,
   seedPopulation,
 } from './index.js';
+import { migrations } from './migrations/index.js';
 import { createTestDatabase, type TestDatabase, testDatabases, withTestDatabase } from './testing.js';
 
 /** What readRecords must return, computed by brute force over the inserted records. */
