@@ -4,10 +4,19 @@
  * tests check the output against the full R4 definitions.
  */
 
+export interface Extension {
+  url: string;
+  valueString?: string;
+  valueCanonical?: string;
+  extension?: Extension[];
+}
+
 export interface Coding {
   system?: string;
   version?: string;
   code?: string;
+  /** Extensions on the primitive `code` (FHIR JSON puts them under `_code`). */
+  _code?: { extension: Extension[] };
   display?: string;
 }
 

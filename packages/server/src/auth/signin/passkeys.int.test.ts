@@ -200,7 +200,7 @@ describe.each(testDatabases())('passkeys on $label', (target) => {
       ['no user verification', { flags: FLAGS.UP }],
       ['the wrong ceremony type', { type: 'webauthn.create' }],
       ['a challenge we never issued', { challenge: Buffer.alloc(56, 7).toString('base64url') }],
-    ] satisfies [string, CeremonyOverrides & { origin?: string }][])('an assertion with %s', async (_name, o) => {
+    ] as [string, CeremonyOverrides & { origin?: string }][])('an assertion with %s', async (_name, o) => {
       const { page, options } = await signInPage();
       await refused(await submitAssertion(page, authenticator.get(options, o.origin ?? ORIGIN, o)));
     });
@@ -244,7 +244,7 @@ describe.each(testDatabases())('passkeys on $label', (target) => {
       ['for another RP ID', { rpId: 'evil.example' }],
       ['without user verification', { flags: FLAGS.UP | FLAGS.AT }],
       ['with a challenge we never issued', { challenge: Buffer.alloc(56, 9).toString('base64url') }],
-    ] satisfies [string, CeremonyOverrides & { origin?: string }][])('%s', async (_name, o) => {
+    ] as [string, CeremonyOverrides & { origin?: string }][])('%s', async (_name, o) => {
       const citizen = freshCitizen();
       const before = s.signedIn.length;
       const res = await register(citizen, new SoftwareAuthenticator(), o, o.origin ?? ORIGIN);
