@@ -7,6 +7,7 @@ export * from './categories.js';
 export * from './citizen.js';
 export * from './codes/index.js';
 export * from './export-file/index.js';
+export * from './formats/index.js';
 export * from './identifiers/institution-code.js';
 export * from './identifiers/national-id.js';
 export * from './identifiers/ubn.js';

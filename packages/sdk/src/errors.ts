@@ -18,6 +18,18 @@ export const FLOW_ERROR_CODES = [
   'rate_limited',
   /** The platform is busy making the file; retry after `retryAfter` seconds. */
   'busy',
+  /** The platform does not know this ticket (never issued, mistyped, or long gone). */
+  'ticket_invalid',
+  /** The consent's time is over (an ongoing consent reached its end); ask the citizen again. */
+  'consent_expired',
+  /** This device holds no keys or authorization for the app (storage cleared?): call `start()`. */
+  'not_connected',
+  /** The authorization did not complete: wrong `state` or `iss`, a refused code or token, a key the platform does not accept. */
+  'authorization_failed',
+  /** The platform refused a request or answered something the SDK does not understand (a version mismatch or a defect). */
+  'protocol_error',
+  /** The platform failed (HTTP 5xx other than busy); try again later. */
+  'server_error',
 ] as const;
 
 /** Reasons an export file is rejected; each names what an app must not trust. */

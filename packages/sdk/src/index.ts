@@ -1,2 +1,8 @@
-/** @healthbank/sdk — what health apps embed. */
-export {};
+/**
+ * @healthbank/sdk — what health apps embed: connect to the platform with the citizen's consent,
+ * receive files signed by the platform and encrypted to this device, and read them as typed data.
+ * Runs in browsers, Node 20 and WebCrypto-capable mobile runtimes (no Node-only imports).
+ */
+export * from './client/index.js';
+export * from './envelope/index.js';
+export * from './errors.js';

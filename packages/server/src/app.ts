@@ -10,6 +10,8 @@ import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/index.js';
 import { registerErrorHandling } from './errors/handler.js';
+import { registerExamples } from './examples/index.js';
+import { registerExport } from './export/index.js';
 import { registerHealthRoutes } from './health/routes.js';
 import { registerHomeRoutes } from './home/routes.js';
 import { SITE_CSS } from './pages/layout.js';
@@ -40,13 +42,15 @@ export async function buildApp({ config, db, clock = systemClock }: AppOptions):
   registerSecurityHeaders(app, { tls: config.publicUrl.startsWith('https://') });
   registerErrorHandling(app);
   // First among the routes: it mounts the authorization server, whose hooks must run before any route.
-  await registerAuth(app, { config, db, clock });
+  const auth = await registerAuth(app, { config, db, clock });
+  await registerExport(app, { config, db, clock, access: auth.access });
 
   app.get('/assets/site.css', async (_request, reply) =>
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SITE_CSS),
   );
   registerHealthRoutes(app, db);
   registerHomeRoutes(app, db);
+  if (config.sandbox) registerExamples(app, { publicUrl: config.publicUrl });
 
   return app;
 }

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { CONTENT_FORMATS } from '../formats/index.js';
 import { type ExportClaims, exportClaimsSchema } from './claims.js';
+import { EXPORT_CONTENT_FORMATS } from './constants.js';
 
 const valid: ExportClaims = {
   iss: 'https://healthbank.example.tw',
@@ -35,7 +37,11 @@ describe('exportClaimsSchema', () => {
   it.each([
     ['a missing digest', { content_digest: undefined }, 'content_digest'],
     ['a digest of the wrong length', { content_digest: 'abc' }, 'content_digest'],
-    ['a digest with non-zero padding bits', { content_digest: `${valid.content_digest.slice(0, 42)}V` }, 'content_digest'],
+    [
+      'a digest with non-zero padding bits',
+      { content_digest: `${valid.content_digest.slice(0, 42)}V` },
+      'content_digest',
+    ],
     ['an unknown category', { categories: ['lab', 'x-ray'], counts: { lab: 1 } }, 'categories.1'],
     ['a repeated category', { categories: ['lab', 'lab'], counts: { lab: 1 } }, 'categories'],
     ['no categories', { categories: [], counts: {} }, 'categories'],
@@ -51,5 +57,11 @@ describe('exportClaimsSchema', () => {
     ['a missing recipient', { cnf: undefined }, 'cnf'],
   ])('rejects %s', (_name, change, path) => {
     expect(issues({ ...valid, ...change })).toContain(path);
+  });
+});
+
+describe('EXPORT_CONTENT_FORMATS', () => {
+  it('are the content formats the serializers write', () => {
+    expect(EXPORT_CONTENT_FORMATS).toEqual(CONTENT_FORMATS);
   });
 });

@@ -10,6 +10,8 @@ export class ContentFormatError extends Error {
     readonly format: 'records' | 'mhb',
     readonly issues: readonly string[],
   ) {
-    super(`invalid ${format} content: ${issues.slice(0, 5).join('; ')}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`);
+    super(
+      `invalid ${format} content: ${issues.slice(0, 5).join('; ')}${issues.length > 5 ? ` (+${issues.length - 5} more)` : ''}`,
+    );
   }
 }

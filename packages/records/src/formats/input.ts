@@ -1,6 +1,6 @@
 /** What every content format is made from, and the checks they share. */
 import { CATEGORY_IDS, type CategoryId, isCategoryId } from '../categories.js';
-import type { RecordsByCategory } from '../record.js';
+import type { RecordOf, RecordsByCategory } from '../record.js';
 
 /** The records of one person, and the categories the file covers. */
 export interface ContentInput {
@@ -42,4 +42,13 @@ export function checkInstant(value: string, what: string): string {
     throw new RangeError(`${what} must be an ISO 8601 instant with an offset, got "${value}"`);
   }
   return value;
+}
+
+/** The records of one category, checking that each really is of that category. */
+export function recordsOf<C extends CategoryId>(records: RecordsByCategory, id: C): readonly RecordOf<C>[] {
+  const list = (records[id] ?? []) as readonly RecordOf<C>[];
+  for (const r of list) {
+    if (r.category !== id) throw new RangeError(`a record of category "${r.category}" is in the ${id} list`);
+  }
+  return list;
 }

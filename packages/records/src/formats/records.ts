@@ -16,7 +16,7 @@ import type { CategoryId } from '../categories.js';
 import { CATEGORY_IDS, isCategoryId } from '../categories.js';
 import { type RecordsByCategory, recordSchema } from '../record.js';
 import { ContentFormatError } from './errors.js';
-import { type ContentInput, checkInstant, coveredCategories } from './input.js';
+import { type ContentInput, checkInstant, coveredCategories, recordsOf } from './input.js';
 
 export const RECORDS_FORMAT_VERSION = 1;
 
@@ -41,7 +41,7 @@ export function toRecordsDocument(input: ContentInput): RecordsDocument {
   const categories = coveredCategories(input);
   const records: RecordsByCategory = {};
   const target = records as Record<CategoryId, unknown[]>;
-  for (const id of categories) target[id] = input.records[id] ?? [];
+  for (const id of categories) target[id] = recordsOf(input.records, id) as unknown[];
   return {
     format: 'records',
     version: RECORDS_FORMAT_VERSION,
@@ -96,7 +96,8 @@ export function parseRecordsDocument(json: unknown): RecordsDocument {
       list.forEach((item, i) => {
         const result = recordSchema.safeParse(item);
         if (!result.success) {
-          for (const issue of result.error.issues) issues.push(`records.${key}[${i}].${issue.path.join('.')}: ${issue.message}`);
+          for (const issue of result.error.issues)
+            issues.push(`records.${key}[${i}].${issue.path.join('.')}: ${issue.message}`);
         } else if (result.data.category !== key) {
           issues.push(`records.${key}[${i}].category: "${result.data.category}" in the ${key} list`);
         } else parsed.push(result.data);

@@ -32,7 +32,7 @@ const mix3 = (k: number): number => Math.imul(rotl(Math.imul(k, C3), 17), C4);
 const mix4 = (k: number): number => Math.imul(rotl(Math.imul(k, C4), 18), C1);
 
 /** Two UTF-16 code units as one 32-bit word (0 past the end). */
-const word = (s: string, i: number): number => (s.charCodeAt(i) | 0) | ((s.charCodeAt(i + 1) | 0) << 16);
+const word = (s: string, i: number): number => s.charCodeAt(i) | 0 | ((s.charCodeAt(i + 1) | 0) << 16);
 
 /** The four 32-bit lanes of the hash of `s`. */
 export function hash128(s: string): [number, number, number, number] {
@@ -79,7 +79,7 @@ export function hash128(s: string): [number, number, number, number] {
   return [h1 >>> 0, h2 >>> 0, h3 >>> 0, h4 >>> 0];
 }
 
-const hex8 = (n: number): string => n.toString(16).padStart(8, '0');
+const hex8 = (n: number): string => (n >>> 0).toString(16).padStart(8, '0');
 
 /** Separates the parts so that ('ab', 'c') and ('a', 'bc') hash differently. */
 const SEPARATOR = '\u001f';

@@ -88,7 +88,10 @@ export function checkJwsHeader(header: Record<string, unknown>): JwsHeader {
   onlyAllowed(header, EXPORT_JWS_HEADER_PARAMS, 'JWS');
   const alg = header.alg;
   if (!EXPORT_SIGNING_ALGS.includes(alg as ExportSigningAlg)) {
-    throw new SdkError('header_not_allowed', `JWS alg "${String(alg)}" is not one of ${EXPORT_SIGNING_ALGS.join(', ')}`);
+    throw new SdkError(
+      'header_not_allowed',
+      `JWS alg "${String(alg)}" is not one of ${EXPORT_SIGNING_ALGS.join(', ')}`,
+    );
   }
   if (header.typ !== EXPORT_JWS_TYP) {
     throw new SdkError('format_invalid', `the JWS type is not "${EXPORT_JWS_TYP}"`);

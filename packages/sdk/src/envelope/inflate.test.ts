@@ -19,7 +19,11 @@ function corpus(): Uint8Array[] {
   const noise = Uint8Array.from({ length: 70_000 }, () => Math.floor(next() * 256));
   const text = new TextEncoder().encode(
     JSON.stringify(
-      Array.from({ length: 400 }, (_, i) => ({ id: `r${i}`, item: 'HbA1c 醣化血紅素', value: (5 + next() * 3).toFixed(1) })),
+      Array.from({ length: 400 }, (_, i) => ({
+        id: `r${i}`,
+        item: 'HbA1c 醣化血紅素',
+        value: (5 + next() * 3).toFixed(1),
+      })),
     ),
   );
   const runs = new Uint8Array(100_000).fill(97);

@@ -59,7 +59,8 @@ function joseFailure(error: unknown, fallback: 'decryption_failed' | 'signature_
   if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
     fail('header_not_allowed', error.message, error);
   }
-  if (error instanceof errors.JWEInvalid || error instanceof errors.JWSInvalid) fail('format_invalid', error.message, error);
+  if (error instanceof errors.JWEInvalid || error instanceof errors.JWSInvalid)
+    fail('format_invalid', error.message, error);
   fail(fallback, fallback === 'decryption_failed' ? 'the file does not decrypt with this key' : 'bad signature', error);
 }
 
@@ -96,7 +97,8 @@ function splitPlaintext(plaintext: Uint8Array): { jws: string; compressed: Uint8
     fail('format_invalid', 'the signed claims are not text', cause);
   }
   const parts = jws.split('.');
-  if (parts.length !== 3 || !parts.every(isCanonicalBase64url)) fail('format_invalid', 'the signed claims are not a compact JWS');
+  if (parts.length !== 3 || !parts.every(isCanonicalBase64url))
+    fail('format_invalid', 'the signed claims are not a compact JWS');
   return { jws, compressed: plaintext.subarray(at + 1) };
 }
 
@@ -144,8 +146,11 @@ async function inflateSigned(compressed: Uint8Array, claims: ExportClaims): Prom
     if (!(error instanceof InflateError)) throw error;
     fail('signature_invalid', 'the content does not match the signed length', error);
   }
-  if (content.length !== claims.content_length) fail('signature_invalid', 'the content does not match the signed length');
-  const digest = base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', content as Uint8Array<ArrayBuffer>)));
+  if (content.length !== claims.content_length)
+    fail('signature_invalid', 'the content does not match the signed length');
+  const digest = base64url.encode(
+    new Uint8Array(await crypto.subtle.digest('SHA-256', content as Uint8Array<ArrayBuffer>)),
+  );
   if (digest !== claims.content_digest) fail('signature_invalid', 'the content does not match the signed digest');
   return content;
 }
@@ -159,7 +164,7 @@ async function inflateSigned(compressed: Uint8Array, claims: ExportClaims): Prom
  * @example
  * const { claims, content } = await openExportFile(file, {
  *   decryptionKey: exportKey.privateKey,
- *   jwks: await (await fetch(`${issuer}/export/jwks.json`)).json(),
+ *   jwks: platformJwks, // the platform's published export JWKS
  *   issuer,
  *   audience: clientId,
  *   recipientKeyThumbprint: exportKey.thumbprint,

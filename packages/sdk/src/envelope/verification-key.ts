@@ -13,13 +13,16 @@ function fits(jwk: JWK, alg: ExportSigningAlg): boolean {
     shape &&
     (jwk.alg === undefined || jwk.alg === alg) &&
     (jwk.use === undefined || jwk.use === 'sig') &&
-    (jwk.key_ops === undefined || jwk.key_ops.includes('verify'))
+    (jwk.key_ops === undefined || (Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify')))
   );
 }
 
 /** The verification key for `kid` and `alg`; `key_unknown` when the JWKS does not publish it. */
 export async function verificationKey(jwks: JSONWebKeySet, kid: string, alg: ExportSigningAlg): Promise<CryptoKey> {
-  const named = (Array.isArray(jwks?.keys) ? jwks.keys : []).filter((jwk) => jwk.kid === kid);
+  // The JWKS comes from the network: entries that are not objects are skipped, not trusted.
+  const named = (Array.isArray(jwks?.keys) ? jwks.keys : []).filter(
+    (jwk) => typeof jwk === 'object' && jwk !== null && jwk.kid === kid,
+  );
   if (named.length === 0) throw new SdkError('key_unknown', `the platform JWKS has no key "${kid}"`);
   const usable = named.filter((jwk) => fits(jwk, alg));
   if (usable.length !== 1) {

@@ -4,6 +4,13 @@
  */
 import { z } from 'zod';
 import { DEFAULT_DATABASE_URL } from '../db/url.js';
+import {
+  assertProductionExportKeys,
+  EXPORT_SIGNING_KEYS_ENV,
+  ExportKeyError,
+  exportSigningKeysSchema,
+  parseExportSigningKeys,
+} from '../export/keys.js';
 import { developmentSigningKeys, signingKeysSchema, usesDevelopmentKey } from './signing-keys.js';
 
 export const ENVIRONMENTS = ['development', 'test', 'production'] as const;
@@ -37,6 +44,12 @@ const schema = z.object({
    * production it defaults to a published development key, which production refuses.
    */
   signingKeys: signingKeysSchema,
+  /**
+   * The private JWK Set export files are signed with (`HEALTHBANK_EXPORT_SIGNING_KEYS`, JSON; the
+   * first key signs, every key is published). Outside production it defaults to published
+   * development keys, which production refuses.
+   */
+  exportSigningKeys: exportSigningKeysSchema,
   /**
    * Requests per minute one client address may make to each OAuth endpoint that takes a
    * credential or creates state (token, PAR, revocation, introspection); ASVS V11.1.4.
@@ -80,6 +93,7 @@ export function loadConfig(
       parseJson(env.HEALTHBANK_SIGNING_JWKS, 'HEALTHBANK_SIGNING_JWKS') ??
       developmentSigningKeys(),
     oauthRateLimit: overrides.oauthRateLimit ?? env.HEALTHBANK_OAUTH_RATE_LIMIT ?? 300,
+    exportSigningKeys: overrides.exportSigningKeys ?? exportKeysFrom(env[EXPORT_SIGNING_KEYS_ENV]),
   };
   const parsed = schema.safeParse(candidate);
   if (!parsed.success) {
@@ -108,6 +122,21 @@ function assertProductionReady(config: Config): void {
     // ASVS V6.4.1: the development signing key is published in the source, so tokens and export
     // files it signs prove nothing.
     throw new ConfigError('production requires HEALTHBANK_SIGNING_JWKS (the development signing key is public)');
+  }
+  try {
+    // The same for export files: a published key would let anyone forge a citizen's records.
+    assertProductionExportKeys(config.exportSigningKeys);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+}
+
+function exportKeysFrom(json: string | undefined): unknown {
+  try {
+    return parseExportSigningKeys(json);
+  } catch (error) {
+    if (error instanceof ExportKeyError) throw new ConfigError(`invalid configuration: ${error.message}`);
+    throw error;
   }
 }
 

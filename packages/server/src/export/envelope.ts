@@ -6,9 +6,11 @@
  *   file      = JWE compact { alg: ECDH-ES, enc: A256GCM, kid: <jkt>, cty: healthbank-export, epk }
  *   plaintext = <JWS compact { alg, kid, typ: healthbank-export+jwt }> 0x0A <deflate-raw(content)>
  */
+import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { deflateRaw } from 'node:zlib';
 import {
+  type CategoryId,
   EXPORT_CONTENT_ENCRYPTION_ALG,
   EXPORT_FILE_CTY,
   EXPORT_FILE_LIFETIME_S,
@@ -21,22 +23,18 @@ import {
   type ExportCounts,
   type ExportPeriod,
   exportClaimsSchema,
-  type CategoryId,
 } from '@healthbank/records';
-import {
-  base64url,
-  CompactEncrypt,
-  CompactSign,
-  type CryptoKey,
-  calculateJwkThumbprint,
-  importJWK,
-  type JWK,
-} from 'jose';
+import { CompactEncrypt, CompactSign, type CryptoKey, calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import type { ExportKeyring } from './keys.js';
 
 const deflate = promisify(deflateRaw);
 
-export type ExportEnvelopeErrorCode = 'recipient_key_invalid' | 'recipient_key_mismatch' | 'content_too_large' | 'claims_invalid';
+export type ExportEnvelopeErrorCode =
+  | 'recipient_key_invalid'
+  | 'recipient_key_mismatch'
+  | 'content_invalid'
+  | 'content_too_large'
+  | 'claims_invalid';
 
 /** Why a file could not be sealed; the export service maps the code to its HTTP answer. */
 export class ExportEnvelopeError extends Error {
@@ -118,7 +116,7 @@ async function recipient(jwk: JWK, pinned: string): Promise<{ key: CryptoKey; jk
 function contentBytes(content: unknown): Uint8Array {
   if (content instanceof Uint8Array) return content;
   const json = JSON.stringify(content);
-  if (json === undefined) throw new ExportEnvelopeError('claims_invalid', 'the content is not a JSON value');
+  if (json === undefined) throw new ExportEnvelopeError('content_invalid', 'the content is not a JSON value');
   return new TextEncoder().encode(json);
 }
 
@@ -155,7 +153,7 @@ export async function sealExportFile(input: SealExportFileInput): Promise<Sealed
     period: { from: facts.period.from, to: facts.period.to },
     format: facts.format,
     counts: { ...facts.counts },
-    content_digest: base64url.encode(new Uint8Array(await crypto.subtle.digest('SHA-256', bytes))),
+    content_digest: createHash('sha256').update(bytes).digest('base64url'),
     content_length: bytes.length,
     cnf: { jkt },
   };

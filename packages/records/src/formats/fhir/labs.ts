@@ -22,7 +22,10 @@ export function nhiLabCoding(code: string, display: string): Coding | undefined 
 }
 
 /** A reference range in FHIR terms; undefined when the range says nothing. */
-export function referenceRangeOf(range: ReferenceRange | undefined, unit: string | undefined): ObservationReferenceRange | undefined {
+export function referenceRangeOf(
+  range: ReferenceRange | undefined,
+  unit: string | undefined,
+): ObservationReferenceRange | undefined {
   if (!range) return undefined;
   const q = (value: number): Quantity => (unit ? ucum(value, unit) : { value });
   const out: ObservationReferenceRange = {};

@@ -16,7 +16,9 @@ import type { CodeableConcept, Coding, DiagnosticReport, Observation, Reference 
 import { nonEmpty } from './values.js';
 
 /** The NHI order code of each lab value of the check (SPEC appendix A, r10). */
-const ORDER_OF: Partial<Record<PreventiveMeasurement | 'hbsag' | 'antiHcv', string>> = {
+export const PREVENTIVE_NHI_ORDERS: Partial<
+  Record<PreventiveMeasurement | 'urineProtein' | 'hbsag' | 'antiHcv', string>
+> = {
   totalCholesterol: '09001C',
   triglycerides: '09004C',
   hdl: '09043C',
@@ -78,47 +80,65 @@ const loincConcept = (loinc: string, text: string): CodeableConcept => ({
 export function addPreventive(ctx: BuildContext, record: AdultPreventiveRecord): void {
   const performer = [ctx.organization(record.institution, nonEmpty(record.phone) ? record.phone : undefined)];
   const m = record.measurements;
+  /** The parts every Observation of the check shares, in FHIR's element order. */
   const base = (
     role: string,
     profile: string,
-  ): Pick<Observation, 'resourceType' | 'id' | 'meta' | 'status' | 'subject' | 'effectiveDateTime' | 'performer'> => ({
+    category: CodeableConcept,
+    code: CodeableConcept,
+  ): Pick<
+    Observation,
+    'resourceType' | 'id' | 'meta' | 'status' | 'category' | 'code' | 'subject' | 'effectiveDateTime' | 'performer'
+  > => ({
     resourceType: 'Observation',
     id: ctx.idFor(record.id, role),
     meta: { profile: [profile] },
     status: 'final',
+    category: [category],
+    code,
     subject: ctx.patient,
     effectiveDateTime: record.date,
     performer,
   });
 
   const vital = (key: 'height' | 'weight' | 'bmi', profile: string): Observation => ({
-    ...base(key, profile),
-    category: [OBSERVATION_CATEGORY.vitalSigns],
-    code: loincConcept(PREVENTIVE_MEASUREMENT_CODES[key].loinc, PREVENTIVE_MEASUREMENT_CODES[key].zh),
+    ...base(
+      key,
+      profile,
+      OBSERVATION_CATEGORY.vitalSigns,
+      loincConcept(PREVENTIVE_MEASUREMENT_CODES[key].loinc, PREVENTIVE_MEASUREMENT_CODES[key].zh),
+    ),
     valueQuantity: valueQuantityOf(m[key]),
   });
   ctx.add(vital('height', PROFILES.bodyHeight));
   ctx.add(vital('weight', PROFILES.bodyWeight));
   ctx.add(vital('bmi', PROFILES.bmi));
   ctx.add({
-    ...base('bp', PROFILES.bloodPressure),
-    category: [OBSERVATION_CATEGORY.vitalSigns],
-    code: loincConcept('85354-9', '血壓'),
+    ...base('bp', PROFILES.bloodPressure, OBSERVATION_CATEGORY.vitalSigns, loincConcept('85354-9', '血壓')),
     component: [
-      { code: loincConcept(PREVENTIVE_MEASUREMENT_CODES.systolic.loinc, '收縮壓'), valueQuantity: valueQuantityOf(m.systolic) },
-      { code: loincConcept(PREVENTIVE_MEASUREMENT_CODES.diastolic.loinc, '舒張壓'), valueQuantity: valueQuantityOf(m.diastolic) },
+      {
+        code: loincConcept(PREVENTIVE_MEASUREMENT_CODES.systolic.loinc, '收縮壓'),
+        valueQuantity: valueQuantityOf(m.systolic),
+      },
+      {
+        code: loincConcept(PREVENTIVE_MEASUREMENT_CODES.diastolic.loinc, '舒張壓'),
+        valueQuantity: valueQuantityOf(m.diastolic),
+      },
     ],
   });
   ctx.add({
-    ...base('waist', PROFILES.clinicalResult),
-    category: [OBSERVATION_CATEGORY.exam],
-    code: loincConcept(PREVENTIVE_MEASUREMENT_CODES.waist.loinc, PREVENTIVE_MEASUREMENT_CODES.waist.zh),
+    ...base(
+      'waist',
+      PROFILES.clinicalResult,
+      OBSERVATION_CATEGORY.exam,
+      loincConcept(PREVENTIVE_MEASUREMENT_CODES.waist.loinc, PREVENTIVE_MEASUREMENT_CODES.waist.zh),
+    ),
     valueQuantity: valueQuantityOf(m.waist),
   });
 
-  const labCode = (key: keyof typeof ORDER_OF, loinc: string, zh: string): CodeableConcept => {
+  const labCode = (key: keyof typeof PREVENTIVE_NHI_ORDERS, loinc: string, zh: string): CodeableConcept => {
     const codings: Coding[] = [coding(CODE_SYSTEMS.loinc, loinc)];
-    const order = ORDER_OF[key];
+    const order = PREVENTIVE_NHI_ORDERS[key];
     const nhi = order ? nhiLabCoding(order, nhiOrder(order).zh) : undefined;
     if (nhi) codings.push(nhi);
     return { coding: codings, text: zh };
@@ -128,9 +148,7 @@ export function addPreventive(ctx: BuildContext, record: AdultPreventiveRecord):
     const spec = PREVENTIVE_MEASUREMENT_CODES[key];
     results.push(
       ctx.add({
-        ...base(key, PROFILES.laboratoryResult),
-        category: [OBSERVATION_CATEGORY.laboratory],
-        code: labCode(key, spec.loinc, spec.zh),
+        ...base(key, PROFILES.laboratoryResult, OBSERVATION_CATEGORY.laboratory, labCode(key, spec.loinc, spec.zh)),
         valueQuantity: valueQuantityOf(m[key]),
       }),
     );
@@ -139,9 +157,7 @@ export function addPreventive(ctx: BuildContext, record: AdultPreventiveRecord):
     const spec = PREVENTIVE_QUALITATIVE_CODES[key];
     results.push(
       ctx.add({
-        ...base(key, PROFILES.laboratoryResult),
-        category: [OBSERVATION_CATEGORY.laboratory],
-        code: labCode(key, spec.loinc, spec.zh),
+        ...base(key, PROFILES.laboratoryResult, OBSERVATION_CATEGORY.laboratory, labCode(key, spec.loinc, spec.zh)),
         valueCodeableConcept: QUALITATIVE[value],
       }),
     );

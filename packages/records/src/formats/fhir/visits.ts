@@ -32,7 +32,7 @@ const CLASS = {
  * IG's value set); dentistry and emergency medicine by the SNOMED CT codes the IG's ConceptMap
  * gives for NHI departments 40 and 22 (those NHI codes are not in the IG's value set).
  */
-const SERVICE_TYPE = {
+export const SERVICE_TYPE = {
   tcm: fixedConcept(TWCORE_SYSTEMS.consultationDepartment, '60', '中醫科'),
   dental: fixedConcept(HL7.snomed, '722163006', 'Dentistry'),
   emergency: fixedConcept(HL7.snomed, '773568002', 'Emergency medicine'),
@@ -69,7 +69,9 @@ const isInpatientOrder = (o: Order | InpatientOrder): o is InpatientOrder => 'st
 /** When an order was given: the visit day, or the order's own dates during a stay. */
 function orderTime(record: AnyVisit, order: Order | InpatientOrder): { at: string; period?: Period } {
   if (!isInpatientOrder(order)) return { at: record.date };
-  return order.start === order.end ? { at: order.start } : { at: order.start, period: { start: order.start, end: order.end } };
+  return order.start === order.end
+    ? { at: order.start }
+    : { at: order.start, period: { start: order.start, end: order.end } };
 }
 
 export function addVisit(ctx: BuildContext, record: AnyVisit): void {

@@ -9,6 +9,13 @@ import { type Clock, systemClock } from '../../clock.js';
 import type { Config } from '../../config/config.js';
 import { findConsentByGrant } from '../../consent/repository.js';
 import type { Database } from '../../db/index.js';
+import {
+  CONSENT_DURATION_PARAM,
+  CONSENT_PERIOD_PARAM,
+  checkConsentDuration,
+  checkConsentPeriod,
+  exportDiscoveryMetadata,
+} from '../../export/metadata.js';
 import { kyselyAdapter } from '../adapter.js';
 import { authKysely } from '../tables.js';
 import { pairwiseSubject } from './pairwise.js';
@@ -143,6 +150,8 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
     },
     extraParams: {
       [EXPORT_KEY_PARAM]: checkAuthorizationRequest,
+      [CONSENT_PERIOD_PARAM]: checkConsentPeriod,
+      [CONSENT_DURATION_PARAM]: checkConsentDuration,
     },
 
     // The consent, not the browser session, decides how long tokens live.
@@ -198,6 +207,7 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
     discovery: {
       ui_locales_supported: ['zh-TW', 'en'],
       claims_locales_supported: undefined,
+      ...exportDiscoveryMetadata(issuer),
     },
   };
 

@@ -3,6 +3,7 @@ import type { Dialect } from '../url.js';
 import { citizensAndRecords } from './0001_citizens_and_records.js';
 import { citizenSignin } from './0002_citizen_signin.js';
 import { oauthAndConsent } from './0003_oauth_and_consent.js';
+import { exportsAndTickets } from './0004_exports.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -14,5 +15,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0001_citizens_and_records': citizensAndRecords(dialect),
     '0002_citizen_signin': citizenSignin(dialect),
     '0003_oauth_and_consent': oauthAndConsent(dialect),
+    '0004_exports': exportsAndTickets(dialect),
   };
 }

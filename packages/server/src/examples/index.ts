@@ -1,0 +1,107 @@
+/**
+ * The sandbox serves the example apps of the use cases (SPEC §4.5) beside the platform, so that
+ * `healthbank start` is enough to try a whole journey. Only in sandbox mode: production serves
+ * no example app.
+ *
+ * Same origin, for convenience only. A real app lives on its own origin; here the diary shares
+ * the platform's, which means:
+ * - its script could do anything same-origin script can: requests carry the citizen's sign-in
+ *   session, so it could read her platform pages (and the CSRF tokens in them) and act as her
+ *   there. The session cookies are HttpOnly, so it cannot read or steal them, but that is all;
+ * - it shares the origin's storage (IndexedDB, localStorage) with the platform's own pages;
+ * - `connect-src 'self'` reaches the platform without CORS, which an app elsewhere would need.
+ * The example is our own code, built from this repository and held to a strict CSP (below). A
+ * real app on another origin gets none of this: SameSite cookies, CORS and `frame-ancestors`
+ * keep it out, and it sees the citizen's data only through the consented, encrypted export.
+ */
+import { readFile } from 'node:fs/promises';
+import { extname, resolve } from 'node:path';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { SANDBOX_DIABETES_DIARY } from '../auth/clients/sandbox.js';
+import { issuerOf } from '../auth/provider/routes.js';
+import { ProblemError } from '../errors/problems.js';
+
+export const DIABETES_DIARY_PATH = '/examples/diabetes-diary';
+
+/** Where `node examples/diabetes-diary/build.mjs` puts the app (from src/ and from dist/ alike). */
+export const DIABETES_DIARY_DIST = resolve(import.meta.dirname, '../../../../examples/diabetes-diary/dist');
+
+/**
+ * The example's CSP: its own scripts and connections to its own origin only (OWASP ASVS V14.4.3);
+ * still no inline script or style, no plugins, no framing (RFC 9700 §4.16), no foreign forms.
+ */
+export const EXAMPLE_CSP = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "connect-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/** Paths under the app's folder and the file each serves; nothing else is read from disk. */
+const FILES: Record<string, string> = {
+  '/': 'index.html',
+  // The redirect URI: the same single-page app, which finishes the import.
+  '/callback': 'index.html',
+  '/privacy': 'privacy.html',
+  '/app.js': 'app.js',
+  '/app.css': 'app.css',
+};
+
+export interface ExampleOptions {
+  publicUrl: string;
+  /** The built diary; defaults to the repository's `examples/diabetes-diary/dist`. */
+  dir?: string;
+}
+
+async function sendFile(reply: FastifyReply, dir: string, name: string): Promise<FastifyReply> {
+  let body: Buffer;
+  try {
+    body = await readFile(resolve(dir, name));
+  } catch {
+    throw new ProblemError('not_found', 'the example app is not built: run `npm run build`');
+  }
+  return reply
+    .type(TYPES[extname(name)] ?? 'application/octet-stream')
+    .header('cache-control', 'no-cache')
+    .send(body);
+}
+
+/**
+ * Registers the diabetes diary at `/examples/diabetes-diary/` with its `config.json` (the issuer,
+ * client id and redirect URI of this start: the port may change between starts).
+ *
+ * @example
+ * if (config.sandbox) registerExamples(app, { publicUrl: config.publicUrl });
+ */
+export function registerExamples(app: FastifyInstance, { publicUrl, dir = DIABETES_DIARY_DIST }: ExampleOptions): void {
+  const issuer = issuerOf({ publicUrl });
+  const platform = {
+    issuer,
+    clientId: SANDBOX_DIABETES_DIARY,
+    redirectUri: `${issuer}${DIABETES_DIARY_PATH}/callback`,
+  };
+  app.register(async (scope) => {
+    // Runs after the global security headers hook (child hooks follow their parent's), so this
+    // CSP replaces the platform's script-less one for these routes only.
+    scope.addHook('onSend', async (_request, reply) => {
+      reply.header('content-security-policy', EXAMPLE_CSP);
+    });
+    scope.get(DIABETES_DIARY_PATH, async (_request, reply) => reply.redirect(`${DIABETES_DIARY_PATH}/`, 301));
+    scope.get(`${DIABETES_DIARY_PATH}/config.json`, async (_request, reply) =>
+      reply.header('cache-control', 'no-store').send(platform),
+    );
+    for (const [path, name] of Object.entries(FILES)) {
+      scope.get(`${DIABETES_DIARY_PATH}${path}`, async (_request, reply) => sendFile(reply, dir, name));
+    }
+  });
+}

@@ -1,0 +1,100 @@
+/**
+ * What goes into a file: exactly the consented records (categories, period, exclusions; read with
+ * `readRecords`), serialized in the requested content format. The records never leave this module
+ * except as the content bytes.
+ */
+import {
+  type CategoryId,
+  type ExportContentFormat,
+  type ExportCounts,
+  type RecordsByCategory,
+  toFhirBundle,
+  toMhb,
+  toRecordsDocument,
+} from '@healthbank/records';
+import { type Consent, recordQueryOf } from '../consent/model.js';
+import { type Database, readRecords } from '../db/index.js';
+
+export interface ContentRequest {
+  consent: Consent;
+  format: ExportContentFormat;
+  /** The citizen's pairwise subject for the app. */
+  subject: string;
+  issuer: string;
+  exportId: string;
+  /** Milliseconds since the epoch. */
+  now: number;
+}
+
+export interface AssembledContent {
+  /** The content as UTF-8 JSON bytes. */
+  bytes: Uint8Array;
+  /** Records per consented category (zeros included). */
+  counts: ExportCounts;
+}
+
+/** The FHIR identifier system of pairwise subjects: per platform, meaningful only to one organisation's apps. */
+export const pairwiseSystemOf = (issuer: string) => `${issuer}/fhir/sid/pairwise-subject`;
+/** The FHIR identifier system of export ids (Bundle.identifier). */
+export const exportSystemOf = (issuer: string) => `${issuer}/fhir/sid/export`;
+
+async function patientFacts(db: Database, citizenId: number): Promise<{ sex: 'female' | 'male'; birthDate: string }> {
+  const row = await db.kysely
+    .selectFrom('citizens')
+    .select(['sex', 'birth_date'])
+    .where('id', '=', citizenId)
+    .executeTakeFirstOrThrow();
+  return { sex: row.sex, birthDate: row.birth_date };
+}
+
+function serialize(
+  format: ExportContentFormat,
+  request: ContentRequest,
+  records: RecordsByCategory,
+  categories: CategoryId[],
+  patient: { sex: 'female' | 'male'; birthDate: string } | undefined,
+): unknown {
+  const generatedAt = new Date(request.now).toISOString();
+  switch (format) {
+    case 'records':
+      return toRecordsDocument({ records, categories, generatedAt });
+    case 'mhb':
+      return toMhb({ subject: { kind: 'pairwise', value: request.subject }, records, categories, generatedAt });
+    case 'fhir':
+      if (!patient) throw new Error('a FHIR bundle needs the patient’s sex and birth date');
+      return toFhirBundle({
+        // Patient-twcore requires gender and birth date; the national ID and name stay on the platform.
+        patient: {
+          identifier: { kind: 'pairwise', system: pairwiseSystemOf(request.issuer), value: request.subject },
+          sex: patient.sex,
+          birthDate: patient.birthDate,
+        },
+        records,
+        categories,
+        generatedAt,
+        // Resource ids are stable per subject (this organisation's apps) and differ between organisations.
+        idNamespace: `${pairwiseSystemOf(request.issuer)}|${request.subject}`,
+        identifier: { system: exportSystemOf(request.issuer), value: request.exportId },
+      });
+  }
+}
+
+/**
+ * Reads the consented records and serializes them.
+ *
+ * @example
+ * ```ts
+ * const { bytes, counts } = await assembleContent(db, { consent, format: 'records', subject, issuer, exportId, now });
+ * ```
+ */
+export async function assembleContent(db: Database, request: ContentRequest): Promise<AssembledContent> {
+  const { consent, format } = request;
+  const [records, patient] = await Promise.all([
+    readRecords(db, consent.citizenId, recordQueryOf(consent)),
+    format === 'fhir' ? patientFacts(db, consent.citizenId) : Promise.resolve(undefined),
+  ]);
+  const counts: ExportCounts = {};
+  for (const id of consent.categories) counts[id] = records[id]?.length ?? 0;
+  const content = serialize(format, request, records, consent.categories, patient);
+  return { bytes: new TextEncoder().encode(JSON.stringify(content)), counts };
+}

@@ -1,0 +1,94 @@
+/**
+ * The citizen's provision history: one row per export file handed out, with what the file says
+ * about itself (consent, app, categories, period, format, counts, digest) and never its records.
+ */
+import type { CategoryId, ExportClaims, ExportContentFormat, ExportCounts } from '@healthbank/records';
+import type { Database } from '../db/index.js';
+import { exportKysely } from './tables.js';
+
+export interface ExportEntry {
+  /** The file's `jti`. */
+  id: string;
+  citizenId: number;
+  consentId: string;
+  clientId: string;
+  categories: CategoryId[];
+  period: { from: string | null; to: string | null };
+  format: ExportContentFormat;
+  counts: ExportCounts;
+  contentDigest: string;
+  contentLength: number;
+  signingKid: string;
+  createdAt: number;
+}
+
+/** Records a file from its signed claims. */
+export async function recordExport(
+  db: Database,
+  input: { citizenId: number; claims: ExportClaims; signingKid: string; createdAt: number },
+): Promise<void> {
+  const { claims } = input;
+  await exportKysely(db)
+    .insertInto('exports')
+    .values({
+      id: claims.jti,
+      citizen_id: input.citizenId,
+      consent_id: claims.consent_id,
+      client_id: claims.aud,
+      categories: JSON.stringify(claims.categories),
+      period_from: claims.period.from,
+      period_to: claims.period.to,
+      format: claims.format,
+      counts: JSON.stringify(claims.counts),
+      content_digest: claims.content_digest,
+      content_length: claims.content_length,
+      signing_kid: input.signingKid,
+      created_at: input.createdAt,
+    })
+    .execute();
+}
+
+/**
+ * One citizen's exports, newest first (the portal's provision history).
+ *
+ * @example
+ * ```ts
+ * const [latest] = await listExports(db, citizen.id);
+ * latest?.counts.lab; // how many lab results the app received
+ * ```
+ */
+export async function listExports(db: Database, citizenId: number): Promise<ExportEntry[]> {
+  const rows = await exportKysely(db)
+    .selectFrom('exports')
+    .selectAll()
+    .where('citizen_id', '=', citizenId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .execute();
+  return rows.map((row) => ({
+    id: row.id,
+    citizenId: row.citizen_id,
+    consentId: row.consent_id,
+    clientId: row.client_id,
+    categories: JSON.parse(row.categories) as CategoryId[],
+    period: { from: row.period_from, to: row.period_to },
+    format: row.format,
+    counts: JSON.parse(row.counts) as ExportCounts,
+    contentDigest: row.content_digest,
+    contentLength: Number(row.content_length),
+    signingKid: row.signing_kid,
+    createdAt: Number(row.created_at),
+  }));
+}
+
+/** Creation times of the consent's exports since `sinceMs`, oldest first (for the daily bound). */
+export async function exportTimesSince(db: Database, consentId: string, sinceMs: number): Promise<number[]> {
+  const rows = await exportKysely(db)
+    .selectFrom('exports')
+    .select('created_at')
+    .where('consent_id', '=', consentId)
+    .where('created_at', '>', sinceMs)
+    .orderBy('created_at')
+    .execute();
+  return rows.map((r) => Number(r.created_at));
+}

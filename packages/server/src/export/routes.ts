@@ -1,0 +1,215 @@
+/**
+ * The export API (docs/export-format.md, docs/sdk.md):
+ *
+ * - `POST /api/export/tickets` (DPoP-bound access token; body `{ export_key }`): a ticket for the
+ *   consent behind the token, bound to the token's DPoP key and the device export key.
+ * - `GET /api/export/files/:ticket?format=records|fhir|mhb` (DPoP proof of the ticket's key): a
+ *   new file of exactly the consented records, signed and encrypted to the device, `application/jose`.
+ * - `POST /api/export/revoke` (DPoP proof of the ticket's key; body `{ ticket }`): the app ends the
+ *   consent, as the citizen could.
+ * - `GET /.well-known/export-jwks.json`: the public keys export files are signed with.
+ *
+ * Why a file can be fetched after the ten-minute access token has expired: the ticket is the
+ * credential the original SDK's integrators know (valid 24 h), and it is held to the same
+ * standard as the token. It is sender-constrained (every fetch proves possession of the same
+ * non-extractable DPoP key), useless to anyone but the pinned device (the file is encrypted to
+ * its export key), checked against the consent at every use (revocation ends it at once), and
+ * bounded per day. A short-lived token would add nothing but a refresh round trip, and a one-time
+ * consent has no refresh token.
+ */
+import { randomBytes } from 'node:crypto';
+import { EXPORT_CONTENT_FORMATS, type ExportContentFormat } from '@healthbank/records';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { findApp } from '../auth/clients/apps.js';
+import { pairwiseSubject } from '../auth/provider/pairwise.js';
+import { EXPORT_API_PATH, issuerOf } from '../auth/provider/routes.js';
+import { AccessError, DPOP_ALGS, type VerifyAccessDeps, verifyExportAccess } from '../auth/resource/verify-access.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import { isConsentActive } from '../consent/model.js';
+import { findConsent } from '../consent/repository.js';
+import { revokeConsent } from '../consent/revoke.js';
+import type { Database } from '../db/index.js';
+import { ProblemError } from '../errors/problems.js';
+import { assembleContent } from './content.js';
+import { verifyTicketProof } from './dpop-proof.js';
+import { ExportEnvelopeError, sealExportFile } from './envelope.js';
+import { exportTimesSince, recordExport } from './history.js';
+import type { ExportKeyring } from './keys.js';
+import { EXPORT_JWKS_PATH } from './metadata.js';
+import {
+  BUSY_RETRY_AFTER_S,
+  EXPORTS_PER_DAY,
+  type ExportGate,
+  retryAfterSeconds,
+  TICKETS_PER_DAY,
+  windowStart,
+} from './limits.js';
+import { checkExportKey, findTicket, issueTicket, ticketTimesSince } from './tickets.js';
+
+/** The media type of an export file: a compact JWE (RFC 7516 §9.2.1 / RFC 7515 §9.2.1). */
+export const EXPORT_FILE_MEDIA_TYPE = 'application/jose';
+
+export interface ExportRouteDeps {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  access: VerifyAccessDeps;
+  keyring: ExportKeyring;
+  gate: ExportGate;
+}
+
+/** Runs a check and turns an `AccessError` into a 401 with its RFC 9449 §7.1 challenge. */
+async function authorize<T>(check: () => Promise<T>, reply: FastifyReply): Promise<T> {
+  try {
+    return await check();
+  } catch (error) {
+    if (!(error instanceof AccessError)) throw error;
+    throw challenge(reply, error);
+  }
+}
+
+function challenge(reply: FastifyReply, error: AccessError): ProblemError {
+  reply.header(
+    'www-authenticate',
+    `DPoP error="${error.code}", error_description="${error.description.replace(/["\\]/g, '')}", algs="${DPOP_ALGS.join(' ')}"`,
+  );
+  return new ProblemError(error.code, error.description);
+}
+
+function tooMany(reply: FastifyReply, seconds: number, what: string): ProblemError {
+  reply.header('retry-after', String(seconds));
+  return new ProblemError('rate_limited', `${what}; retry in ${seconds} s`);
+}
+
+function formatOf(value: unknown): ExportContentFormat {
+  if (value === undefined) return 'records';
+  if (typeof value === 'string' && (EXPORT_CONTENT_FORMATS as readonly string[]).includes(value)) {
+    return value as ExportContentFormat;
+  }
+  throw new ProblemError('invalid_request', `format must be one of ${EXPORT_CONTENT_FORMATS.join(', ')}`);
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+/** Registers the export API routes and the export JWKS. */
+export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps): void {
+  const { db, clock, keyring, gate } = deps;
+  const issuer = issuerOf(deps.config);
+
+  app.get(EXPORT_JWKS_PATH, async (_request, reply) =>
+    reply
+      .type('application/jwk-set+json')
+      // Short enough for a rotation to reach apps within minutes (docs/export-format.md, Keys).
+      .header('cache-control', 'public, max-age=300')
+      .send(JSON.stringify(keyring.jwks)),
+  );
+
+  app.post(`${EXPORT_API_PATH}/tickets`, async (request, reply) => {
+    const access = await authorize(() => verifyExportAccess(deps.access, request), reply);
+    const { consent } = access;
+    if (!consent.exportKeyJkt) throw new ProblemError('export_key_required');
+    const body = (request.body ?? {}) as { export_key?: unknown };
+    const exportKey = await checkExportKey(body.export_key, consent.exportKeyJkt);
+    if (exportKey === 'invalid') {
+      throw new ProblemError('invalid_request', 'export_key must be the device export public key (a P-256 JWK without d)');
+    }
+    if (exportKey === 'mismatch') throw new ProblemError('export_key_mismatch');
+    const now = clock.now();
+    const wait = retryAfterSeconds(await ticketTimesSince(db, consent.id, windowStart(now)), TICKETS_PER_DAY, now);
+    if (wait > 0) throw tooMany(reply, wait, `at most ${TICKETS_PER_DAY} tickets per consent per day`);
+    const { ticket, stored } = await issueTicket(db, { consent, dpopJkt: access.jkt, exportKey, now });
+    return reply
+      .status(201)
+      .header('cache-control', 'no-store')
+      .send({
+        ticket,
+        expires_at: iso(stored.expiresAt),
+        consent_id: consent.id,
+        categories: consent.categories,
+        period: { from: consent.from ?? null, to: consent.to ?? null },
+        duration: consent.duration,
+        consent_expires_at: iso(consent.expiresAt),
+        formats: EXPORT_CONTENT_FORMATS,
+      });
+  });
+
+  app.get(`${EXPORT_API_PATH}/files/:ticket`, async (request, reply) => {
+    const { ticket: presented } = request.params as { ticket: string };
+    const format = formatOf((request.query as { format?: unknown }).format);
+    const ticket = await findTicket(db, presented);
+    const consent = ticket && (await findConsent(db, ticket.consentId));
+    if (!ticket || !consent?.exportKeyJkt) throw new ProblemError('ticket_not_found');
+    // The ticket's state is told before the proof is checked: it reveals nothing to someone who
+    // does not already hold the ticket, and a device with a wrong clock still learns the real reason.
+    if (consent.status === 'revoked') throw new ProblemError('consent_revoked');
+    const now = clock.now();
+    if (now >= ticket.expiresAt || !isConsentActive(consent, now)) throw new ProblemError('ticket_expired');
+    const jkt = await authorize(() => verifyTicketProof(deps.access, request), reply);
+    if (jkt !== ticket.dpopJkt) {
+      throw challenge(reply, new AccessError('invalid_dpop_proof', 'the proof is not from the key the ticket is bound to'));
+    }
+    const client = await findApp(db, consent.clientId);
+    if (client?.status !== 'active') throw challenge(reply, new AccessError('invalid_token', 'the app is suspended'));
+
+    const wait = retryAfterSeconds(await exportTimesSince(db, consent.id, windowStart(now)), EXPORTS_PER_DAY, now);
+    if (wait > 0) throw tooMany(reply, wait, `at most ${EXPORTS_PER_DAY} files per consent per day`);
+    if (!gate.enter()) {
+      reply.header('retry-after', String(BUSY_RETRY_AFTER_S));
+      throw new ProblemError('export_busy');
+    }
+    try {
+      const exportId = `exp_${randomBytes(16).toString('base64url')}`;
+      const subject = pairwiseSubject(deps.config.secret, client.organisationId, String(consent.citizenId));
+      const content = await assembleContent(db, { consent, format, subject, issuer, exportId, now });
+      const { file, claims } = await sealExportFile({
+        facts: {
+          issuer,
+          clientId: consent.clientId,
+          subject,
+          exportId,
+          consentId: consent.id,
+          categories: consent.categories,
+          period: { from: consent.from ?? null, to: consent.to ?? null },
+          format,
+          counts: content.counts,
+        },
+        content: content.bytes,
+        recipientKey: ticket.exportKey,
+        pinnedThumbprint: consent.exportKeyJkt,
+        keyring,
+        now: () => now,
+      });
+      await recordExport(db, { citizenId: consent.citizenId, claims, signingKid: keyring.signing.kid, createdAt: now });
+      return reply
+        .status(200)
+        .type(EXPORT_FILE_MEDIA_TYPE)
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="${exportId}.jwe"`)
+        .send(file);
+    } catch (error) {
+      if (error instanceof ExportEnvelopeError && error.code.startsWith('recipient_key')) {
+        throw new ProblemError('export_key_mismatch', error.message);
+      }
+      throw error;
+    } finally {
+      gate.leave();
+    }
+  });
+
+  app.post(`${EXPORT_API_PATH}/revoke`, async (request, reply) => {
+    const { ticket: presented } = (request.body ?? {}) as { ticket?: unknown };
+    // An expired ticket still ends its consent: revoking only ever takes access away.
+    const ticket = typeof presented === 'string' ? await findTicket(db, presented) : undefined;
+    if (!ticket) throw new ProblemError('ticket_not_found');
+    const jkt = await authorize(() => verifyTicketProof(deps.access, request), reply);
+    if (jkt !== ticket.dpopJkt) {
+      throw challenge(reply, new AccessError('invalid_dpop_proof', 'the proof is not from the key the ticket is bound to'));
+    }
+    await revokeConsent(db, ticket.consentId, clock);
+    const consent = await findConsent(db, ticket.consentId);
+    return reply
+      .header('cache-control', 'no-store')
+      .send({ consent_id: ticket.consentId, status: 'revoked', revoked_at: iso(consent?.revokedAt ?? clock.now()) });
+  });
+}
