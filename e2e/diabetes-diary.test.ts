@@ -108,6 +108,9 @@ describe('the diabetes diary in Chromium', () => {
     expect(await page.getAttribute('html', 'lang')).toBe('zh-TW');
     await expect(page.textContent('h1')).resolves.toContain('糖尿病日記');
     await expectAccessible();
+    // The first Tab stop is the skip link; it leads to the main content.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('href'))).toBe('#main');
     await saveScreenshot(page, 'diary-1-connect');
 
     // By keyboard: the button is reachable and works with Enter.
@@ -126,9 +129,25 @@ describe('the diabetes diary in Chromium', () => {
     await page.check('#period-5y');
     await page.check('#duration-once');
     await saveScreenshot(page, 'diary-3-consent');
+
+    // Hold the export file back until the import screen has been checked.
+    let release: () => void = () => {};
+    const held = new Promise<void>((done) => {
+      release = done;
+    });
+    await page.route(/\/files\//, async (route) => {
+      await held;
+      await route.continue();
+    });
     await page.click('button[value="agree"]');
+    await page.waitForSelector('main[data-screen="import"] progress.download');
+    await expect(page.textContent('li[aria-current="step"]')).resolves.toContain('下載加密檔案');
+    await expectAccessible();
+    await saveScreenshot(page, 'diary-4-importing');
+    release();
 
     await page.waitForSelector('main[data-screen="diary"]', { timeout: 30_000 });
+    await page.unroute(/\/files\//);
     // The code is single-use: the callback address is gone from the history.
     expect(new URL(page.url()).pathname).toBe(DIARY);
     await page.waitForSelector('svg.chart[data-analyte="hba1c"] circle.point');
@@ -158,14 +177,16 @@ describe('the diabetes diary in Chromium', () => {
         .filter((v) => v.date >= since && v.date <= period.to)
         .flatMap((v) => v.orders.filter((o) => o.kind === 'drug').map((o) => o.code)),
     );
-    const listed = await page.$$eval('table.medications tbody tr', (trs) => trs.map((tr) => tr.getAttribute('data-code')));
+    const listed = await page.$$eval('table.medications tbody tr', (trs) =>
+      trs.map((tr) => tr.getAttribute('data-code')),
+    );
     expect(new Set(listed)).toEqual(recentDrugs);
     expect(listed).toHaveLength(recentDrugs.size);
 
     const latest = hba1c.at(-1);
     await expect(page.textContent('[data-testid="latest-hba1c"] .card-value')).resolves.toBe(`${latest?.[1]}%`);
     await expectAccessible();
-    await saveScreenshot(page, 'diary-4-diary');
+    await saveScreenshot(page, 'diary-5-diary');
 
     // The consent on record is the one she gave: lab + outpatient, five years, once.
     const [consent] = await listConsents(t.db, citizenId);
@@ -177,11 +198,12 @@ describe('the diabetes diary in Chromium', () => {
 
   it('prints a one-page summary for her doctor', async () => {
     await page.emulateMedia({ media: 'print' });
+    expect(await page.isVisible('header.bar')).toBe(false);
     expect(await page.isVisible('.cards')).toBe(false);
     expect(await page.isVisible('.manage')).toBe(false);
     expect(await page.isVisible('#doctor-summary .sheet')).toBe(true);
     await expect(page.textContent('#doctor-summary .sheet')).resolves.toContain('HbA1c');
-    await saveScreenshot(page, 'diary-5-print');
+    await saveScreenshot(page, 'diary-6-print');
     const pdf = await page.pdf({ format: 'A4', printBackground: true });
     const pages = pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? [];
     expect(pages).toHaveLength(1);
@@ -196,7 +218,7 @@ describe('the diabetes diary in Chromium', () => {
     await expect(page.textContent('h1')).resolves.toBe('My diabetes diary');
     await expect(page.textContent('table.results[data-analyte="hba1c"] caption')).resolves.toContain('HbA1c');
     await expectAccessible();
-    await saveScreenshot(page, 'diary-6-english');
+    await saveScreenshot(page, 'diary-7-english');
     await page.click('button.lang');
     expect(await page.getAttribute('html', 'lang')).toBe('zh-TW');
   });
@@ -208,9 +230,14 @@ describe('the diabetes diary in Chromium', () => {
       const svg = document.querySelector('svg.chart');
       return svg !== null && Number(svg.getAttribute('width')) <= 640;
     });
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    const overflow = await page.evaluate(
+      () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+    );
     expect(overflow).toBeLessThanOrEqual(0);
-    await saveScreenshot(page, 'diary-7-zoom-200');
+    // The medication list turns into one card per drug rather than a table to scroll sideways.
+    const medsOverflow = await page.$eval('.meds .table-scroll', (el) => el.scrollWidth - el.clientWidth);
+    expect(medsOverflow).toBeLessThanOrEqual(0);
+    await saveScreenshot(page, 'diary-8-zoom-200');
     await page.setViewportSize({ width: 1100, height: 900 });
   });
 
@@ -220,7 +247,7 @@ describe('the diabetes diary in Chromium', () => {
     await expectAccessible();
     await page.click('button[data-action="confirm-disconnect"]');
     await page.waitForSelector('main[data-screen="connect"] .notice');
-    await saveScreenshot(page, 'diary-8-disconnected');
+    await saveScreenshot(page, 'diary-9-disconnected');
     const [consent] = await listConsents(t.db, citizenId);
     expect(consent?.status).toBe('revoked');
     await page.reload();
@@ -237,6 +264,6 @@ describe('the diabetes diary in Chromium', () => {
     await page.waitForSelector('main[data-screen="failed"] [data-error="error.declined"]');
     await expect(page.textContent('[role="alert"]')).resolves.toContain('不同意');
     await expectAccessible();
-    await saveScreenshot(page, 'diary-9-declined');
+    await saveScreenshot(page, 'diary-10-declined');
   });
 });

@@ -214,6 +214,8 @@ function reply(message: LoadMessage): void {
   );
 }
 
+// Without its parent there is nobody to report to.
+process.once('disconnect', () => process.exit(0));
 process.once('message', (job: LoadJob) => {
   run(job).then(
     (result) => reply({ type: 'result', result }),

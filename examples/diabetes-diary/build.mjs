@@ -1,15 +1,43 @@
 /**
- * Builds the diabetes diary into dist/: the app bundled by esbuild (the SDK from its TypeScript
- * sources through the workspace's `@healthbank/source` condition), and the static files beside it.
- * Run from anywhere: `node examples/diabetes-diary/build.mjs`.
+ * Builds the diabetes diary into dist/: the app bundled by esbuild with the static files beside it.
+ * Run from anywhere: `node examples/diabetes-diary/build.mjs [--size]`.
+ *
+ * The app imports `@healthbank/sdk` like any app would, and gets the SDK's browser build (the
+ * single file apps embed, `packages/sdk/dist/browser/healthbank-sdk.min.js`), made first when it
+ * is missing or older than the SDK's or the records' sources.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = import.meta.dirname;
+const repo = join(root, '../..');
 const dist = join(root, 'dist');
+const sdkBrowser = join(repo, 'packages/sdk/dist/browser/healthbank-sdk.min.js');
+
+/** The newest modification time of the files under `dir`. */
+function newest(dir) {
+  let latest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
+  }
+  return latest;
+}
+
+const sources = Math.max(newest(join(repo, 'packages/sdk/src')), newest(join(repo, 'packages/records/src')));
+if (!existsSync(sdkBrowser) || statSync(sdkBrowser).mtimeMs < sources) {
+  execFileSync(process.execPath, [join(repo, 'packages/sdk/scripts/build-browser.mjs')], { stdio: 'inherit' });
+}
+
+/** `@healthbank/sdk` → the SDK's browser build. */
+const sdkFromBrowserBuild = {
+  name: 'sdk-browser-build',
+  setup(b) {
+    b.onResolve({ filter: /^@healthbank\/sdk$/ }, () => ({ path: sdkBrowser }));
+  },
+};
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
@@ -22,13 +50,16 @@ await build({
   format: 'esm',
   platform: 'browser',
   target: ['es2022'],
-  conditions: ['@healthbank/source'],
   minify: true,
   legalComments: 'none',
   logLevel: 'warning',
+  plugins: [sdkFromBrowserBuild],
 });
 
-const bytes = readFileSync(join(dist, 'app.js'));
 if (process.argv.includes('--size')) {
-  console.log(`diabetes-diary: app.js ${bytes.length} bytes, ${gzipSync(bytes).length} gzipped`);
+  const bytes = readFileSync(join(dist, 'app.js'));
+  const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+  console.log(
+    `diabetes-diary app.js: ${kib(bytes.length)} minified, ${kib(gzipSync(bytes, { level: 9 }).length)} gzipped`,
+  );
 }

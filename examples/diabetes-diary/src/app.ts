@@ -85,8 +85,9 @@ export async function startApp(body: HTMLElement): Promise<void> {
     if (moveFocus) main.querySelector<HTMLElement>('h1')?.focus();
   }
 
+  /** Shows a screen; a new one (not the first) takes focus at its heading so it is announced. */
   function show(next: Screen): void {
-    const changed = next.kind !== screen.kind;
+    const changed = next.kind !== screen.kind && screen.kind !== 'loading';
     screen = next;
     render(changed);
   }
@@ -192,7 +193,7 @@ export async function startApp(body: HTMLElement): Promise<void> {
   async function disconnect(stored: StoredImport): Promise<void> {
     show({ kind: 'diary', stored, confirming: true, working: true });
     try {
-      await (healthBank(await platform(), locale)).revoke();
+      await healthBank(await platform(), locale).revoke();
     } catch (error) {
       // Already revoked (e.g. from the citizen portal) is what she asked for; anything else
       // leaves her connected, and says so.

@@ -17,7 +17,11 @@ export async function loadPlatformConfig(base: URL): Promise<PlatformConfig> {
   const response = await fetch(new URL('config.json', base), { headers: { accept: 'application/json' } });
   if (!response.ok) throw new Error(`config.json: HTTP ${response.status}`);
   const config = (await response.json()) as Partial<PlatformConfig>;
-  if (typeof config.issuer !== 'string' || typeof config.clientId !== 'string' || typeof config.redirectUri !== 'string') {
+  if (
+    typeof config.issuer !== 'string' ||
+    typeof config.clientId !== 'string' ||
+    typeof config.redirectUri !== 'string'
+  ) {
     throw new Error('config.json is incomplete');
   }
   return { issuer: config.issuer, clientId: config.clientId, redirectUri: config.redirectUri };

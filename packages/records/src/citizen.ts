@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { isValidNationalId } from './identifiers/national-id.js';
 import type { HealthRecord } from './record.js';
 

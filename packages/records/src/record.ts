@@ -9,7 +9,7 @@
  * quantities are numbers with a UCUM unit. `date` on every record is the date the period filter of
  * a consent applies to (visit, admission, registration, examination or vaccination date).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CategoryId } from './categories.js';
 
 const isoDate = z.iso.date();

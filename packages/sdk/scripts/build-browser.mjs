@@ -11,7 +11,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
-import { dirname, join, resolve, sep } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
@@ -23,7 +23,6 @@ const { values: args } = parseArgs({
 });
 const outdir = resolve(args.outdir ?? join(root, 'dist', 'browser'));
 const outfile = join(outdir, 'healthbank-sdk.min.js');
-const recordsSource = `${sep}packages${sep}records${sep}src${sep}`;
 const nodeOnly = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
 /** Turns a Node built-in import into a build error that names the importer. */
@@ -32,45 +31,9 @@ const refuseNodeImports = {
   setup(b) {
     b.onResolve({ filter: /.*/ }, (args) => {
       if (!nodeOnly.has(args.path) && !args.path.startsWith('node:')) return undefined;
-      return { errors: [{ text: `Node-only import "${args.path}" in ${args.importer}: the SDK must run in browsers` }] };
-    });
-  },
-};
-
-/**
- * `@healthbank/records` is pure (importing it has no effect), so the modules the SDK does not use
- * (code lists, the FHIR and mhb writers) are left out, as `"sideEffects": false` would tell esbuild.
- */
-const recordsArePure = {
-  name: 'records-are-pure',
-  setup(b) {
-    b.onResolve({ filter: /.*/ }, async (args) => {
-      if (args.pluginData?.recordsArePure || args.kind === 'entry-point') return undefined;
-      if (args.path !== '@healthbank/records' && !args.importer.includes(recordsSource)) return undefined;
-      const resolved = await b.resolve(args.path, {
-        importer: args.importer,
-        kind: args.kind,
-        resolveDir: args.resolveDir,
-        pluginData: { recordsArePure: true },
-      });
-      if (resolved.errors.length > 0 || !resolved.path.includes(recordsSource)) return resolved;
-      return { ...resolved, sideEffects: false };
-    });
-  },
-};
-
-/**
- * esbuild keeps every export of a namespace that is re-exported by name (`import { z } from 'zod'`
- * pulls in all of zod's locales, some 300 KiB), but shakes a namespace import; both give the same
- * binding, so records' sources are read with the latter.
- */
-const zodNamespaceImport = {
-  name: 'zod-namespace-import',
-  setup(b) {
-    b.onLoad({ filter: /\.ts$/ }, async (args) => {
-      if (!args.path.includes(recordsSource)) return undefined;
-      const source = await readFile(args.path, 'utf8');
-      return { contents: source.replace(/^import \{ z \} from 'zod';$/m, "import * as z from 'zod';"), loader: 'ts' };
+      return {
+        errors: [{ text: `Node-only import "${args.path}" in ${args.importer}: the SDK must run in browsers` }],
+      };
     });
   },
 };
@@ -89,7 +52,7 @@ const result = await build({
   legalComments: 'eof',
   metafile: true,
   logLevel: 'warning',
-  plugins: [refuseNodeImports, recordsArePure, zodNamespaceImport],
+  plugins: [refuseNodeImports],
 });
 
 const bytes = await readFile(outfile);

@@ -1,7 +1,7 @@
 /**
  * The browser build (scripts/build-browser.mjs): it bundles without any Node-only import, refuses
- * one when it appears, and the bundle itself works: it opens every positive test vector and parses
- * a `records` document with the record schemas it carries.
+ * one when it appears, and the bundle itself works: it opens every positive test vector (jose, the
+ * inflater and the claim schema as bundled).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';

@@ -3,6 +3,27 @@
  * receive files signed by the platform and encrypted to this device, and read them as typed data.
  * Runs in browsers, Node 20 and WebCrypto-capable mobile runtimes (no Node-only imports).
  */
+
+export type {
+  AdultPreventiveRecord,
+  AllergyRecord,
+  CancerScreeningRecord,
+  CareWishesRecord,
+  CategoryId,
+  DentalRecord,
+  ExportClaims,
+  Fhir,
+  HealthRecord,
+  ImagingPathologyRecord,
+  ImmunizationRecord,
+  InpatientRecord,
+  LabRecord,
+  MhbFile,
+  OutpatientRecord,
+  RecordOf,
+  RecordsByCategory,
+  TcmRecord,
+} from '@healthbank/records';
 export * from './client/index.js';
 export * from './envelope/index.js';
 export * from './errors.js';

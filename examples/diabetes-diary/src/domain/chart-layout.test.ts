@@ -62,7 +62,13 @@ describe('layoutChart', () => {
   });
 
   it('marks each January over five years, and every third month over a shorter span', () => {
-    expect(layout.xTicks.map((t) => t.date)).toEqual(['2021-01-01', '2022-01-01', '2023-01-01', '2024-01-01', '2025-01-01']);
+    expect(layout.xTicks.map((t) => t.date)).toEqual([
+      '2021-01-01',
+      '2022-01-01',
+      '2023-01-01',
+      '2024-01-01',
+      '2025-01-01',
+    ]);
     const short = layoutChart(
       [
         { date: '2024-02-10', value: 7 },

@@ -22,7 +22,10 @@ describe('extractSeries', () => {
 
   it("takes the reference range of A小姐's latest HbA1c", () => {
     const series = extractSeries(lab, ANALYTES.hba1c);
-    const latest = lab.filter((l) => l.order.code === '09006C').sort((a, b) => a.date.localeCompare(b.date)).at(-1);
+    const latest = lab
+      .filter((l) => l.order.code === '09006C')
+      .sort((a, b) => a.date.localeCompare(b.date))
+      .at(-1);
     expect(series.referenceRange).toEqual({ low: latest?.referenceRange?.low, high: latest?.referenceRange?.high });
   });
 
@@ -79,7 +82,9 @@ describe('rangeStatus', () => {
 describe('trendOf', () => {
   const series = (values: [string, number][]) =>
     extractSeries(
-      values.map(([date, v], i) => labResult({ id: `r${i}`, date, value: String(v), quantity: { value: v, unit: '%' } })),
+      values.map(([date, v], i) =>
+        labResult({ id: `r${i}`, date, value: String(v), quantity: { value: v, unit: '%' } }),
+      ),
       ANALYTES.hba1c,
     );
 
@@ -106,7 +111,14 @@ describe('trendOf', () => {
   });
 
   it('reports a rise beyond the steady threshold', () => {
-    expect(trendOf(series([['2024-01-01', 6.9], ['2024-04-01', 7.3]])).sincePrevious).toMatchObject({
+    expect(
+      trendOf(
+        series([
+          ['2024-01-01', 6.9],
+          ['2024-04-01', 7.3],
+        ]),
+      ).sincePrevious,
+    ).toMatchObject({
       delta: 0.4,
       direction: 'up',
     });

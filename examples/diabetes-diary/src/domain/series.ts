@@ -103,7 +103,9 @@ export function extractSeries(labs: readonly LabResult[], analyte: Analyte): Ser
 }
 
 /** Where a value lies against its own reference range. */
-export function rangeStatus(point: Pick<Measurement, 'value' | 'low' | 'high'>): 'low' | 'high' | 'in_range' | 'unknown' {
+export function rangeStatus(
+  point: Pick<Measurement, 'value' | 'low' | 'high'>,
+): 'low' | 'high' | 'in_range' | 'unknown' {
   if (point.low === undefined && point.high === undefined) return 'unknown';
   if (point.high !== undefined && point.value > point.high) return 'high';
   if (point.low !== undefined && point.value < point.low) return 'low';
@@ -136,8 +138,7 @@ const YEAR_AGO_TOLERANCE_DAYS = 92;
 
 function change(analyte: Analyte, from: Measurement, to: Measurement): Change {
   const delta = Math.round((to.value - from.value) * 100) / 100;
-  const direction: Direction =
-    Math.abs(delta) < analyte.steadyWithin ? 'steady' : delta > 0 ? 'up' : 'down';
+  const direction: Direction = Math.abs(delta) < analyte.steadyWithin ? 'steady' : delta > 0 ? 'up' : 'down';
   return { from, to, delta, direction };
 }
 

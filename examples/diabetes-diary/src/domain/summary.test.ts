@@ -22,7 +22,12 @@ describe('doctorSummary', () => {
     expect(summary.visits.lastTwelveMonths).toBe(records.outpatient.filter((v) => v.date >= '2024-07-01').length);
     expect(summary.visits.emergencies).toBe(records.outpatient.filter((v) => v.visitType === 'emergency').length);
     expect(summary.visits.institutions.reduce((n, i) => n + i.visits, 0)).toBe(summary.visits.lastTwelveMonths);
-    expect(summary.visits.lastVisit).toBe(records.outpatient.map((v) => v.date).sort().at(-1));
+    expect(summary.visits.lastVisit).toBe(
+      records.outpatient
+        .map((v) => v.date)
+        .sort()
+        .at(-1),
+    );
   });
 
   it('lists the current medication', () => {

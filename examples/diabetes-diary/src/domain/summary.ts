@@ -55,7 +55,10 @@ function visitSummary(records: DiaryRecords, asOf: string): VisitSummary {
       .map(([name, n]) => ({ name, visits: n }))
       .sort((a, b) => b.visits - a.visits || a.name.localeCompare(b.name)),
   };
-  const last = visits.reduce<string | undefined>((max, v) => (max === undefined || v.date > max ? v.date : max), undefined);
+  const last = visits.reduce<string | undefined>(
+    (max, v) => (max === undefined || v.date > max ? v.date : max),
+    undefined,
+  );
   if (last) summary.lastVisit = last;
   return summary;
 }

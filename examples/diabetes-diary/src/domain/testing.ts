@@ -9,7 +9,9 @@ export const AS_OF = '2025-06-30';
 export const FIVE_YEARS: Period = { from: '2020-06-30', to: AS_OF };
 
 /** A小姐's lab and outpatient records within `period` (all of them by default). */
-export function missA(period: Period = { from: null, to: null }): DiaryRecords & { lab: LabResult[]; outpatient: Visit[] } {
+export function missA(
+  period: Period = { from: null, to: null },
+): DiaryRecords & { lab: LabResult[]; outpatient: Visit[] } {
   const persona = generatePersonas('healthbank', AS_OF)[0];
   if (persona?.citizen.persona !== 'A小姐') throw new Error('the first persona is not A小姐');
   const inPeriod = (date: string) =>

@@ -80,7 +80,11 @@ function trendSection(context: ViewContext, a: AnalyteSummary): HTMLElement {
         : null,
     ),
     a.series.skipped > 0 ? h('p', { class: 'hint' }, t('chart.skipped', { count: a.series.skipped })) : null,
-    h('div', { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': `${analyte.id}-caption` }, withCaptionId(resultsTable(context, a.series), `${analyte.id}-caption`)),
+    h(
+      'div',
+      { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': `${analyte.id}-caption` },
+      withCaptionId(resultsTable(context, a.series), `${analyte.id}-caption`),
+    ),
   );
 }
 
@@ -144,7 +148,11 @@ function medicationSection(context: ViewContext, summary: DoctorSummary): HTMLEl
                   h('th', { scope: 'row', role: 'rowheader' }, m.name),
                   cell('meds.strength', m.strength ?? t('meds.unknown')),
                   cell('meds.daily', dailyText(context, m)),
-                  cell('meds.days', m.days === undefined ? t('meds.unknown') : t('meds.daysValue', { days: m.days }), 'num'),
+                  cell(
+                    'meds.days',
+                    m.days === undefined ? t('meds.unknown') : t('meds.daysValue', { days: m.days }),
+                    'num',
+                  ),
                   cell('meds.last', formatDate(locale, m.lastPrescribed)),
                   cell('meds.status', statusText(context, m)),
                 );

@@ -61,7 +61,8 @@ export function summarySheet(context: ViewContext, summary: DoctorSummary): HTML
             : listJoin(
                 locale,
                 hba1c.recent.map(
-                  (m) => `${formatValue(hba1c.series.analyte, m.text)}${parenthesized(locale, formatDate(locale, m.date))}`,
+                  (m) =>
+                    `${formatValue(hba1c.series.analyte, m.text)}${parenthesized(locale, formatDate(locale, m.date))}`,
                 ),
               ),
         ),

@@ -91,7 +91,11 @@ export function chartSvg(
       : null,
     layout.yTicks.map((tick) => [
       s('line', { class: 'grid', x1: plot.left, x2: plot.right, y1: tick.y, y2: tick.y }),
-      s('text', { class: 'tick', x: plot.left - 8, y: tick.y, 'text-anchor': 'end', 'dominant-baseline': 'middle' }, tick.value),
+      s(
+        'text',
+        { class: 'tick', x: plot.left - 8, y: tick.y, 'text-anchor': 'end', 'dominant-baseline': 'middle' },
+        tick.value,
+      ),
     ]),
     s('text', { class: 'unit', x: plot.left - 8, y: fontSize, 'text-anchor': 'end' }, unit),
     s('line', { class: 'axis', x1: plot.left, x2: plot.right, y1: plot.bottom, y2: plot.bottom }),

@@ -143,7 +143,8 @@ const en: Record<MessageKey, string> = {
   'app.example': 'Example app',
   'app.skip': 'Skip to main content',
   'app.switchLanguage': '中文',
-  'app.sandboxNote': 'This is an example app using synthetic data from the My Health Bank sandbox; no real person’s data.',
+  'app.sandboxNote':
+    'This is an example app using synthetic data from the My Health Bank sandbox; no real person’s data.',
   'app.privacy': 'Privacy policy',
 
   'connect.title': 'Bring your My Health Bank lab results and visits into your diabetes diary',
@@ -172,22 +173,27 @@ const en: Record<MessageKey, string> = {
 
   'error.declined':
     'You declined on My Health Bank (or closed its consent page), so nothing was imported. You can connect again if you change your mind.',
-  'error.ticket_expired': 'This consent’s download window (24 hours) has passed, or the file was already downloaded. Please connect again.',
-  'error.revoked': 'This consent was revoked, so no more data can be downloaded. To keep using the diary, connect and agree again.',
+  'error.ticket_expired':
+    'This consent’s download window (24 hours) has passed, or the file was already downloaded. Please connect again.',
+  'error.revoked':
+    'This consent was revoked, so no more data can be downloaded. To keep using the diary, connect and agree again.',
   'error.network': 'My Health Bank could not be reached. Check your connection and try again.',
   'error.busyIn': 'My Health Bank is busy. Please try again in {seconds} seconds.',
   'error.busy': 'My Health Bank is busy. Please try again shortly.',
   'error.file':
     'The file received did not pass the security checks, so the diary did not use it, to protect you. Please connect again; if this keeps happening, contact support.',
-  'error.clock': 'The file is dated later than this device’s clock. Check the device’s date and time, then connect again.',
+  'error.clock':
+    'The file is dated later than this device’s clock. Check the device’s date and time, then connect again.',
   'error.consent_expired': 'Your consent for the diary has ended. To keep using it, connect and agree again.',
-  'error.not_connected': 'This device holds no connection for the diary (was the browser’s data cleared?). Please connect again.',
+  'error.not_connected':
+    'This device holds no connection for the diary (was the browser’s data cleared?). Please connect again.',
   'error.authorization_failed':
     'Connecting did not finish (the page may have been reloaded, or it took too long). Please connect again.',
   'error.server': 'My Health Bank could not handle the request just now. Please try again shortly.',
   'error.unknown': 'Something unexpected went wrong and nothing was imported. Please try again.',
   'error.storage': 'The data could not be saved on this device (storage may be full or blocked by the browser).',
-  'error.disconnect': 'My Health Bank could not be reached, so you are still connected and the data is kept. Please try again later.',
+  'error.disconnect':
+    'My Health Bank could not be reached, so you are still connected and the data is kept. Please try again later.',
 
   'diary.title': 'My diabetes diary',
   'diary.period': 'Records from {from} to {to}',

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { CATEGORY_IDS, type CategoryId } from '../categories.js';
 import { isIsoDate } from '../query.js';
 import { EXPORT_CONTENT_FORMATS } from './constants.js';

@@ -167,7 +167,10 @@ export class Client implements HealthBankClient {
   async handleRedirect(url: string | URL): Promise<Ticket> {
     const pending = await this.store.get<Pending>(this.keys.pending);
     if (!pending) {
-      throw new SdkError('authorization_failed', 'no authorization is in progress on this device (or it already finished)');
+      throw new SdkError(
+        'authorization_failed',
+        'no authorization is in progress on this device (or it already finished)',
+      );
     }
     // One use: a replayed or forged redirect cannot reuse the verifier.
     await this.store.delete(this.keys.pending);
@@ -251,13 +254,10 @@ export class Client implements HealthBankClient {
         oauth.processRefreshTokenResponse(
           as,
           this.oauthClient,
-          await oauth.refreshTokenGrantRequest(
-            as,
-            this.oauthClient,
-            oauth.None(),
-            session.refreshToken as string,
-            { DPoP: dpop, ...this.requestOptions() },
-          ),
+          await oauth.refreshTokenGrantRequest(as, this.oauthClient, oauth.None(), session.refreshToken as string, {
+            DPoP: dpop,
+            ...this.requestOptions(),
+          }),
         ),
       );
     } catch (error) {
@@ -342,7 +342,10 @@ export class Client implements HealthBankClient {
       if (!isSdkError(error, 'key_unknown')) throw error;
       opened = await verify(true);
     }
-    if (opened.claims.format !== format || (current.consentId !== '' && opened.claims.consent_id !== current.consentId)) {
+    if (
+      opened.claims.format !== format ||
+      (current.consentId !== '' && opened.claims.consent_id !== current.consentId)
+    ) {
       throw new SdkError('claims_mismatch', 'the file is not the one asked for (format or consent differ)');
     }
     return typedData(opened, current) as DataOf<F>;

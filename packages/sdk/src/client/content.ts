@@ -1,7 +1,7 @@
 /** Turns an opened export file into the typed data of its format. */
 import { ContentFormatError, type Fhir, type MhbFile, parseRecordsDocument } from '@healthbank/records';
-import { SdkError } from '../errors.js';
 import type { ExportFile } from '../envelope/open.js';
+import { SdkError } from '../errors.js';
 import type { ExportData, Ticket } from './types.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

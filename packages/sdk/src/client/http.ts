@@ -39,7 +39,8 @@ export async function responseError(response: Response): Promise<SdkError> {
   const code =
     (typeof problem.code === 'string' ? PROBLEM_CODES[problem.code] : undefined) ??
     (response.status === 429 ? 'rate_limited' : response.status >= 500 ? 'server_error' : 'protocol_error');
-  const detail = typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : '';
+  const detail =
+    typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : '';
   return new SdkError(
     code === 'server_error' && response.status === 503 && retryAfter !== undefined ? 'busy' : code,
     `the platform answered ${response.status}${typeof problem.code === 'string' ? ` ${problem.code}` : ''}${detail ? `: ${detail}` : ''}`,

@@ -20,7 +20,8 @@ export function oauthFailure(error: unknown, fallback: SdkErrorCode, what: strin
   if (error instanceof TypeError && !(error instanceof oauth.UnsupportedOperationError)) {
     // fetch rejects with a TypeError when the platform cannot be reached.
     const code = (error as { code?: unknown }).code;
-    if (code === undefined) return new SdkError('network', `${what}: the platform could not be reached`, { cause: error });
+    if (code === undefined)
+      return new SdkError('network', `${what}: the platform could not be reached`, { cause: error });
   }
   return new SdkError(fallback, `${what}: ${(error as Error)?.message ?? String(error)}`, { cause: error });
 }

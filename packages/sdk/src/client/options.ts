@@ -20,7 +20,8 @@ export function checkCategories(categories: readonly CategoryId[]): CategoryId[]
     throw new TypeError('categories must list at least one record category');
   }
   for (const c of categories) {
-    if (!isCategoryId(c)) throw new TypeError(`unknown record category: ${String(c)} (one of ${CATEGORY_IDS.join(', ')})`);
+    if (!isCategoryId(c))
+      throw new TypeError(`unknown record category: ${String(c)} (one of ${CATEGORY_IDS.join(', ')})`);
   }
   return CATEGORY_IDS.filter((id) => categories.includes(id));
 }

@@ -2,7 +2,7 @@
  * One typed configuration, read from the environment and validated once at start (STYLE habit 5).
  * Production refuses development settings: an insecure default there is a defect, not a warning.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEFAULT_DATABASE_URL } from '../db/url.js';
 import {
   assertProductionExportKeys,

@@ -2,7 +2,7 @@
  * The platform's signing keys (ID tokens now, export files later) as a private JWK Set, and the
  * public development key that production refuses.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * A P-256 key published in this file, so anything it signs is forgeable: usable only where every

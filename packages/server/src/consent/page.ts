@@ -26,9 +26,32 @@ export interface ConsentPageView {
   errors: ChoiceError[];
 }
 
-/** The least-sharing defaults: every requested category (each can be unticked), one year, once. */
-export function defaultChoices(requested: CategoryId[]): ConsentChoices {
-  return { acknowledged: false, categories: [...requested], period: '1y', excludedInstitutions: [], duration: 'once' };
+/** What the app suggested at PAR (`consent_period`, `consent_duration`; validated there). */
+export interface ChoiceHints {
+  period?: unknown;
+  duration?: unknown;
+}
+
+/**
+ * The form as first shown: every requested category (each can be unticked), and the app's
+ * suggested period and duration pre-selected — the citizen can change both. Without a suggestion,
+ * the least sharing: one year, once.
+ */
+export function defaultChoices(requested: CategoryId[], hints: ChoiceHints = {}): ConsentChoices {
+  const choices: ConsentChoices = {
+    acknowledged: false,
+    categories: [...requested],
+    period: '1y',
+    excludedInstitutions: [],
+    duration: 'once',
+  };
+  const period = typeof hints.period === 'string' ? hints.period : '';
+  const custom = /^(\d{4}-\d{2}-\d{2})\.\.(\d{4}-\d{2}-\d{2})$/.exec(period);
+  if (period === '1y' || period === '3y' || period === '5y' || period === 'all') choices.period = period;
+  else if (custom) Object.assign(choices, { period: 'custom', customFrom: custom[1], customTo: custom[2] });
+  const months = Number(hints.duration);
+  if (months === 1 || months === 3 || months === 6 || months === 12) choices.duration = months;
+  return choices;
 }
 
 /** Where each error points: the first control of its field. */

@@ -131,7 +131,8 @@ export function registerConsentRoutes(app: FastifyInstance, deps: ConsentRouteDe
       const { uid } = request.params as { uid: string };
       return reply.status(303).header('location', `/interaction/${uid}`).send();
     }
-    return sendPage(deps, request, reply, req, defaultChoices(req.requested), []);
+    const hints = { period: req.details.params.consent_period, duration: req.details.params.consent_duration };
+    return sendPage(deps, request, reply, req, defaultChoices(req.requested, hints), []);
   });
 
   app.post(

@@ -18,7 +18,10 @@ describe.each(testDatabases())('example apps on $label', (target) => {
     [true, 200],
     [false, 404],
   ])('are served when sandbox is %s: %d', async (sandbox, status) => {
-    const config = loadConfig({ NODE_ENV: 'test' }, { databaseUrl: t.url, publicUrl: 'http://localhost:3999', sandbox });
+    const config = loadConfig(
+      { NODE_ENV: 'test' },
+      { databaseUrl: t.url, publicUrl: 'http://localhost:3999', sandbox },
+    );
     const app = await buildApp({ config, db: t.db });
     try {
       const res = await app.inject(`${DIABETES_DIARY_PATH}/config.json`);

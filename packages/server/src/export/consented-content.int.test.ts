@@ -42,7 +42,13 @@ async function addRecords(platform: TestPlatform, citizenId: number): Promise<vo
     const category = REQUESTED[n % REQUESTED.length] as CategoryId;
     const date = new Date(Date.UTC(2010, 0, 1) + Math.floor(random() * 16.9 * 365) * DAY).toISOString().slice(0, 10);
     const institution = FIXTURE_INSTITUTIONS[Math.floor(random() * FIXTURE_INSTITUTIONS.length)];
-    const record = fixtureRecord(category, `prop-${String(n).padStart(3, '0')}`, date, institution ?? { code: '', name: '' }, random);
+    const record = fixtureRecord(
+      category,
+      `prop-${String(n).padStart(3, '0')}`,
+      date,
+      institution ?? { code: '', name: '' },
+      random,
+    );
     const at = institutionOf(record);
     return {
       citizen_id: citizenId,
@@ -100,7 +106,12 @@ describe.each(testDatabases())('files hold exactly what was consented on $label'
   afterAll(() => platform?.close());
 
   it('over random consents: only the consented categories, period and exclusions; counts match', async () => {
-    const hb = configure({ issuer: platform.url, clientId: APP, redirectUri: TEST_REDIRECT_URI, store: new MemoryStore() });
+    const hb = configure({
+      issuer: platform.url,
+      clientId: APP,
+      redirectUri: TEST_REDIRECT_URI,
+      store: new MemoryStore(),
+    });
     await fc.assert(
       fc.asyncProperty(consentChoice, async (choice) => {
         const { authorizationUrl } = await hb.start({ categories: REQUESTED, navigate: false });
@@ -120,7 +131,8 @@ describe.each(testDatabases())('files hold exactly what was consented on $label'
         // What the consent should yield, computed here from all of her records.
         const today = taiwanDate(Date.now());
         const p = choice.period;
-        const from = p.period === 'custom' ? p.from : p.period === 'all' ? undefined : yearsBefore(today, Number(p.period?.[0]));
+        const from =
+          p.period === 'custom' ? p.from : p.period === 'all' ? undefined : yearsBefore(today, Number(p.period?.[0]));
         const to = p.period === 'custom' ? p.to : undefined;
         const chosen = CATEGORY_IDS.filter((c) => choice.categories.includes(c));
         const expected: Partial<Record<CategoryId, string[]>> = {};

@@ -12,6 +12,7 @@ import { loadExportKeyring } from './keys.js';
 import { DEFAULT_MAX_CONCURRENT_EXPORTS, ExportGate } from './limits.js';
 import { EXPORT_JWKS_PATH } from './metadata.js';
 import { registerExportRoutes } from './routes.js';
+import { purgeExpiredTickets } from './tickets.js';
 
 export { type ExportEntry, listExports } from './history.js';
 export { EXPORTS_PER_DAY, TICKETS_PER_DAY } from './limits.js';
@@ -29,6 +30,9 @@ export interface ExportDeps {
   maxConcurrentExports?: number;
 }
 
+/** How often expired tickets are deleted. */
+const PURGE_INTERVAL_MS = 60 * 60_000;
+
 /**
  * Registers the export API. Call after `registerAuth`.
  *
@@ -43,4 +47,11 @@ export async function registerExport(app: FastifyInstance, deps: ExportDeps): Pr
   const gate = new ExportGate(deps.maxConcurrentExports ?? DEFAULT_MAX_CONCURRENT_EXPORTS);
   registerExportCors(app, EXPORT_JWKS_PATH);
   registerExportRoutes(app, { ...deps, keyring, gate });
+  const timer = setInterval(() => {
+    purgeExpiredTickets(deps.db, deps.clock.now()).catch((error: unknown) =>
+      app.log.warn({ err: error }, 'export ticket purge failed'),
+    );
+  }, PURGE_INTERVAL_MS);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
 }

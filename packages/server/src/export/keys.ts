@@ -7,7 +7,7 @@
  */
 import type { ExportSigningAlg } from '@healthbank/records';
 import { type CryptoKey, importJWK, type JSONWebKeySet, type JWK } from 'jose';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DEVELOPMENT_SIGNING_KEY } from '../config/signing-keys.js';
 
 /** The environment variable holding the production key set (JSON). */

@@ -9,6 +9,7 @@ import { registerTestApp, startTestPlatform, type TestPlatform } from '../auth/t
 import { client, completeFlow, discoverClient, dpopProof, pushAuthorization } from '../auth/testing-client.js';
 import { testDatabases } from '../db/testing.js';
 import { TICKETS_PER_DAY } from './limits.js';
+import { purgeExpiredTickets } from './tickets.js';
 
 const APP = 'export-routes-app';
 const AGREE = { acknowledge: 'yes', period: 'all', duration: 'once' };
@@ -220,5 +221,12 @@ describe.each(testDatabases())('the export API on $label', (target) => {
     await expect(
       pushAuthorization(config, dpop, { consent_period: '2020-01-01..2024-12-31', consent_duration: '12' }),
     ).resolves.toMatchObject({ url: expect.any(URL) });
+  });
+
+  it('purges expired tickets; a purged ticket is not found', async () => {
+    const t = await ticket();
+    expect(await purgeExpiredTickets(platform.db, Date.now())).toBe(0);
+    expect(await purgeExpiredTickets(platform.db, Date.now() + 25 * 3600_000)).toBeGreaterThan(0);
+    expect(await problem(await getFile(t))).toMatchObject({ status: 404, code: 'ticket_not_found' });
   });
 });

@@ -36,7 +36,6 @@ import { verifyTicketProof } from './dpop-proof.js';
 import { ExportEnvelopeError, sealExportFile } from './envelope.js';
 import { exportTimesSince, recordExport } from './history.js';
 import type { ExportKeyring } from './keys.js';
-import { EXPORT_JWKS_PATH } from './metadata.js';
 import {
   BUSY_RETRY_AFTER_S,
   EXPORTS_PER_DAY,
@@ -45,6 +44,7 @@ import {
   TICKETS_PER_DAY,
   windowStart,
 } from './limits.js';
+import { EXPORT_JWKS_PATH } from './metadata.js';
 import { checkExportKey, findTicket, issueTicket, ticketTimesSince } from './tickets.js';
 
 /** The media type of an export file: a compact JWE (RFC 7516 §9.2.1 / RFC 7515 §9.2.1). */
@@ -112,7 +112,10 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     const body = (request.body ?? {}) as { export_key?: unknown };
     const exportKey = await checkExportKey(body.export_key, consent.exportKeyJkt);
     if (exportKey === 'invalid') {
-      throw new ProblemError('invalid_request', 'export_key must be the device export public key (a P-256 JWK without d)');
+      throw new ProblemError(
+        'invalid_request',
+        'export_key must be the device export public key (a P-256 JWK without d)',
+      );
     }
     if (exportKey === 'mismatch') throw new ProblemError('export_key_mismatch');
     const now = clock.now();
@@ -147,7 +150,10 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     if (now >= ticket.expiresAt || !isConsentActive(consent, now)) throw new ProblemError('ticket_expired');
     const jkt = await authorize(() => verifyTicketProof(deps.access, request), reply);
     if (jkt !== ticket.dpopJkt) {
-      throw challenge(reply, new AccessError('invalid_dpop_proof', 'the proof is not from the key the ticket is bound to'));
+      throw challenge(
+        reply,
+        new AccessError('invalid_dpop_proof', 'the proof is not from the key the ticket is bound to'),
+      );
     }
     const client = await findApp(db, consent.clientId);
     if (client?.status !== 'active') throw challenge(reply, new AccessError('invalid_token', 'the app is suspended'));
@@ -204,7 +210,10 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     if (!ticket) throw new ProblemError('ticket_not_found');
     const jkt = await authorize(() => verifyTicketProof(deps.access, request), reply);
     if (jkt !== ticket.dpopJkt) {
-      throw challenge(reply, new AccessError('invalid_dpop_proof', 'the proof is not from the key the ticket is bound to'));
+      throw challenge(
+        reply,
+        new AccessError('invalid_dpop_proof', 'the proof is not from the key the ticket is bound to'),
+      );
     }
     await revokeConsent(db, ticket.consentId, clock);
     const consent = await findConsent(db, ticket.consentId);

@@ -3,6 +3,8 @@
  * SDK's PAR + PKCE + DPoP, sign-in as A小姐 and the consent form over HTTP, the code exchange, the
  * ticket, and verified, decrypted files.
  */
+
+import { readFile } from 'node:fs/promises';
 import {
   configure,
   generateExportKey,
@@ -15,6 +17,7 @@ import {
   type Ticket,
 } from '@healthbank/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as quickstart from '../../../../docs/examples/sdk-quickstart.js';
 import {
   authorizeInBrowser,
   type ConsentAnswer,
@@ -313,5 +316,37 @@ describe.each(testDatabases())('the SDK against the export service on $label', (
     const other = sdk(platform);
     await consent(platform, other, { answer: ALL_TIME }); // gives the other client keys of its own
     expect((await failure(other.fetchData(ticket))).code).toBe('authorization_failed');
+  });
+
+  it('the integrator guide’s example runs as written, and docs/sdk.md shows it verbatim', async () => {
+    const source = await readFile(new URL('../../../../docs/examples/sdk-quickstart.ts', import.meta.url), 'utf8');
+    const guide = await readFile(new URL('../../../../docs/sdk.md', import.meta.url), 'utf8');
+    expect(guide).toContain(source.trim());
+
+    const hb = quickstart.createClient(platform.url);
+    const authorizationUrl = await quickstart.connect(hb);
+    const { callback } = await authorizeInBrowser(platform, authorizationUrl, {
+      redirectUri: `${platform.url}/examples/diabetes-diary/callback`,
+      consent: { acknowledge: 'yes', period: 'all', duration: '12' },
+    });
+    const ticket = await quickstart.finishConnect(hb, callback?.href ?? '');
+    if (ticket === 'declined') throw new Error('declined');
+    expect(ticket).toMatchObject({ categories: ['outpatient', 'lab'], ongoing: true });
+    const percents: number[] = [];
+    const trends = await quickstart.loadTrends(hb, ticket, (p) => percents.push(p));
+    if (!('hba1c' in trends)) throw new Error(`no trends: ${JSON.stringify(trends)}`);
+    const stored = await findConsent(platform.db, ticket.consentId);
+    if (!stored) throw new Error('no consent');
+    const labs = (await readRecords(platform.db, citizenId, recordQueryOf(stored))).lab ?? [];
+    const glucose = labs.filter((r) => r.loinc === '1558-6');
+    expect(glucose.length).toBeGreaterThan(0);
+    expect(trends.fastingGlucose).toEqual(
+      glucose
+        .map((r) => ({ date: r.date, value: r.quantity?.value, unit: 'mg/dL' }))
+        .sort((a, b) => a.date.localeCompare(b.date)),
+    );
+    expect(percents.at(-1)).toBe(100);
+    await quickstart.disconnect(hb);
+    expect((await findConsent(platform.db, ticket.consentId))?.status).toBe('revoked');
   });
 });

@@ -140,3 +140,12 @@ export async function ticketTimesSince(db: Database, consentId: string, sinceMs:
     .execute();
   return rows.map((r) => Number(r.created_at));
 }
+
+/** Deletes tickets that expired before `nowMs` (they can no longer fetch or revoke anything useful). */
+export async function purgeExpiredTickets(db: Database, nowMs: number): Promise<number> {
+  const result = await exportKysely(db)
+    .deleteFrom('export_tickets')
+    .where('expires_at', '<=', nowMs)
+    .executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -13,6 +13,7 @@ import type {
   Encounter,
   MedicationRequest,
   Observation,
+  Organization,
   Patient,
   Resource,
 } from './types.js';
@@ -40,7 +41,7 @@ describe('toFhirBundle', () => {
     expect(bundle.meta?.profile).toEqual([PROFILES.bundle]);
     expect(bundle.entry[0]?.resource.resourceType).toBe('Patient');
     const orgs = resources(bundle, 'Organization');
-    const codes = new Set(orgs.map((o) => o.identifier[0]?.value));
+    const codes = new Set(orgs.map((o) => (o as Organization).identifier?.[0]?.value));
     expect(codes.size).toBe(orgs.length);
     expect(bundle.entry.slice(1, 1 + orgs.length).every((e) => e.resource.resourceType === 'Organization')).toBe(true);
   });

