@@ -14,7 +14,10 @@ describe('defaultChoices', () => {
 
   it("pre-selects the app's suggested period and duration", () => {
     expect(defaultChoices(['lab'], { period: '5y', duration: '3' })).toMatchObject({ period: '5y', duration: 3 });
-    expect(defaultChoices(['lab'], { period: 'all', duration: 'once' })).toMatchObject({ period: 'all', duration: 'once' });
+    expect(defaultChoices(['lab'], { period: 'all', duration: 'once' })).toMatchObject({
+      period: 'all',
+      duration: 'once',
+    });
     expect(defaultChoices(['lab'], { period: '2020-01-01..2024-12-31' })).toMatchObject({
       period: 'custom',
       customFrom: '2020-01-01',
@@ -23,7 +26,10 @@ describe('defaultChoices', () => {
   });
 
   it('ignores suggestions it does not understand', () => {
-    expect(defaultChoices(['lab'], { period: '10y', duration: '24' })).toMatchObject({ period: '1y', duration: 'once' });
+    expect(defaultChoices(['lab'], { period: '10y', duration: '24' })).toMatchObject({
+      period: '1y',
+      duration: 'once',
+    });
     expect(defaultChoices(['lab'], { period: 5, duration: null })).toMatchObject({ period: '1y', duration: 'once' });
   });
 
