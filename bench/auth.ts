@@ -55,7 +55,7 @@ const WARMUP_MS = 2_000;
 const TOKEN_DURATION_MS = 8_000;
 const PAGE_DURATION_MS = 4_000;
 /** Bound on the requests of one measure, warm-up included. */
-const MAX_REQUESTS = 50_000;
+const MAX_REQUESTS = 200_000;
 /** Codes minted for the code-grant measure (the first ones warm up), and the browsers minting them. */
 const CODES = 400;
 const WARMUP_CODES = 100;

@@ -1,0 +1,336 @@
+/**
+ * The platform under test for the export benchmark: a scratch SQLite database with a synthetic
+ * population, one constructed heavy citizen, the real server listening on a loopback port, one
+ * public bench app allowed every category, and the real flows (PAR, PKCE, DPoP, sign-in through
+ * the sandbox persona form, the consent page, the code exchange, `POST /api/export/tickets`) that
+ * mint export tickets for chosen citizens.
+ */
+import type { webcrypto } from 'node:crypto';
+import { createServer } from 'node:net';
+import { CATEGORY_IDS, type CitizenRecords, type HealthRecord, scopeOf } from '@healthbank/records';
+import { generateCitizen, generatePopulation } from '@healthbank/synth';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { buildApp } from '../../packages/server/src/app.js';
+import { registerOrganisation } from '../../packages/server/src/auth/clients/organisations.js';
+import {
+  categoriesIn,
+  csrfIn,
+  registerTestApp,
+  TEST_REDIRECT_URI,
+  TestBrowser,
+  type TestPlatform,
+} from '../../packages/server/src/auth/testing.js';
+import { client, discoverClient, pushAuthorization } from '../../packages/server/src/auth/testing-client.js';
+import { loadConfig } from '../../packages/server/src/config/config.js';
+import {
+  findCitizenByNationalId,
+  insertPopulation,
+  readRecords,
+  seedPopulation,
+} from '../../packages/server/src/db/index.js';
+import { createTestDatabase } from '../../packages/server/src/db/testing.js';
+
+export const BENCH_EXPORT_CLIENT_ID = 'bench-export';
+
+/** A device's export key, made extractable here only so the browser measure can import it (non-extractable). */
+export interface BenchExportKey {
+  privateJwk: JWK;
+  publicJwk: JWK;
+  thumbprint: string;
+}
+
+export interface SeededCitizen {
+  id: number;
+  nationalId: string;
+  records: number;
+}
+
+/** How the heavy citizen was built, for the report. */
+export interface HeavyCitizen extends SeededCitizen {
+  /** Synthetic citizens whose histories were merged into this one (the host's own included). */
+  sources: number;
+  firstDate: string;
+  lastDate: string;
+  years: number;
+  byCategory: Record<string, number>;
+}
+
+export interface ExportBench {
+  platform: TestPlatform;
+  config: client.Configuration;
+  dpop: client.DPoPHandle;
+  dpopKeys: webcrypto.CryptoKeyPair;
+  /** The DPoP key every ticket is bound to, private JWK, for the load generator's proofs. */
+  dpopPrivateJwk: JWK;
+  exportKey: BenchExportKey;
+  seeded: { citizens: number; records: number };
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the platform over a scratch SQLite database holding `citizens` synthetic citizens (and
+ * the personas) and registers the bench app. The OAuth rate limit is raised to its maximum: the
+ * benchmark is one client address running hundreds of flows, which production rightly refuses.
+ */
+export async function startExportBench(opts: { citizens: number; seed: string; asOf: string }): Promise<ExportBench> {
+  const scratch = await createTestDatabase(
+    { dialect: 'sqlite', label: 'sqlite' },
+    { prefix: 'healthbank_bench_export' },
+  );
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    const seeded = await seedPopulation(
+      scratch.db,
+      generatePopulation({ citizens: opts.citizens, seed: opts.seed, asOf: opts.asOf }),
+    );
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // An empty environment: nothing from the caller's shell (DATABASE_URL, LOG_LEVEL …) leaks in.
+    const serverConfig = loadConfig(
+      {},
+      {
+        databaseUrl: scratch.url,
+        publicUrl: url,
+        host: '127.0.0.1',
+        port,
+        logLevel: 'warn',
+        oauthRateLimit: 1_000_000,
+      },
+    );
+    app = await buildApp({ config: serverConfig, db: scratch.db });
+    await app.listen({ host: '127.0.0.1', port });
+    const org = await registerOrganisation(scratch.db, {
+      type: 'company',
+      name: '效能測試股份有限公司',
+      identifier: '24502181',
+    });
+    const running = app;
+    const platform: TestPlatform = {
+      url,
+      config: serverConfig,
+      db: scratch.db,
+      app: running,
+      organisationId: org.id,
+      async close() {
+        await running.close();
+        await scratch.dispose();
+      },
+    };
+    await registerTestApp(platform, {
+      clientId: BENCH_EXPORT_CLIENT_ID,
+      clientType: 'public',
+      categories: [...CATEGORY_IDS],
+    });
+    const config = await discoverClient(platform, BENCH_EXPORT_CLIENT_ID);
+    const dpopPair = (await generateKeyPair('ES256', { extractable: true })) as webcrypto.CryptoKeyPair;
+    return {
+      platform,
+      config,
+      dpop: client.getDPoPHandle(config, dpopPair),
+      dpopKeys: dpopPair,
+      dpopPrivateJwk: await exportJWK(dpopPair.privateKey),
+      exportKey: await makeExportKey(),
+      seeded,
+    };
+  } catch (error) {
+    await app?.close();
+    await scratch.dispose();
+    throw error;
+  }
+}
+
+async function makeExportKey(): Promise<BenchExportKey> {
+  const pair = (await crypto.subtle.generateKey({ name: 'ECDH', namedCurve: 'P-256' }, true, [
+    'deriveBits',
+  ])) as webcrypto.CryptoKeyPair;
+  const privateJwk = (await crypto.subtle.exportKey('jwk', pair.privateKey)) as JWK;
+  const { kty, crv, x, y } = privateJwk;
+  const publicJwk: JWK = { kty, crv, x, y };
+  return { privateJwk, publicJwk, thumbprint: await calculateJwkThumbprint(publicJwk, 'sha256') };
+}
+
+/** Every ordinary (non-persona) citizen with its record count. */
+async function ordinaryCitizens(bench: ExportBench): Promise<(SeededCitizen & { sex: string })[]> {
+  const rows = await bench.platform.db.kysely
+    .selectFrom('citizens')
+    .innerJoin('records', 'records.citizen_id', 'citizens.id')
+    .select((eb) => ['citizens.id', 'citizens.national_id', 'citizens.sex', eb.fn.countAll<number>().as('n')])
+    .where('citizens.persona', 'is', null)
+    .groupBy(['citizens.id', 'citizens.national_id', 'citizens.sex'])
+    .execute();
+  return rows.map((r) => ({ id: r.id, nationalId: r.national_id, sex: r.sex, records: Number(r.n) }));
+}
+
+/** The `count` ordinary citizens whose record counts are nearest the median: typical citizens. */
+export async function typicalCitizens(bench: ExportBench, count: number): Promise<SeededCitizen[]> {
+  const all = (await ordinaryCitizens(bench)).sort((a, b) => a.records - b.records);
+  const median = all[Math.floor(all.length / 2)]?.records ?? 0;
+  return all
+    .sort((a, b) => Math.abs(a.records - median) - Math.abs(b.records - median) || a.id - b.id)
+    .slice(0, count)
+    .map(({ id, nationalId, records }) => ({ id, nationalId, records }));
+}
+
+const yearsBetween = (from: string, to: string) => (Date.parse(to) - Date.parse(from)) / (365.25 * 86_400_000);
+
+/**
+ * No synthetic citizen has 5,000 records (the heaviest of 10,000 has under 900), so the heavy
+ * citizen is constructed: a fresh synthetic identity (the generator's next citizen, not seeded)
+ * whose own history is joined by the full histories of the heaviest seeded citizens of the same
+ * sex, with fresh record ids, until it holds at least `minRecords`. Donors' care wishes are left
+ * out (a citizen has one registration). The histories overlap in time (each spans up to eleven
+ * years ending at `asOf`), so the result reads as one very ill citizen's decade of care.
+ */
+export async function insertHeavyCitizen(
+  bench: ExportBench,
+  opts: { seed: string; asOf: string; index: number; minRecords: number; minYears: number },
+): Promise<HeavyCitizen> {
+  const { db } = bench.platform;
+  const host: CitizenRecords = generateCitizen(opts.seed, opts.index, opts.asOf);
+  const records: HealthRecord[] = [...host.records];
+  const donors = (await ordinaryCitizens(bench))
+    .filter((c) => c.sex === host.citizen.sex)
+    .sort((a, b) => b.records - a.records || a.id - b.id);
+  let sources = 1;
+  for (const donor of donors) {
+    if (records.length >= opts.minRecords) break;
+    const byCategory = await readRecords(db, donor.id, { categories: [...CATEGORY_IDS] });
+    for (const list of Object.values(byCategory)) {
+      for (const r of list) {
+        if (r.category === 'care_wishes') continue;
+        records.push({ ...r, id: `m${sources}-${r.id}` } as HealthRecord);
+      }
+    }
+    sources += 1;
+  }
+  if (records.length < opts.minRecords) throw new Error(`only ${records.length} records could be merged`);
+  const dates = records.map((r) => r.date).sort();
+  const firstDate = dates[0] ?? '';
+  const lastDate = dates.at(-1) ?? '';
+  const years = yearsBetween(firstDate, lastDate);
+  if (years < opts.minYears) throw new Error(`the heavy citizen's records span only ${years.toFixed(1)} years`);
+  await insertPopulation(db, [{ citizen: host.citizen, records }]);
+  const stored = await findCitizenByNationalId(db, host.citizen.nationalId);
+  if (!stored) throw new Error('the heavy citizen was not stored');
+  const byCategory: Record<string, number> = {};
+  for (const r of records) byCategory[r.category] = (byCategory[r.category] ?? 0) + 1;
+  return {
+    id: stored.id,
+    nationalId: host.citizen.nationalId,
+    records: records.length,
+    sources,
+    firstDate,
+    lastDate,
+    years,
+    byCategory,
+  };
+}
+
+/** Every category, all time, once: the whole record set. */
+const CONSENT_FORM = { acknowledge: 'yes', period: 'all', duration: 'once', category: [...CATEGORY_IDS] };
+
+/**
+ * The browser part of one authorization for a given citizen: sign in through the sandbox persona
+ * form (which takes any citizen's national ID) unless the browser already has a session, agree to
+ * every category for all time, and return the redirect back to the app.
+ */
+async function authorizeAs(browser: TestBrowser, url: string, nationalId: string): Promise<URL> {
+  let step = await browser.follow(url, TEST_REDIRECT_URI);
+  if (!step.redirectedTo && new URL(step.url).pathname.startsWith('/signin/')) {
+    const form = { _csrf: csrfIn(step.html ?? ''), nationalId };
+    step = await browser.follow(`${step.url.split('?')[0]}/persona`, TEST_REDIRECT_URI, { form });
+  }
+  if (!step.redirectedTo && new URL(step.url).pathname.startsWith('/consent/') && step.response?.status === 200) {
+    const html = step.html ?? '';
+    const offered = new Set([...html.matchAll(/name="category" value="([a-z_]+)"/g)].map((m) => m[1]));
+    if (CATEGORY_IDS.some((c) => !offered.has(c))) {
+      throw new Error(`the consent page offers ${[...offered].join(', ')} (checked: ${categoriesIn(html).join(', ')})`);
+    }
+    const form = { _csrf: csrfIn(html), action: 'agree', ...CONSENT_FORM };
+    step = await browser.follow(step.url.split('?')[0] ?? step.url, TEST_REDIRECT_URI, { form });
+  }
+  if (!step.redirectedTo) throw new Error(`the flow stopped at ${step.url} (${step.response?.status})`);
+  return new URL(step.redirectedTo);
+}
+
+/** A ticket in clear and the consent it was issued for. */
+export interface MintedTicket {
+  ticket: string;
+  consentId: string;
+}
+
+/** One consent through the real flow and a ticket for it; returns the ticket and the consented categories. */
+async function mintTicket(
+  bench: ExportBench,
+  browser: TestBrowser,
+  nationalId: string,
+): Promise<MintedTicket & { categories: string[] }> {
+  const started = await pushAuthorization(bench.config, bench.dpop, {
+    scope: CATEGORY_IDS.map(scopeOf).join(' '),
+    export_key_jkt: bench.exportKey.thumbprint,
+  });
+  const callback = await authorizeAs(browser, started.url.href, nationalId);
+  const tokens = await client.authorizationCodeGrant(
+    bench.config,
+    callback,
+    { pkceCodeVerifier: started.verifier, expectedState: started.state },
+    undefined,
+    { DPoP: bench.dpop },
+  );
+  const response = await client.fetchProtectedResource(
+    bench.config,
+    tokens.access_token,
+    new URL('/api/export/tickets', bench.platform.url),
+    'POST',
+    JSON.stringify({ export_key: bench.exportKey.publicJwk }),
+    new Headers({ 'content-type': 'application/json' }),
+    { DPoP: bench.dpop },
+  );
+  if (response.status !== 201) throw new Error(`ticket: ${response.status} ${await response.text()}`);
+  const body = (await response.json()) as { ticket: string; consent_id: string; categories: string[] };
+  return { ticket: body.ticket, consentId: body.consent_id, categories: body.categories };
+}
+
+/**
+ * Mints `perCitizen` tickets (one consent each) for every citizen, `lanes` citizens at a time;
+ * each citizen signs in once in its own browser, whose session then carries the next consents.
+ * Every ticket must cover every category.
+ */
+export async function mintTickets(
+  bench: ExportBench,
+  citizens: readonly { nationalId: string }[],
+  perCitizen: number,
+  lanes: number,
+  onProgress: (done: number) => void,
+): Promise<MintedTicket[][]> {
+  const tickets: MintedTicket[][] = citizens.map(() => []);
+  let next = 0;
+  let done = 0;
+  const lane = async () => {
+    while (next < citizens.length) {
+      const index = next++;
+      const citizen = citizens[index] as { nationalId: string };
+      const browser = new TestBrowser();
+      for (let i = 0; i < perCitizen; i++) {
+        const { categories, ...minted } = await mintTicket(bench, browser, citizen.nationalId);
+        if (categories.length !== CATEGORY_IDS.length)
+          throw new Error(`a consent covers only ${categories.join(', ')}`);
+        tickets[index]?.push(minted);
+        onProgress(++done);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(lanes, citizens.length) }, lane));
+  return tickets;
+}
