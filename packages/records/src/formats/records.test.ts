@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AS_OF, byCategory, GENERATED_AT, goldenInput } from '../../test-fixtures/fixtures.js';
 import { CATEGORY_IDS } from '../categories.js';
 import { ContentFormatError } from './errors.js';
-import { parseRecordsDocument, toRecordsDocument } from './records.js';
+import { parseRecordsDocument, recordsDocumentJson, toRecordsDocument } from './records.js';
 
 const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -85,5 +85,27 @@ describe('parseRecordsDocument', () => {
     expect(() => parseRecordsDocument(null)).toThrow(ContentFormatError);
     const doc = roundTrip(toRecordsDocument({ records: {}, generatedAt: GENERATED_AT }));
     expect(() => parseRecordsDocument({ ...doc, version: 2 })).toThrow(/version/);
+  });
+});
+
+describe('recordsDocumentJson', () => {
+  it('gives, byte for byte, the JSON of toRecordsDocument without parsing the stored records', () => {
+    for (const { records: list } of generatePersonas('records-json', AS_OF).slice(0, 5)) {
+      const records = byCategory(list);
+      const categories = CATEGORY_IDS.filter((id) => id !== 'allergy');
+      const payloads = Object.fromEntries(
+        categories.map((id) => [id, (records[id] ?? []).map((r) => JSON.stringify(r))]),
+      );
+      const covered = Object.fromEntries(categories.map((id) => [id, records[id] ?? []]));
+      expect(recordsDocumentJson({ payloads, categories, generatedAt: GENERATED_AT })).toBe(
+        JSON.stringify(toRecordsDocument({ records: covered, categories, generatedAt: GENERATED_AT })),
+      );
+    }
+  });
+
+  it('refuses records outside the covered categories', () => {
+    expect(() =>
+      recordsDocumentJson({ payloads: { lab: ['{}'] }, categories: ['outpatient'], generatedAt: GENERATED_AT }),
+    ).toThrow(RangeError);
   });
 });

@@ -51,6 +51,24 @@ export function toRecordsDocument(input: ContentInput): RecordsDocument {
   };
 }
 
+/**
+ * The `records` document as JSON text, built from records that are already JSON text (one
+ * `JSON.stringify`'d record per string, as the platform stores them): byte for byte what
+ * `JSON.stringify(toRecordsDocument(...))` gives for the parsed records, without parsing them.
+ * The caller vouches that each string is the JSON of one record of its category.
+ */
+export function recordsDocumentJson(input: {
+  payloads: Partial<Record<CategoryId, readonly string[]>>;
+  categories?: readonly CategoryId[];
+  generatedAt: string;
+}): string {
+  const categories = coveredCategories({ records: input.payloads as RecordsByCategory, categories: input.categories });
+  const generatedAt = checkInstant(input.generatedAt, 'generatedAt');
+  const head = JSON.stringify({ format: 'records', version: RECORDS_FORMAT_VERSION, generatedAt, categories });
+  const parts = categories.map((id) => `${JSON.stringify(id)}:[${(input.payloads[id] ?? []).join(',')}]`);
+  return `${head.slice(0, -1)},"records":{${parts.join(',')}}}`;
+}
+
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**

@@ -62,6 +62,26 @@ export async function readRecords(db: Database, citizenId: number, query: Record
   return result as RecordsByCategory;
 }
 
+/**
+ * The same selection as {@link readRecords}, but each record as the JSON text it was stored as,
+ * unparsed: the `records` export format embeds that text as it is, which saves parsing and
+ * re-serializing thousands of records on the export hot path. Payloads are written only by
+ * `insertPopulation`, from validated records, so the text is trusted JSON of one record.
+ */
+export async function readRecordPayloads(
+  db: Database,
+  citizenId: number,
+  query: RecordQuery,
+): Promise<Partial<Record<CategoryId, string[]>>> {
+  const requested = new Set(checkQuery(query));
+  const result: Partial<Record<CategoryId, string[]>> = {};
+  for (const id of CATEGORY_IDS) if (requested.has(id)) result[id] = [];
+  if (requested.size === 0) return result;
+  const rows = await recordsSelect(db, citizenId, query).execute();
+  for (const row of rows) result[row.category]?.push(row.payload);
+  return result;
+}
+
 function checkQuery(query: RecordQuery): CategoryId[] {
   for (const id of query.categories) {
     if (!isCategoryId(id)) throw new DatabaseError('invalid_query', `unknown category "${String(id)}"`);

@@ -1,6 +1,6 @@
 /**
  * What goes into a file: exactly the consented records (categories, period, exclusions; read with
- * `readRecords`), serialized in the requested content format. The records never leave this module
+ * `readRecords`, or `readRecordPayloads` for the `records` format), serialized in the requested content format. The records never leave this module
  * except as the content bytes.
  */
 import {
@@ -8,12 +8,12 @@ import {
   type ExportContentFormat,
   type ExportCounts,
   type RecordsByCategory,
+  recordsDocumentJson,
   toFhirBundle,
   toMhb,
-  toRecordsDocument,
 } from '@healthbank/records';
 import { type Consent, recordQueryOf } from '../consent/model.js';
-import { type Database, readRecords } from '../db/index.js';
+import { type Database, readRecordPayloads, readRecords } from '../db/index.js';
 
 export interface ContentRequest {
   consent: Consent;
@@ -48,7 +48,7 @@ async function patientFacts(db: Database, citizenId: number): Promise<{ sex: 'fe
 }
 
 function serialize(
-  format: ExportContentFormat,
+  format: Exclude<ExportContentFormat, 'records'>,
   request: ContentRequest,
   records: RecordsByCategory,
   categories: CategoryId[],
@@ -56,8 +56,6 @@ function serialize(
 ): unknown {
   const generatedAt = new Date(request.now).toISOString();
   switch (format) {
-    case 'records':
-      return toRecordsDocument({ records, categories, generatedAt });
     case 'mhb':
       return toMhb({ subject: { kind: 'pairwise', value: request.subject }, records, categories, generatedAt });
     case 'fhir':
@@ -89,11 +87,22 @@ function serialize(
  */
 export async function assembleContent(db: Database, request: ContentRequest): Promise<AssembledContent> {
   const { consent, format } = request;
+  const counts: ExportCounts = {};
+  if (format === 'records') {
+    // The stored JSON goes into the file as it is: no parse and re-serialize on the hot path.
+    const payloads = await readRecordPayloads(db, consent.citizenId, recordQueryOf(consent));
+    for (const id of consent.categories) counts[id] = payloads[id]?.length ?? 0;
+    const json = recordsDocumentJson({
+      payloads,
+      categories: consent.categories,
+      generatedAt: new Date(request.now).toISOString(),
+    });
+    return { bytes: new TextEncoder().encode(json), counts };
+  }
   const [records, patient] = await Promise.all([
     readRecords(db, consent.citizenId, recordQueryOf(consent)),
     format === 'fhir' ? patientFacts(db, consent.citizenId) : Promise.resolve(undefined),
   ]);
-  const counts: ExportCounts = {};
   for (const id of consent.categories) counts[id] = records[id]?.length ?? 0;
   const content = serialize(format, request, records, consent.categories, patient);
   return { bytes: new TextEncoder().encode(JSON.stringify(content)), counts };
