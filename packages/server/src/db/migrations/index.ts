@@ -4,6 +4,7 @@ import { citizensAndRecords } from './0001_citizens_and_records.js';
 import { citizenSignin } from './0002_citizen_signin.js';
 import { oauthAndConsent } from './0003_oauth_and_consent.js';
 import { exportsAndTickets } from './0004_exports.js';
+import { recordsReadOrder } from './0005_records_read_order.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -16,5 +17,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0002_citizen_signin': citizenSignin(dialect),
     '0003_oauth_and_consent': oauthAndConsent(dialect),
     '0004_exports': exportsAndTickets(dialect),
+    '0005_records_read_order': recordsReadOrder(dialect),
   };
 }
