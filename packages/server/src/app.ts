@@ -49,7 +49,7 @@ export async function buildApp({ config, db, clock = systemClock }: AppOptions):
     reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SITE_CSS),
   );
   registerHealthRoutes(app, db);
-  registerHomeRoutes(app, db);
+  registerHomeRoutes(app, db, { sandbox: config.sandbox });
   if (config.sandbox) registerExamples(app, { publicUrl: config.publicUrl });
 
   return app;

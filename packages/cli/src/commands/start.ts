@@ -61,6 +61,7 @@ export async function startCommand(
       'healthbank is running',
       `  Platform   ${server.url}/`,
       `  Health     ${server.url}/healthz`,
+      ...(config.sandbox ? [`  Example    ${server.url}/examples/diabetes-diary/  (connect as A小姐)`] : []),
       `  Database   ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'} (${count.format(stats.citizens)} citizens, ${count.format(stats.records)} records)`,
       '  Personas   npm run healthbank -- personas',
       'Press Ctrl+C to stop.',

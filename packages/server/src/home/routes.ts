@@ -7,7 +7,7 @@ import { layout } from '../pages/layout.js';
 import { requestLocale } from '../pages/request-locale.js';
 
 /** The landing page: what this platform is and what the sandbox holds right now. */
-export function registerHomeRoutes(app: FastifyInstance, db: Database): void {
+export function registerHomeRoutes(app: FastifyInstance, db: Database, opts: { sandbox: boolean }): void {
   app.get('/', async (request, reply) => {
     const { lang } = request.query as { lang?: string };
     const locale = requestLocale(request);
@@ -38,7 +38,11 @@ export function registerHomeRoutes(app: FastifyInstance, db: Database): void {
         html`<li>${t(`home.personas.${p}`)} — <span>${seeded.has(p) ? t('home.present') : t('home.absent')}</span></li>`,
     )}</ul>
 <h2>${t('home.links')}</h2>
-<ul><li><a href="/healthz">${t('home.health')}</a> (<code>/healthz</code>)</li></ul>`;
+<ul>
+${opts.sandbox ? html`<li><a href="/examples/diabetes-diary/">${t('home.diary')}</a></li>` : ''}
+<li><a href="/.well-known/openid-configuration">${t('home.discovery')}</a></li>
+<li><a href="/healthz">${t('home.health')}</a> (<code>/healthz</code>)</li>
+</ul>`;
 
     if (lang === 'en' || lang === 'zh-TW') {
       // Remember an explicit choice; it is not a secret, so it may be read by scripts.

@@ -44,6 +44,8 @@ const zhTW = {
   'home.absent': '尚未建立',
   'home.links': '開發者連結',
   'home.health': '服務健康檢查',
+  'home.diary': '範例 App：糖尿病日記（以 A小姐 連結）',
+  'home.discovery': '授權伺服器設定（OpenID Connect discovery）',
   'error.title': '發生問題',
   'error.back': '回到首頁',
 } as const;
@@ -71,6 +73,8 @@ const en: Record<MessageKey, string> = {
   'home.absent': 'not seeded',
   'home.links': 'Developer links',
   'home.health': 'Service health check',
+  'home.diary': 'Example app: diabetes diary (connect as Ms. A)',
+  'home.discovery': 'Authorization server metadata (OpenID Connect discovery)',
   'error.title': 'Something went wrong',
   'error.back': 'Back to the home page',
 };
