@@ -21,38 +21,30 @@ import { hashString } from './rng.js';
 const codingCache = new Map<string, Coding>();
 const institutionCache = new WeakMap<Facility, Institution>();
 
-/** An ICD-10-CM coding (shared, immutable). */
-export function dx(code: string): Coding {
-  let c = codingCache.get(`cm:${code}`);
+/** A coding from a code list, built once per code and shared (records never mutate codings). */
+function cachedCoding(
+  system: string,
+  code: string,
+  lookup: (code: string) => { code: string; zh: string; en: string },
+): Coding {
+  const key = `${system}:${code}`;
+  let c = codingCache.get(key);
   if (!c) {
-    const e = icd10cm(code);
+    const e = lookup(code);
     c = { code: e.code, display: e.zh, displayEn: e.en };
-    codingCache.set(`cm:${code}`, c);
+    codingCache.set(key, c);
   }
   return c;
 }
+
+/** An ICD-10-CM coding (shared, immutable). */
+export const dx = (code: string): Coding => cachedCoding('cm', code, icd10cm);
 
 /** An ICD-10-PCS coding (shared, immutable). */
-export function px(code: string): Coding {
-  let c = codingCache.get(`pcs:${code}`);
-  if (!c) {
-    const e = icd10pcs(code);
-    c = { code: e.code, display: e.zh, displayEn: e.en };
-    codingCache.set(`pcs:${code}`, c);
-  }
-  return c;
-}
+export const px = (code: string): Coding => cachedCoding('pcs', code, icd10pcs);
 
 /** An NHI order coding (code and IG display). */
-export function orderCoding(code: string): Coding {
-  let c = codingCache.get(`nhi:${code}`);
-  if (!c) {
-    const e = nhiOrder(code);
-    c = { code: e.code, display: e.zh, displayEn: e.en };
-    codingCache.set(`nhi:${code}`, c);
-  }
-  return c;
-}
+export const orderCoding = (code: string): Coding => cachedCoding('nhi', code, nhiOrder);
 
 export function institution(f: Facility): Institution {
   let i = institutionCache.get(f);
