@@ -6,12 +6,8 @@
  * interaction waiting at the consent page.
  */
 import type { webcrypto } from 'node:crypto';
-import { createServer } from 'node:net';
-import { generatePopulation } from '@healthbank/synth';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { sql } from 'kysely';
-import { buildApp } from '../../packages/server/src/app.js';
-import { registerOrganisation } from '../../packages/server/src/auth/clients/organisations.js';
 import { OAUTH_ROUTES } from '../../packages/server/src/auth/provider/routes.js';
 import {
   authorizeInBrowser,
@@ -26,10 +22,9 @@ import {
   discoverClient,
   pushAuthorization,
 } from '../../packages/server/src/auth/testing-client.js';
-import { loadConfig } from '../../packages/server/src/config/config.js';
-import { seedPopulation } from '../../packages/server/src/db/index.js';
-import { createTestDatabase, type TestTarget } from '../../packages/server/src/db/testing.js';
+import type { TestTarget } from '../../packages/server/src/db/testing.js';
 import type { TokenCredentials } from './auth-load.js';
+import { startSeededPlatform } from './platform.js';
 
 export const BENCH_CLIENT_ID = 'bench-backend';
 
@@ -42,18 +37,6 @@ export interface BenchPlatform {
   /** Private keys and endpoints, for the load generator to sign its own requests. */
   credentials: TokenCredentials;
   citizens: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** An ES256 key pair whose private half can be handed (as a JWK) to the load generator. */
@@ -76,46 +59,9 @@ export async function startBenchPlatform(
   target: TestTarget,
   opts: { citizens: number; seed: string; asOf: string },
 ): Promise<BenchPlatform> {
-  const scratch = await createTestDatabase(target, { prefix: 'healthbank_bench_auth' });
-  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  const { platform, seeded } = await startSeededPlatform(target, { ...opts, prefix: 'healthbank_bench_auth' });
+  const { url } = platform;
   try {
-    const seeded = await seedPopulation(
-      scratch.db,
-      generatePopulation({ citizens: opts.citizens, seed: opts.seed, asOf: opts.asOf }),
-    );
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    // An empty environment: nothing from the caller's shell (DATABASE_URL, LOG_LEVEL …) leaks in.
-    const serverConfig = loadConfig(
-      {},
-      {
-        databaseUrl: scratch.url,
-        publicUrl: url,
-        host: '127.0.0.1',
-        port,
-        logLevel: 'warn',
-        oauthRateLimit: 1_000_000,
-      },
-    );
-    app = await buildApp({ config: serverConfig, db: scratch.db });
-    await app.listen({ host: '127.0.0.1', port });
-    const org = await registerOrganisation(scratch.db, {
-      type: 'company',
-      name: '效能測試股份有限公司',
-      identifier: '24502181',
-    });
-    const running = app;
-    const platform: TestPlatform = {
-      url,
-      config: serverConfig,
-      db: scratch.db,
-      app: running,
-      organisationId: org.id,
-      async close() {
-        await running.close();
-        await scratch.dispose();
-      },
-    };
     const clientKey = await exportableKeyPair('bench-1');
     await registerTestApp(platform, {
       clientId: BENCH_CLIENT_ID,
@@ -142,8 +88,7 @@ export async function startBenchPlatform(
       citizens: seeded.citizens,
     };
   } catch (error) {
-    await app?.close();
-    await scratch.dispose();
+    await platform.close();
     throw error;
   }
 }

@@ -6,12 +6,9 @@
  * mint export tickets for chosen citizens.
  */
 import type { webcrypto } from 'node:crypto';
-import { createServer } from 'node:net';
 import { CATEGORY_IDS, type CitizenRecords, type HealthRecord, scopeOf } from '@healthbank/records';
-import { generateCitizen, generatePopulation } from '@healthbank/synth';
+import { generateCitizen } from '@healthbank/synth';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
-import { buildApp } from '../../packages/server/src/app.js';
-import { registerOrganisation } from '../../packages/server/src/auth/clients/organisations.js';
 import {
   categoriesIn,
   csrfIn,
@@ -21,14 +18,8 @@ import {
   type TestPlatform,
 } from '../../packages/server/src/auth/testing.js';
 import { client, discoverClient, pushAuthorization } from '../../packages/server/src/auth/testing-client.js';
-import { loadConfig } from '../../packages/server/src/config/config.js';
-import {
-  findCitizenByNationalId,
-  insertPopulation,
-  readRecords,
-  seedPopulation,
-} from '../../packages/server/src/db/index.js';
-import { createTestDatabase } from '../../packages/server/src/db/testing.js';
+import { findCitizenByNationalId, insertPopulation, readRecords } from '../../packages/server/src/db/index.js';
+import { startSeededPlatform } from './platform.js';
 
 export const BENCH_EXPORT_CLIENT_ID = 'bench-export';
 
@@ -66,67 +57,17 @@ export interface ExportBench {
   seeded: { citizens: number; records: number };
 }
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 /**
  * Starts the platform over a scratch SQLite database holding `citizens` synthetic citizens (and
  * the personas) and registers the bench app. The OAuth rate limit is raised to its maximum: the
  * benchmark is one client address running hundreds of flows, which production rightly refuses.
  */
 export async function startExportBench(opts: { citizens: number; seed: string; asOf: string }): Promise<ExportBench> {
-  const scratch = await createTestDatabase(
+  const { platform, seeded } = await startSeededPlatform(
     { dialect: 'sqlite', label: 'sqlite' },
-    { prefix: 'healthbank_bench_export' },
+    { ...opts, prefix: 'healthbank_bench_export' },
   );
-  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
   try {
-    const seeded = await seedPopulation(
-      scratch.db,
-      generatePopulation({ citizens: opts.citizens, seed: opts.seed, asOf: opts.asOf }),
-    );
-    const port = await freePort();
-    const url = `http://127.0.0.1:${port}`;
-    // An empty environment: nothing from the caller's shell (DATABASE_URL, LOG_LEVEL …) leaks in.
-    const serverConfig = loadConfig(
-      {},
-      {
-        databaseUrl: scratch.url,
-        publicUrl: url,
-        host: '127.0.0.1',
-        port,
-        logLevel: 'warn',
-        oauthRateLimit: 1_000_000,
-      },
-    );
-    app = await buildApp({ config: serverConfig, db: scratch.db });
-    await app.listen({ host: '127.0.0.1', port });
-    const org = await registerOrganisation(scratch.db, {
-      type: 'company',
-      name: '效能測試股份有限公司',
-      identifier: '24502181',
-    });
-    const running = app;
-    const platform: TestPlatform = {
-      url,
-      config: serverConfig,
-      db: scratch.db,
-      app: running,
-      organisationId: org.id,
-      async close() {
-        await running.close();
-        await scratch.dispose();
-      },
-    };
     await registerTestApp(platform, {
       clientId: BENCH_EXPORT_CLIENT_ID,
       clientType: 'public',
@@ -144,8 +85,7 @@ export async function startExportBench(opts: { citizens: number; seed: string; a
       seeded,
     };
   } catch (error) {
-    await app?.close();
-    await scratch.dispose();
+    await platform.close();
     throw error;
   }
 }

@@ -1,0 +1,80 @@
+/**
+ * The platform the HTTP benchmarks load: the real server (`buildApp`) listening on 127.0.0.1 over
+ * a scratch database seeded with a synthetic population, with a test organisation registered.
+ */
+import { createServer } from 'node:net';
+import { generatePopulation } from '@healthbank/synth';
+import { buildApp } from '../../packages/server/src/app.js';
+import { registerOrganisation } from '../../packages/server/src/auth/clients/organisations.js';
+import type { TestPlatform } from '../../packages/server/src/auth/testing.js';
+import { loadConfig } from '../../packages/server/src/config/config.js';
+import { type InsertCounts, seedPopulation } from '../../packages/server/src/db/index.js';
+import { createTestDatabase, type TestTarget } from '../../packages/server/src/db/testing.js';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Starts the platform; `platform.close()` stops the server and deletes the scratch database.
+ * The OAuth rate limit is raised out of the way: every request of a benchmark comes from one address.
+ */
+export async function startSeededPlatform(
+  target: TestTarget,
+  opts: { citizens: number; seed: string; asOf: string; prefix: string },
+): Promise<{ platform: TestPlatform; seeded: InsertCounts }> {
+  const scratch = await createTestDatabase(target, { prefix: opts.prefix });
+  let app: Awaited<ReturnType<typeof buildApp>> | undefined;
+  try {
+    const seeded = await seedPopulation(
+      scratch.db,
+      generatePopulation({ citizens: opts.citizens, seed: opts.seed, asOf: opts.asOf }),
+    );
+    const port = await freePort();
+    const url = `http://127.0.0.1:${port}`;
+    // An empty environment: nothing from the caller's shell (DATABASE_URL, LOG_LEVEL …) leaks in.
+    const config = loadConfig(
+      {},
+      {
+        databaseUrl: scratch.url,
+        publicUrl: url,
+        host: '127.0.0.1',
+        port,
+        logLevel: 'warn',
+        oauthRateLimit: 1_000_000,
+      },
+    );
+    app = await buildApp({ config, db: scratch.db });
+    await app.listen({ host: '127.0.0.1', port });
+    const org = await registerOrganisation(scratch.db, {
+      type: 'company',
+      name: '效能測試股份有限公司',
+      identifier: '24502181',
+    });
+    const running = app;
+    const platform: TestPlatform = {
+      url,
+      config,
+      db: scratch.db,
+      app: running,
+      organisationId: org.id,
+      async close() {
+        await running.close();
+        await scratch.dispose();
+      },
+    };
+    return { platform, seeded };
+  } catch (error) {
+    await app?.close();
+    await scratch.dispose();
+    throw error;
+  }
+}
