@@ -2,7 +2,7 @@ import { errors } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { createTestDatabase, type TestDatabase, testDatabases } from '../db/testing.js';
-import { kyselyAdapter, purgeExpiredArtifacts, revokeGrantArtifacts } from './adapter.js';
+import { claimJwtId, kyselyAdapter, purgeExpiredArtifacts, revokeGrantArtifacts } from './adapter.js';
 import { registerApp, setAppStatus } from './clients/apps.js';
 import { registerOrganisation } from './clients/organisations.js';
 import { authKysely } from './tables.js';
@@ -19,6 +19,21 @@ describe.each(testDatabases())('oidc-provider adapter on $label', (target) => {
   afterAll(() => t?.dispose());
 
   const rows = () => authKysely(t.db).selectFrom('oauth_artifacts').selectAll().execute();
+
+  it('claims a JWT id once, atomically, and again only after it expired', async () => {
+    const exp = Math.floor(clock.now() / 1000) + 60;
+    const claim = { issuer: 'client-a', jti: 'proof-jti-0123456789', exp };
+    // Ten concurrent uses of one proof: the database lets exactly one through.
+    const outcomes = await Promise.all(Array.from({ length: 10 }, () => claimJwtId(t.db, clock, claim)));
+    expect(outcomes.filter(Boolean)).toHaveLength(1);
+    expect(await claimJwtId(t.db, clock, claim)).toBe(false);
+    // The same jti from another issuer is another claim; the pair never appears in clear.
+    expect(await claimJwtId(t.db, clock, { ...claim, issuer: 'client-b' })).toBe(true);
+    expect(JSON.stringify(await rows())).not.toContain('proof-jti-0123456789');
+    clock.advance(61_000);
+    expect(await claimJwtId(t.db, clock, { ...claim, exp: exp + 120 })).toBe(true);
+    expect(await claimJwtId(t.db, clock, claim)).toBe(false);
+  });
 
   it('stores payloads under a digest of the id, never the id itself', async () => {
     const tokens = new Adapter('AccessToken');

@@ -9,11 +9,19 @@
  * - Consuming a code or refresh token is one conditional UPDATE: of two concurrent redemptions only
  *   one succeeds, and the other revokes the whole grant (RFC 6749 §4.1.2 and §10.5, RFC 9700 §4.14.2).
  * - The `Client` model is read from the app registry ({@link findClientMetadata}); it cannot be written.
+ * - Saving and consuming artifacts commit without waiting for the disk ({@link executeWithoutSync}):
+ *   they live minutes at most, and losing the newest of them to a power failure fails closed (a
+ *   forgotten code, token, grant or session no longer works; the citizen signs in again). Losing
+ *   a consumption mark or a replay-detection entry re-opens nothing an attacker can use: the
+ *   tokens it guarded are forgotten with it, and every token is sender-constrained by DPoP
+ *   (RFC 9449 §1), whose private key never left the client. Deletions (revocation, reuse
+ *   detection) stay durable, as they must (RFC 7009 §2.2: a revoked token must not come back).
  */
 import { createHash } from 'node:crypto';
+import type Provider from 'oidc-provider';
 import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 import { type Clock, systemClock } from '../clock.js';
-import type { Database } from '../db/index.js';
+import { type Database, executeWithoutSync } from '../db/index.js';
 import { findClientMetadata } from './clients/client-metadata.js';
 import { authKysely } from './tables.js';
 
@@ -54,11 +62,13 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
               ? null
               : clock.now() + expiresIn * 1000,
       };
-      await kysely
-        .insertInto('oauth_artifacts')
-        .values({ model: this.model, id: digest(id), ...row, consumed_at: null })
-        .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row))
-        .execute();
+      await executeWithoutSync(
+        db,
+        kysely
+          .insertInto('oauth_artifacts')
+          .values({ model: this.model, id: digest(id), ...row, consumed_at: null })
+          .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row)),
+      );
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
@@ -76,14 +86,16 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
 
     async consume(id: string): Promise<void> {
       const now = clock.now();
-      const result = await kysely
-        .updateTable('oauth_artifacts')
-        .set({ consumed_at: now })
-        .where('model', '=', this.model)
-        .where('id', '=', digest(id))
-        .where('consumed_at', 'is', null)
-        .executeTakeFirst();
-      if (SINGLE_USE.has(this.model) && result.numUpdatedRows === 0n) {
+      const result = await executeWithoutSync(
+        db,
+        kysely
+          .updateTable('oauth_artifacts')
+          .set({ consumed_at: now })
+          .where('model', '=', this.model)
+          .where('id', '=', digest(id))
+          .where('consumed_at', 'is', null),
+      );
+      if (SINGLE_USE.has(this.model) && !result.numAffectedRows) {
         // Another request redeemed it between oidc-provider's read and this write.
         const row = await kysely
           .selectFrom('oauth_artifacts')
@@ -124,6 +136,46 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
       return payload;
     }
   };
+}
+
+/**
+ * Records that a JWT id was used, in one atomic statement: true the first time, false while an
+ * earlier use has not expired (RFC 7523 §3 item 7 for client assertions, RFC 9449 §11.1 for DPoP
+ * proofs). oidc-provider's own `ReplayDetection.unique` reads, then writes, so on a networked
+ * database two concurrent requests carrying the same proof could both pass; here the database
+ * decides, and an expired row is reclaimed in the same statement. `exp` is in epoch seconds.
+ */
+export async function claimJwtId(
+  db: Database,
+  clock: Clock,
+  claim: { issuer: string; jti: string; exp: number },
+): Promise<boolean> {
+  const now = clock.now();
+  const fresh = { payload: JSON.stringify({ iss: claim.issuer }), expires_at: claim.exp * 1000 };
+  const result = await executeWithoutSync(
+    db,
+    authKysely(db)
+      .insertInto('oauth_artifacts')
+      .values({
+        model: 'ReplayDetection',
+        // JSON keeps issuer and jti apart: no two pairs make the same id.
+        id: digest(JSON.stringify([claim.issuer, claim.jti])),
+        ...fresh,
+        grant_id: null,
+        user_code: null,
+        uid: null,
+        consumed_at: null,
+      })
+      .onConflict((oc) =>
+        oc.columns(['model', 'id']).doUpdateSet(fresh).where('oauth_artifacts.expires_at', '<=', now),
+      ),
+  );
+  return result.numAffectedRows === 1n;
+}
+
+/** Makes the provider's replay checks (client assertions, DPoP proofs) use {@link claimJwtId}. */
+export function useAtomicReplayDetection(provider: Provider, db: Database, clock: Clock = systemClock): void {
+  provider.ReplayDetection.unique = (issuer, jti, exp) => claimJwtId(db, clock, { issuer, jti, exp });
 }
 
 /**

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nativeHandle, openDatabase } from './connection.js';
+import { executeWithoutSync, nativeHandle, openDatabase } from './connection.js';
 import { DatabaseError } from './errors.js';
 
 async function rejection(promise: Promise<unknown>): Promise<DatabaseError> {
@@ -37,6 +37,31 @@ describe('openDatabase on SQLite', () => {
       expect(rows).toEqual([{ one: 1 }]);
     } finally {
       await db.close();
+      await db.close();
+    }
+  });
+
+  it('runs a write without syncing, and only that write: every other query keeps synchronous=FULL', async () => {
+    const db = await openDatabase(`sqlite:${join(dir, 'relaxed.sqlite')}`);
+    try {
+      const level = sql<{ synchronous: number }>`select synchronous from pragma_synchronous()`;
+      await sql`create table t (n integer primary key)`.execute(db.kysely);
+      // Issued together: the ordinary query must not run while the level is lowered.
+      const [relaxed, ordinary] = await Promise.all([
+        executeWithoutSync(db, level.compile(db.kysely)),
+        level.execute(db.kysely),
+      ]);
+      expect(relaxed.rows).toEqual([{ synchronous: 1 }]); // NORMAL
+      expect(ordinary.rows).toEqual([{ synchronous: 2 }]); // FULL
+      const inserted = await executeWithoutSync(db, sql`insert into t (n) values (1)`.compile(db.kysely));
+      expect(inserted.numAffectedRows).toBe(1n);
+      // A failing write changes nothing and still restores the level.
+      await expect(executeWithoutSync(db, sql`insert into t (n) values (1)`.compile(db.kysely))).rejects.toThrow(
+        /UNIQUE/,
+      );
+      expect((await level.execute(db.kysely)).rows).toEqual([{ synchronous: 2 }]);
+      expect((await sql`select n from t`.execute(db.kysely)).rows).toEqual([{ n: 1 }]);
+    } finally {
       await db.close();
     }
   });

@@ -1,10 +1,19 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import {
+  type Compilable,
+  type CompiledQuery,
+  Kysely,
+  PostgresDialect,
+  type QueryResult,
+  SqliteDialect,
+  sql,
+} from 'kysely';
 import pg from 'pg';
 import { DatabaseError } from './errors.js';
 import type { Schema } from './schema.js';
+import { cachingStatements } from './statement-cache.js';
 import { type Dialect, parseDatabaseUrl, redactDatabaseUrl } from './url.js';
 
 /** An open database: Kysely for queries, the dialect for the few places SQL differs. */
@@ -31,6 +40,9 @@ export function nativeHandle(db: Database): NativeHandle {
 
 /** How long to wait for PostgreSQL to accept a connection before calling it unreachable. */
 const CONNECT_TIMEOUT_MS = 5_000;
+/** SQLite's `synchronous` level for every commit but those of {@link executeWithoutSync}. */
+const SYNC_DURABLE = 'FULL';
+
 /** How long SQLite waits for another process's write lock before failing with SQLITE_BUSY. */
 const BUSY_TIMEOUT_MS = 5_000;
 
@@ -66,7 +78,7 @@ function openSqlite(path: string): Database {
     handle.pragma('journal_mode = WAL');
     // In WAL mode NORMAL can lose the last commits on power loss; FULL syncs the log at every
     // commit, so a consent, an audit entry or a seeded batch that was acknowledged stays written.
-    handle.pragma('synchronous = FULL');
+    handle.pragma(`synchronous = ${SYNC_DURABLE}`);
     // SQLite enforces foreign keys only when asked, per connection; records must never outlive
     // or point past their citizen.
     handle.pragma('foreign_keys = ON');
@@ -76,7 +88,7 @@ function openSqlite(path: string): Database {
       cause: error,
     });
   }
-  const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: handle }) });
+  const kysely = new Kysely<Schema>({ dialect: new SqliteDialect({ database: cachingStatements(handle) }) });
   return register(kysely, 'sqlite', { dialect: 'sqlite', sqlite: handle });
 }
 
@@ -105,6 +117,34 @@ async function openPostgres(connectionString: string): Promise<Database> {
     );
   }
   return register(kysely, 'postgres', { dialect: 'postgres', pool });
+}
+
+/**
+ * Runs one write that may be lost on power failure without waiting for the disk: on SQLite its
+ * commit does not sync the write-ahead log (`synchronous = NORMAL` for this statement only); the
+ * next ordinary commit syncs it along with its own, because the log is synced in order. The
+ * database stays consistent either way: a crash can only forget the newest such writes, never
+ * half of one. On PostgreSQL it is an ordinary, durable write.
+ *
+ * Only for state whose loss fails closed, such as the authorization server's short-lived
+ * artifacts (a forgotten token stops working; see the adapter). Deletions and anything a citizen
+ * or an auditor relies on (consents, revocations, export history) must use ordinary writes.
+ */
+export async function executeWithoutSync<R>(
+  db: Database,
+  query: Compilable<R> | CompiledQuery<R>,
+): Promise<QueryResult<R>> {
+  const native = nativeHandle(db);
+  if (native.dialect !== 'sqlite') return db.kysely.executeQuery(query);
+  // Holding Kysely's only SQLite connection keeps every other query out while the level is lowered.
+  return db.kysely.connection().execute(async (connection) => {
+    native.sqlite.pragma('synchronous = NORMAL');
+    try {
+      return await connection.executeQuery(query);
+    } finally {
+      native.sqlite.pragma(`synchronous = ${SYNC_DURABLE}`);
+    }
+  });
 }
 
 function register(kysely: Kysely<Schema>, dialect: Dialect, native: NativeHandle): Database {

@@ -5,7 +5,7 @@
  */
 
 export { findCitizenByNationalId, listPersonas, type StoredCitizen } from './citizens.js';
-export { type Database, openDatabase } from './connection.js';
+export { type Database, executeWithoutSync, openDatabase } from './connection.js';
 export { DATABASE_ERROR_CODES, DatabaseError, type DatabaseErrorCode } from './errors.js';
 export { type InsertCounts, insertPopulation } from './insert.js';
 export { migrateToLatest } from './migrate.js';

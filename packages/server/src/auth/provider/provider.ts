@@ -7,6 +7,7 @@ import { CATEGORIES } from '@healthbank/records';
 import Provider, { type Configuration, errors } from 'oidc-provider';
 import { type Clock, systemClock } from '../../clock.js';
 import type { Config } from '../../config/config.js';
+import type { Consent } from '../../consent/model.js';
 import { findConsentByGrant } from '../../consent/repository.js';
 import type { Database } from '../../db/index.js';
 import {
@@ -16,7 +17,7 @@ import {
   checkConsentPeriod,
   exportDiscoveryMetadata,
 } from '../../export/metadata.js';
-import { kyselyAdapter } from '../adapter.js';
+import { kyselyAdapter, useAtomicReplayDetection } from '../adapter.js';
 import { authKysely } from '../tables.js';
 import { pairwiseSubject } from './pairwise.js';
 import { renderProviderError } from './render-error.js';
@@ -54,6 +55,17 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
   const issuer = issuerOf(config);
   const resource = exportResourceOf(config);
   const kysely = authKysely(db);
+  // A token request asks for its grant's consent twice (may it have a refresh token? which consent
+  // does the access token carry?); it is read once per request.
+  const consentsByRequest = new WeakMap<object, { grantId: string; consent: Promise<Consent | undefined> }>();
+  const consentOf = (ctx: object, grantId: string) => {
+    let read = consentsByRequest.get(ctx);
+    if (read?.grantId !== grantId) {
+      read = { grantId, consent: findConsentByGrant(db, grantId) };
+      consentsByRequest.set(ctx, read);
+    }
+    return read.consent;
+  };
 
   const configuration: Configuration = {
     adapter: kyselyAdapter({ db, clock }),
@@ -167,9 +179,9 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
       Grant: FALLBACK_GRANT_TTL,
     },
     // Refresh tokens only for ongoing consents (SPEC §5); a one-time consent gets one access token.
-    async issueRefreshToken(_ctx, client, code) {
+    async issueRefreshToken(ctx, client, code) {
       if (!client.grantTypeAllowed('refresh_token') || !code.grantId) return false;
-      const consent = await findConsentByGrant(db, code.grantId);
+      const consent = await consentOf(ctx, code.grantId);
       return consent?.duration === 'ongoing' && consent.status === 'active';
     },
     // RFC 9700 §4.14.2: public clients' refresh tokens rotate, and reuse of a rotated one revokes
@@ -182,11 +194,11 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
       const grantId = ctx.oidc.result?.consent?.grantId;
       return grantId ? ctx.oidc.provider.Grant.find(grantId) : undefined;
     },
-    async extraTokenClaims(_ctx, token) {
+    async extraTokenClaims(ctx, token) {
       // The consent travels with the access token (stored server-side, returned by introspection),
       // so the export API knows exactly what it may read.
       if (!('grantId' in token) || typeof token.grantId !== 'string') return undefined;
-      const consent = await findConsentByGrant(db, token.grantId);
+      const consent = await consentOf(ctx, token.grantId);
       return consent ? { consent_id: consent.id } : undefined;
     },
 
@@ -212,6 +224,7 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
   };
 
   const provider = new Provider(issuer, configuration);
+  useAtomicReplayDetection(provider, db, clock);
   // Behind a TLS-terminating proxy (production), trust X-Forwarded-Proto as Fastify does.
   provider.proxy = config.environment === 'production';
   return provider;
