@@ -346,7 +346,7 @@ export function report(input: ExportReportInput) {
         route:
           'GET /api/export/files/:ticket?format=…, one request at a time from a child process over loopback, send to last byte, nothing subtracted',
         steps:
-          'in process, the functions the route calls: readRecords alone; assembleContent (read + serialize + JSON.stringify); sealExportFile (digest, deflate level 6, JWS ES256, JWE ECDH-ES + A256GCM)',
+          'in process, the functions the route calls: the read alone (readRecordsJson for records, readRecords for the others); assembleContent (read + serialize); sealExportFile (digest, deflate level 3, JWS ES256, JWE ECDH-ES + A256GCM)',
         floor: {
           what: 'JSON.stringify + TextEncoder + one AES-256-GCM encryption (WebCrypto) over the same records already in memory',
           ...floor,

@@ -1,7 +1,8 @@
 /**
  * The export path's server-side work timed piece by piece, by calling the very functions the file
- * route calls (`assembleContent`, which reads with `readRecords` and serializes, then
- * `sealExportFile`), and the floor it is compared with: `JSON.stringify` and one AES-256-GCM pass
+ * route calls (`assembleContent`, which reads with `readRecordsJson` for the `records` format and
+ * `readRecords` for the others, and serializes; then `sealExportFile`), and the floor it is
+ * compared with: `JSON.stringify` and one AES-256-GCM pass
  * over the same records already in memory.
  */
 import { randomBytes } from 'node:crypto';
@@ -10,14 +11,14 @@ import { pairwiseSubject } from '../../packages/server/src/auth/provider/pairwis
 import { issuerOf } from '../../packages/server/src/auth/provider/routes.js';
 import { recordQueryOf } from '../../packages/server/src/consent/model.js';
 import { findConsent } from '../../packages/server/src/consent/repository.js';
-import { readRecords } from '../../packages/server/src/db/index.js';
+import { readRecords, readRecordsJson } from '../../packages/server/src/db/index.js';
 import { assembleContent } from '../../packages/server/src/export/content.js';
 import { sealExportFile } from '../../packages/server/src/export/envelope.js';
 import { loadExportKeyring } from '../../packages/server/src/export/keys.js';
 import type { ExportBench } from './export-platform.js';
 
 export interface InternalSamples {
-  /** `readRecords` alone: the consented records from the database. */
+  /** The read alone: `readRecordsJson` for the `records` format, `readRecords` for the others. */
   readMs: number[];
   /** `assembleContent`: the read plus the format's serializer and `JSON.stringify`. */
   assembleMs: number[];
@@ -68,7 +69,8 @@ export async function measureInternals(
     const now = Date.now();
     const exportId = `exp_${randomBytes(16).toString('base64url')}`;
     const t0 = performance.now();
-    await readRecords(db, consent.citizenId, recordQueryOf(consent));
+    const read = format === 'records' ? readRecordsJson : readRecords;
+    await read(db, consent.citizenId, recordQueryOf(consent));
     const t1 = performance.now();
     const content = await assembleContent(db, { consent, format, subject, issuer, exportId, now });
     const t2 = performance.now();

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AS_OF, byCategory, GENERATED_AT, goldenInput } from '../../test-fixtures/fixtures.js';
 import { CATEGORY_IDS } from '../categories.js';
 import { ContentFormatError } from './errors.js';
-import { parseRecordsDocument, recordsDocumentJson, toRecordsDocument } from './records.js';
+import { parseRecordsDocument, recordsDocumentBytes, toRecordsDocument } from './records.js';
 
 const roundTrip = <T>(v: T): T => JSON.parse(JSON.stringify(v)) as T;
 
@@ -88,24 +88,49 @@ describe('parseRecordsDocument', () => {
   });
 });
 
-describe('recordsDocumentJson', () => {
-  it('gives, byte for byte, the JSON of toRecordsDocument without parsing the stored records', () => {
+describe('recordsDocumentBytes', () => {
+  const encoder = new TextEncoder();
+  const joined = (list: readonly unknown[]) => encoder.encode(list.map((r) => JSON.stringify(r)).join(','));
+
+  it('gives, byte for byte, the UTF-8 JSON of toRecordsDocument without parsing the stored records', () => {
     for (const { records: list } of generatePersonas('records-json', AS_OF).slice(0, 5)) {
       const records = byCategory(list);
-      const categories = CATEGORY_IDS.filter((id) => id !== 'allergy');
-      const payloads = Object.fromEntries(
-        categories.map((id) => [id, (records[id] ?? []).map((r) => JSON.stringify(r))]),
-      );
+      // One category left out, one covered but empty (allergy is rare): both shapes must come out right.
+      const categories = CATEGORY_IDS.filter((id) => id !== 'care_wishes');
+      const arrays = Object.fromEntries(categories.map((id) => [id, joined(records[id] ?? [])]));
       const covered = Object.fromEntries(categories.map((id) => [id, records[id] ?? []]));
-      expect(recordsDocumentJson({ payloads, categories, generatedAt: GENERATED_AT })).toBe(
-        JSON.stringify(toRecordsDocument({ records: covered, categories, generatedAt: GENERATED_AT })),
-      );
+      const bytes = recordsDocumentBytes({ arrays, categories, generatedAt: GENERATED_AT });
+      expect(
+        Buffer.from(bytes).equals(
+          Buffer.from(
+            encoder.encode(
+              JSON.stringify(toRecordsDocument({ records: covered, categories, generatedAt: GENERATED_AT })),
+            ),
+          ),
+        ),
+      ).toBe(true);
+      expect(parseRecordsDocument(JSON.parse(new TextDecoder().decode(bytes))).records.lab).toEqual(records.lab ?? []);
     }
+  });
+
+  it('writes an empty array for a covered category without records', () => {
+    const bytes = recordsDocumentBytes({ arrays: {}, categories: ['lab'], generatedAt: GENERATED_AT });
+    expect(JSON.parse(new TextDecoder().decode(bytes))).toEqual({
+      format: 'records',
+      version: 1,
+      generatedAt: GENERATED_AT,
+      categories: ['lab'],
+      records: { lab: [] },
+    });
   });
 
   it('refuses records outside the covered categories', () => {
     expect(() =>
-      recordsDocumentJson({ payloads: { lab: ['{}'] }, categories: ['outpatient'], generatedAt: GENERATED_AT }),
+      recordsDocumentBytes({
+        arrays: { lab: encoder.encode('{}') },
+        categories: ['outpatient'],
+        generatedAt: GENERATED_AT,
+      }),
     ).toThrow(RangeError);
   });
 });

@@ -52,21 +52,37 @@ export function toRecordsDocument(input: ContentInput): RecordsDocument {
 }
 
 /**
- * The `records` document as JSON text, built from records that are already JSON text (one
- * `JSON.stringify`'d record per string, as the platform stores them): byte for byte what
- * `JSON.stringify(toRecordsDocument(...))` gives for the parsed records, without parsing them.
- * The caller vouches that each string is the JSON of one record of its category.
+ * The `records` document as UTF-8 JSON bytes, built from records that are already JSON: for each
+ * covered category, the UTF-8 JSON of its records joined with commas (the body of its array), as
+ * the platform's store hands them out. Byte for byte what
+ * `new TextEncoder().encode(JSON.stringify(toRecordsDocument(...)))` gives for the parsed records,
+ * without parsing, re-serializing or re-encoding a single record. The caller vouches that each
+ * array body holds the JSON of records of its category.
  */
-export function recordsDocumentJson(input: {
-  payloads: Partial<Record<CategoryId, readonly string[]>>;
+export function recordsDocumentBytes(input: {
+  /** Per category, its records' JSON joined with commas (no brackets); empty for none. */
+  arrays: Partial<Record<CategoryId, Uint8Array>>;
   categories?: readonly CategoryId[];
   generatedAt: string;
-}): string {
-  const categories = coveredCategories({ records: input.payloads as RecordsByCategory, categories: input.categories });
+}): Uint8Array {
+  const categories = coveredCategories({ records: input.arrays as RecordsByCategory, categories: input.categories });
   const generatedAt = checkInstant(input.generatedAt, 'generatedAt');
   const head = JSON.stringify({ format: 'records', version: RECORDS_FORMAT_VERSION, generatedAt, categories });
-  const parts = categories.map((id) => `${JSON.stringify(id)}:[${(input.payloads[id] ?? []).join(',')}]`);
-  return `${head.slice(0, -1)},"records":{${parts.join(',')}}}`;
+  const encoder = new TextEncoder();
+  const pieces: Uint8Array[] = [encoder.encode(`${head.slice(0, -1)},"records":{`)];
+  categories.forEach((id, i) => {
+    pieces.push(encoder.encode(`${i === 0 ? '' : ','}${JSON.stringify(id)}:[`));
+    pieces.push(input.arrays[id] ?? new Uint8Array(0));
+    pieces.push(encoder.encode(']'));
+  });
+  pieces.push(encoder.encode('}}'));
+  const bytes = new Uint8Array(pieces.reduce((n, piece) => n + piece.length, 0));
+  let offset = 0;
+  for (const piece of pieces) {
+    bytes.set(piece, offset);
+    offset += piece.length;
+  }
+  return bytes;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);

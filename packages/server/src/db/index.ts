@@ -9,7 +9,7 @@ export { type Database, executeWithoutSync, openDatabase } from './connection.js
 export { DATABASE_ERROR_CODES, DatabaseError, type DatabaseErrorCode } from './errors.js';
 export { type InsertCounts, insertPopulation } from './insert.js';
 export { migrateToLatest } from './migrate.js';
-export { listVisitedInstitutions, readRecordPayloads, readRecords } from './records.js';
+export { listVisitedInstitutions, readRecords, readRecordsJson } from './records.js';
 export type { Schema } from './schema.js';
 export { type SeedOptions, seedPopulation } from './seed.js';
 export { type PopulationStats, populationStats } from './stats.js';

@@ -9,7 +9,7 @@ import { CompiledQuery } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixturePopulation } from './fixtures.js';
 import { findCitizenByNationalId, seedPopulation } from './index.js';
-import { recordsSelect } from './records.js';
+import { recordsJsonSelect, recordsSelect } from './records.js';
 import { createTestDatabase, type TestDatabase, testDatabases } from './testing.js';
 
 const QUERIES: [string, RecordQuery][] = [
@@ -55,6 +55,29 @@ describe.each(testDatabases())('record reads on $label', (target) => {
     expect(citizenId).toBeGreaterThan(0);
   }, 120_000);
   afterAll(() => t?.dispose());
+
+  it.each(QUERIES)('joins %s as JSON through records_by_citizen_category_date', async (_name, query) => {
+    const { sql, parameters } = recordsJsonSelect(t.db, citizenId, query).compile();
+    if (t.db.dialect === 'sqlite') {
+      const { rows } = await t.db.kysely.executeQuery<{ detail: string }>(
+        CompiledQuery.raw(`explain query plan ${sql}`, [...parameters]),
+      );
+      // One citizen's rows through the index; each category's rows are then put in date order for
+      // its array (the aggregate's own ORDER BY), which touches only those rows.
+      expect(rows.map((r) => r.detail).filter((d) => /\b(SCAN|SEARCH) records\b/.test(d))).toEqual([
+        expect.stringMatching(
+          /^SEARCH records USING INDEX records_by_citizen_category_date \(citizen_id=\? AND category=\?/,
+        ),
+      ]);
+    } else {
+      const { rows } = await t.db.kysely.executeQuery<{ 'QUERY PLAN': [{ Plan: PgPlanNode }] }>(
+        CompiledQuery.raw(`explain (format json) ${sql}`, [...parameters]),
+      );
+      const nodes = flatten(rows[0]?.['QUERY PLAN'][0].Plan ?? { 'Node Type': 'none' });
+      expect(nodes.find((n) => n['Index Name'] !== undefined)?.['Index Name']).toBe('records_by_citizen_category_date');
+      expect(nodes.some((n) => n['Node Type'] === 'Seq Scan')).toBe(false);
+    }
+  });
 
   it.each(QUERIES)('reads %s through records_by_citizen_category_date', async (_name, query) => {
     const { sql, parameters } = recordsSelect(t.db, citizenId, query).compile();

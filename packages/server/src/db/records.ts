@@ -8,22 +8,18 @@ import {
   type RecordQuery,
   type RecordsByCategory,
 } from '@healthbank/records';
+import { type RawBuilder, sql } from 'kysely';
 import type { Database } from './connection.js';
 import { DatabaseError } from './errors.js';
 
 /**
- * The SELECT behind {@link readRecords}, exported so tests can EXPLAIN exactly what runs.
- * Every condition is on columns of `records_by_citizen_category_date` except the institution
- * exclusion, which filters the citizen's own rows; nothing in it scans beyond one citizen.
+ * One citizen's rows that a query selects. Every condition is on columns of
+ * `records_by_citizen_category_date` except the institution exclusion, which filters the
+ * citizen's own rows; nothing in it scans beyond one citizen.
  */
-export function recordsSelect(db: Database, citizenId: number, query: RecordQuery) {
-  const categories = checkQuery(query);
+function selectedRecords(db: Database, citizenId: number, query: RecordQuery, categories: CategoryId[]) {
   if (categories.length === 0) throw new DatabaseError('invalid_query', 'no category given');
-  let select = db.kysely
-    .selectFrom('records')
-    .select(['category', 'payload'])
-    .where('citizen_id', '=', citizenId)
-    .where('category', 'in', categories);
+  let select = db.kysely.selectFrom('records').where('citizen_id', '=', citizenId).where('category', 'in', categories);
   if (query.from !== undefined) select = select.where('date', '>=', query.from);
   if (query.to !== undefined) select = select.where('date', '<=', query.to);
   const excluded = [...new Set(query.excludeInstitutions ?? [])];
@@ -32,9 +28,18 @@ export function recordsSelect(db: Database, citizenId: number, query: RecordQuer
       eb.or([eb('institution_code', 'is', null), eb('institution_code', 'not in', excluded)]),
     );
   }
+  return select;
+}
+
+/** The SELECT behind {@link readRecords}, exported so tests can EXPLAIN exactly what runs. */
+export function recordsSelect(db: Database, citizenId: number, query: RecordQuery) {
   // Both databases compare these columns bytewise (SQLite BINARY, PostgreSQL collate "C"), so
   // the order is the same everywhere and matches JavaScript's default string comparison for ids.
-  return select.orderBy('category').orderBy('date').orderBy('id');
+  return selectedRecords(db, citizenId, query, checkQuery(query))
+    .select(['category', 'payload'])
+    .orderBy('category')
+    .orderBy('date')
+    .orderBy('id');
 }
 
 /**
@@ -62,23 +67,48 @@ export async function readRecords(db: Database, citizenId: number, query: Record
   return result as RecordsByCategory;
 }
 
+/** The SELECT behind {@link readRecordsJson}, exported so tests can EXPLAIN exactly what runs. */
+export function recordsJsonSelect(db: Database, citizenId: number, query: RecordQuery) {
+  // The aggregate's own ORDER BY fixes the order inside each array (date, then id), as readRecords
+  // sorts them; SQLite hands the joined text over as a BLOB, i.e. its UTF-8 bytes, undecoded.
+  const joined: RawBuilder<Uint8Array | string> =
+    db.dialect === 'sqlite'
+      ? sql`cast(group_concat(payload, ',' order by date, id) as blob)`
+      : sql`string_agg(payload, ',' order by date, id)`;
+  return selectedRecords(db, citizenId, query, checkQuery(query))
+    .select((eb) => ['category', eb.fn.countAll<number | string>().as('count'), joined.as('json')])
+    .groupBy('category');
+}
+
 /**
- * The same selection as {@link readRecords}, but each record as the JSON text it was stored as,
- * unparsed: the `records` export format embeds that text as it is, which saves parsing and
- * re-serializing thousands of records on the export hot path. Payloads are written only by
+ * The same selection as {@link readRecords}, but each category's records as the JSON they were
+ * stored as, already joined with commas into the body of a JSON array, as UTF-8 bytes, with their
+ * count. The `records` export format embeds these bytes as they are: no record is parsed,
+ * re-serialized or re-encoded on the export hot path, and the database does the joining (one
+ * value per category instead of thousands of strings). Payloads are written only by
  * `insertPopulation`, from validated records, so the text is trusted JSON of one record.
+ *
+ * @example
+ * ```ts
+ * const { lab } = await readRecordsJson(db, citizen.id, { categories: ['lab'] });
+ * JSON.parse(`[${new TextDecoder().decode(lab?.json)}]`).length === lab?.count; // true
+ * ```
  */
-export async function readRecordPayloads(
+export async function readRecordsJson(
   db: Database,
   citizenId: number,
   query: RecordQuery,
-): Promise<Partial<Record<CategoryId, string[]>>> {
-  const requested = new Set(checkQuery(query));
-  const result: Partial<Record<CategoryId, string[]>> = {};
-  for (const id of CATEGORY_IDS) if (requested.has(id)) result[id] = [];
-  if (requested.size === 0) return result;
-  const rows = await recordsSelect(db, citizenId, query).execute();
-  for (const row of rows) result[row.category]?.push(row.payload);
+): Promise<Partial<Record<CategoryId, { count: number; json: Uint8Array }>>> {
+  const requested = checkQuery(query);
+  const result: Partial<Record<CategoryId, { count: number; json: Uint8Array }>> = {};
+  for (const id of CATEGORY_IDS) if (requested.includes(id)) result[id] = { count: 0, json: new Uint8Array(0) };
+  if (requested.length === 0) return result;
+  const rows = await recordsJsonSelect(db, citizenId, query).execute();
+  const encoder = new TextEncoder();
+  for (const row of rows) {
+    const json = typeof row.json === 'string' ? encoder.encode(row.json) : row.json;
+    result[row.category] = { count: Number(row.count), json };
+  }
   return result;
 }
 

@@ -24,6 +24,7 @@ import {
   migrateToLatest,
   populationStats,
   readRecords,
+  readRecordsJson,
   seedPopulation,
 } from './index.js';
 import { migrations } from './migrations/index.js';
@@ -50,6 +51,25 @@ function expected(records: readonly HealthRecord[], query: RecordQuery): Records
 }
 
 const population: CitizenRecords[] = [...fixturePopulation({ citizens: 60, seed: 7, recordsPerCitizen: 40 })];
+
+/** What readRecordsJson must return for those records: each array's JSON body, and its count. */
+function asStoredJson(records: RecordsByCategory) {
+  return Object.fromEntries(
+    Object.entries(records).map(([id, list]) => [
+      id,
+      { count: list.length, text: list.map((r) => JSON.stringify(r)).join(',') },
+    ]),
+  );
+}
+
+/** readRecordsJson's answer with each body decoded from UTF-8 (the bytes are a Buffer on SQLite). */
+async function storedJson(db: TestDatabase['db'], citizenId: number, query: RecordQuery) {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const result = await readRecordsJson(db, citizenId, query);
+  return Object.fromEntries(
+    Object.entries(result).map(([id, body]) => [id, { count: body.count, text: decoder.decode(body.json) }]),
+  );
+}
 
 describe('fixtures', () => {
   it('are valid records in every category', () => {
@@ -124,8 +144,12 @@ describe.each(testDatabases())('storage on $label', (target) => {
       if (random() < 0.2) excludeInstitutions.push('9999999999');
       const query: RecordQuery = { categories, from, to, excludeInstitutions };
       const actual = await readRecords(t.db, ids.get(citizen.nationalId) ?? -1, query);
-      expect(actual, JSON.stringify(query)).toEqual(expected(records, query));
+      const want = expected(records, query);
+      expect(actual, JSON.stringify(query)).toEqual(want);
       expect(Object.keys(actual).sort()).toEqual([...categories].sort());
+      expect(await storedJson(t.db, ids.get(citizen.nationalId) ?? -1, query), JSON.stringify(query)).toEqual(
+        asStoredJson(want),
+      );
       nonEmpty += Object.values(actual).flat().length > 0 ? 1 : 0;
     }
     // The random queries must actually select records, or the comparison proves little.
@@ -215,6 +239,9 @@ describe.each(testDatabases())('storage on $label', (target) => {
     const id = found?.id ?? -1;
     expect(await readRecords(t.db, id, { categories: CATEGORY_IDS })).toEqual(
       expected(records, { categories: CATEGORY_IDS }),
+    );
+    expect(await storedJson(t.db, id, { categories: CATEGORY_IDS })).toEqual(
+      asStoredJson(expected(records, { categories: CATEGORY_IDS })),
     );
     expect((await listVisitedInstitutions(t.db, id)).map((x) => x.name)).toContain(tricky);
   });

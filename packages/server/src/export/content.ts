@@ -1,19 +1,19 @@
 /**
  * What goes into a file: exactly the consented records (categories, period, exclusions; read with
- * `readRecords`, or `readRecordPayloads` for the `records` format), serialized in the requested content format. The records never leave this module
- * except as the content bytes.
+ * `readRecords`, or `readRecordsJson` for the `records` format), serialized in the requested
+ * content format. The records never leave this module except as the content bytes.
  */
 import {
   type CategoryId,
   type ExportContentFormat,
   type ExportCounts,
   type RecordsByCategory,
-  recordsDocumentJson,
+  recordsDocumentBytes,
   toFhirBundle,
   toMhb,
 } from '@healthbank/records';
 import { type Consent, recordQueryOf } from '../consent/model.js';
-import { type Database, readRecordPayloads, readRecords } from '../db/index.js';
+import { type Database, readRecords, readRecordsJson } from '../db/index.js';
 
 export interface ContentRequest {
   consent: Consent;
@@ -89,15 +89,19 @@ export async function assembleContent(db: Database, request: ContentRequest): Pr
   const { consent, format } = request;
   const counts: ExportCounts = {};
   if (format === 'records') {
-    // The stored JSON goes into the file as it is: no parse and re-serialize on the hot path.
-    const payloads = await readRecordPayloads(db, consent.citizenId, recordQueryOf(consent));
-    for (const id of consent.categories) counts[id] = payloads[id]?.length ?? 0;
-    const json = recordsDocumentJson({
-      payloads,
+    // The stored JSON goes into the file as it is: no parse, re-serialize or re-encode on the hot path.
+    const stored = await readRecordsJson(db, consent.citizenId, recordQueryOf(consent));
+    const arrays: Partial<Record<CategoryId, Uint8Array>> = {};
+    for (const id of consent.categories) {
+      counts[id] = stored[id]?.count ?? 0;
+      arrays[id] = stored[id]?.json ?? new Uint8Array(0);
+    }
+    const bytes = recordsDocumentBytes({
+      arrays,
       categories: consent.categories,
       generatedAt: new Date(request.now).toISOString(),
     });
-    return { bytes: new TextEncoder().encode(json), counts };
+    return { bytes, counts };
   }
   const [records, patient] = await Promise.all([
     readRecords(db, consent.citizenId, recordQueryOf(consent)),
