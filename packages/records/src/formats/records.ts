@@ -17,6 +17,7 @@ import { CATEGORY_IDS, isCategoryId } from '../categories.js';
 import { type RecordsByCategory, recordSchema } from '../record.js';
 import { ContentFormatError } from './errors.js';
 import { type ContentInput, checkInstant, coveredCategories, recordsOf } from './input.js';
+import { utf8 } from './utf8.js';
 
 export const RECORDS_FORMAT_VERSION = 1;
 
@@ -68,14 +69,15 @@ export function recordsDocumentBytes(input: {
   const categories = coveredCategories({ records: input.arrays as RecordsByCategory, categories: input.categories });
   const generatedAt = checkInstant(input.generatedAt, 'generatedAt');
   const head = JSON.stringify({ format: 'records', version: RECORDS_FORMAT_VERSION, generatedAt, categories });
-  const encoder = new TextEncoder();
-  const pieces: Uint8Array[] = [encoder.encode(`${head.slice(0, -1)},"records":{`)];
+  // Only the short framing is encoded here; the arrays, nearly all of the bytes, are copied once.
+  const text = (s: string) => Uint8Array.from(utf8(s));
+  const pieces: Uint8Array[] = [text(`${head.slice(0, -1)},"records":{`)];
   categories.forEach((id, i) => {
-    pieces.push(encoder.encode(`${i === 0 ? '' : ','}${JSON.stringify(id)}:[`));
+    pieces.push(text(`${i === 0 ? '' : ','}${JSON.stringify(id)}:[`));
     pieces.push(input.arrays[id] ?? new Uint8Array(0));
-    pieces.push(encoder.encode(']'));
+    pieces.push(text(']'));
   });
-  pieces.push(encoder.encode('}}'));
+  pieces.push(text('}}'));
   const bytes = new Uint8Array(pieces.reduce((n, piece) => n + piece.length, 0));
   let offset = 0;
   for (const piece of pieces) {

@@ -1,5 +1,6 @@
 /** Small value helpers shared by the resource builders. */
 import { CODE_SYSTEMS } from '../../codes/systems.js';
+import { utf8 } from '../utf8.js';
 import type { Quantity } from './types.js';
 
 /** A UCUM quantity; `unit` is a UCUM code (the record's units are UCUM codes). */
@@ -26,27 +27,6 @@ export function toInstant(value: string): string {
 }
 
 const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-
-/** UTF-8 bytes of a string (no TextEncoder: the records package targets plain ES2023). */
-export function utf8(text: string): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    let c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        c = 0x10000 + ((c - 0xd800) << 10) + (d - 0xdc00);
-        i++;
-      }
-    }
-    if (c >= 0xd800 && c <= 0xdfff) c = 0xfffd; // a lone surrogate cannot be encoded
-    if (c < 0x80) out.push(c);
-    else if (c < 0x800) out.push(0xc0 | (c >> 6), 0x80 | (c & 63));
-    else if (c < 0x10000) out.push(0xe0 | (c >> 12), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-    else out.push(0xf0 | (c >> 18), 0x80 | ((c >> 12) & 63), 0x80 | ((c >> 6) & 63), 0x80 | (c & 63));
-  }
-  return out;
-}
 
 /** Standard base64 (RFC 4648 §4, with padding) of the UTF-8 encoding of `text`. */
 export function utf8Base64(text: string): string {
