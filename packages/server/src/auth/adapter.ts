@@ -15,7 +15,7 @@
  *   a consumption mark or a replay-detection entry re-opens nothing an attacker can use: the
  *   tokens it guarded are forgotten with it, and every token is sender-constrained by DPoP
  *   (RFC 9449 §1), whose private key never left the client. Deletions (revocation, reuse
- *   detection) stay durable, as they must (RFC 7009 §2.2: a revoked token must not come back).
+ *   detection) stay durable, as they must (RFC 7009 §2.1: a revoked token cannot be used again).
  */
 import { createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
