@@ -35,7 +35,6 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import type { TestTarget } from '../packages/server/src/db/testing.js';
-import { type LoadJob, type LoadResult, poolRounds, runLoad } from './lib/auth-load.js';
 import {
   type BenchPlatform,
   databaseProcesses,
@@ -45,6 +44,9 @@ import {
   startBenchPlatform,
   TEST_REDIRECT_URI,
 } from './lib/auth-platform.js';
+import type { LoadJob, LoadResult } from './lib/load/job.js';
+import { poolRounds } from './lib/load/rounds.js';
+import { runLoad } from './lib/load/runner.js';
 import { progressLine } from './lib/progress.js';
 import { percentile, round } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
@@ -176,21 +178,30 @@ async function measure(run: Run, id: MeasureId): Promise<Measure> {
 
 async function jobFor(id: MeasureId, run: Run): Promise<LoadJob> {
   const { bench, inFlight, refreshToken, consent } = run;
-  const common = { origin: bench.platform.url, concurrency: inFlight, warmupMs: WARMUP_MS, maxRequests: MAX_REQUESTS };
+  const common = {
+    origin: bench.platform.url,
+    concurrency: inFlight,
+    warmup: { maxMs: WARMUP_MS },
+    maxRequests: MAX_REQUESTS,
+  };
   const { credentials } = bench;
   switch (id) {
     case 'healthz':
       return {
         ...common,
-        durationMs: PAGE_DURATION_MS,
+        measured: { maxMs: PAGE_DURATION_MS },
         target: { kind: 'get', path: '/healthz', headers: { accept: 'application/json' }, expect: '"ok"' },
       };
     case 'token-refresh':
-      return { ...common, durationMs: TOKEN_DURATION_MS, target: { kind: 'refresh', credentials, refreshToken } };
+      return {
+        ...common,
+        measured: { maxMs: TOKEN_DURATION_MS },
+        target: { kind: 'refresh', credentials, refreshToken },
+      };
     case 'consent-page':
       return {
         ...common,
-        durationMs: PAGE_DURATION_MS,
+        measured: { maxMs: PAGE_DURATION_MS },
         target: {
           kind: 'get',
           path: consent.path,
@@ -202,8 +213,10 @@ async function jobFor(id: MeasureId, run: Run): Promise<LoadJob> {
       const codes = await mint(bench);
       return {
         ...common,
-        durationMs: TOKEN_DURATION_MS,
-        target: { kind: 'code', credentials, redirectUri: TEST_REDIRECT_URI, codes, warmupCodes: WARMUP_CODES },
+        // The first codes warm up (within the usual warm-up time); the rest are measured.
+        warmup: { maxMs: WARMUP_MS, maxRequests: WARMUP_CODES },
+        measured: { maxMs: TOKEN_DURATION_MS },
+        target: { kind: 'code', credentials, redirectUri: TEST_REDIRECT_URI, codes },
       };
     }
   }

@@ -35,7 +35,6 @@ import { EXPORT_CONTENT_FORMATS, type ExportContentFormat } from '@healthbank/re
 import type { JSONWebKeySet } from 'jose';
 import { dpopProof } from '../packages/server/src/auth/testing-client.js';
 import { openInChromium, openInNode } from './lib/export-browser.js';
-import { type ExportLoadResult, runExportLoad } from './lib/export-load.js';
 import {
   BENCH_EXPORT_CLIENT_ID,
   type ExportBench,
@@ -47,6 +46,8 @@ import {
 } from './lib/export-platform.js';
 import { type ExportReportInput, report, SETTINGS } from './lib/export-report.js';
 import { consentedRecords, measureFloor, measureInternals } from './lib/export-server-time.js';
+import type { LoadResult } from './lib/load/job.js';
+import { runLoad } from './lib/load/runner.js';
 import { progressLine } from './lib/progress.js';
 
 const {
@@ -68,7 +69,7 @@ function concurrency(): number {
   return n;
 }
 
-function assertClean(label: string, result: ExportLoadResult): void {
+function assertClean(label: string, result: LoadResult): void {
   const failed = result.warmup.failed + result.measured.failed;
   if (failed > 0) {
     const first = result.measured.firstFailure ?? result.warmup.firstFailure;
@@ -112,19 +113,23 @@ async function measure(bench: ExportBench, inFlight: number): Promise<Omit<Expor
     heavyTickets[EXPORT_CONTENT_FORMATS.indexOf(format)] as MintedTicket;
 
   // The route, one request at a time, per format; then one more file each for the SDK.
-  const http: Partial<Record<ExportContentFormat, ExportLoadResult>> = {};
+  const http: Partial<Record<ExportContentFormat, LoadResult>> = {};
   const files: Partial<Record<ExportContentFormat, string>> = {};
   for (const format of EXPORT_CONTENT_FORMATS) {
     process.stderr.write(`heavy citizen: GET /api/export/files/:ticket?format=${format} …\n`);
     const { ticket } = ticketOf(format);
-    const result = await runExportLoad({
+    const result = await runLoad({
       origin: platform.url,
       concurrency: 1,
-      format,
-      dpopKey: bench.dpopPrivateJwk,
-      tickets: [{ ticket, files: HEAVY.warmup + HEAVY.runs }],
       warmup: { maxMs: 60_000, maxRequests: HEAVY.warmup },
       measured: { maxMs: 60_000, maxRequests: HEAVY.runs },
+      maxRequests: HEAVY.warmup + HEAVY.runs,
+      target: {
+        kind: 'export-file',
+        format,
+        dpopKey: bench.dpopPrivateJwk,
+        tickets: [{ ticket, files: HEAVY.warmup + HEAVY.runs }],
+      },
     });
     assertClean(`heavy ${format}`, result);
     http[format] = result;
@@ -156,14 +161,18 @@ async function measure(bench: ExportBench, inFlight: number): Promise<Omit<Expor
   );
 
   process.stderr.write(`typical citizens: files under load, ${inFlight} in flight …\n`);
-  const load = await runExportLoad({
+  const load = await runLoad({
     origin: platform.url,
     concurrency: inFlight,
-    format: 'records',
-    dpopKey: bench.dpopPrivateJwk,
-    tickets: loadTickets.map(({ ticket }) => ({ ticket, files: FILES_PER_CONSENT })),
     warmup: { maxMs: SETTINGS.load.warmupMs, maxRequests: SETTINGS.load.maxRequests },
     measured: { maxMs: SETTINGS.load.durationMs, maxRequests: SETTINGS.load.maxRequests },
+    maxRequests: 2 * SETTINGS.load.maxRequests,
+    target: {
+      kind: 'export-file',
+      format: 'records',
+      dpopKey: bench.dpopPrivateJwk,
+      tickets: loadTickets.map(({ ticket }) => ({ ticket, files: FILES_PER_CONSENT })),
+    },
   });
   assertClean('load', load);
 

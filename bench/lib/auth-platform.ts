@@ -23,7 +23,7 @@ import {
   pushAuthorization,
 } from '../../packages/server/src/auth/testing-client.js';
 import type { TestTarget } from '../../packages/server/src/db/testing.js';
-import type { TokenCredentials } from './auth-load.js';
+import type { TokenCredentials } from './load/job.js';
 import { startSeededPlatform } from './platform.js';
 
 export const BENCH_CLIENT_ID = 'bench-backend';

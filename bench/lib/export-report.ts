@@ -5,9 +5,9 @@
 import os from 'node:os';
 import { EXPORT_CONTENT_FORMATS, type ExportContentFormat } from '@healthbank/records';
 import type { BrowserResult, OpenSamples } from './export-browser.js';
-import type { ExportLoadResult } from './export-load.js';
 import type { HeavyCitizen, SeededCitizen } from './export-platform.js';
 import type { InternalSamples } from './export-server-time.js';
+import type { LoadResult } from './load/job.js';
 import { percentile, round } from './stats.js';
 import { formatTable } from './table.js';
 
@@ -50,11 +50,11 @@ export interface ExportReportInput {
   seeded: { citizens: number; records: number };
   mintingSeconds: number;
   loadConsents: number;
-  http: Partial<Record<ExportContentFormat, ExportLoadResult>>;
+  http: Partial<Record<ExportContentFormat, LoadResult>>;
   internals: Partial<Record<ExportContentFormat, InternalSamples>>;
   floor: { samplesMs: number[]; bytes: number };
   typicalSteps: InternalSamples;
-  load: ExportLoadResult;
+  load: LoadResult;
   node: Partial<Record<ExportContentFormat, OpenSamples>>;
   chromium: BrowserResult;
   info: { concurrency: number; loadAverage: number; runtimeSeconds: number };
@@ -79,7 +79,7 @@ function serverTime(input: ExportReportInput) {
         {
           runs: measured.latenciesMs.length,
           contentBytes: steps.contentBytes,
-          fileBytes: median(measured.fileBytes),
+          fileBytes: median(measured.bodyBytes),
           route: {
             p50Ms: round(httpP50),
             p90Ms: p(measured.latenciesMs, 90),
@@ -135,7 +135,7 @@ function loadFigures(input: ExportReportInput) {
     p90Ms: p(measured.latenciesMs, 90),
     p99Ms: round(p99),
     maxMs: round(Math.max(...measured.latenciesMs)),
-    fileBytesP50: median(measured.fileBytes),
+    fileBytesP50: median(measured.bodyBytes),
     steps: {
       what: 'one typical consent, in process, before the load: the route functions alone (what the rest of ms/file is: proof, lookups, limits, history row, HTTP)',
       readP50Ms: p(input.typicalSteps.readMs, 50),
