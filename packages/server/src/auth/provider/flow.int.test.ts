@@ -217,6 +217,36 @@ describe.each(testDatabases())('authorization flows on $label', (target) => {
     expect((await ping(platform, config, second.access_token, dpop)).status).toBe(200);
   });
 
+  it('refuses a code whose citizen no longer exists (the consent went with them)', async () => {
+    const config = await discoverClient(platform, 'flow-public');
+    const dpop = client.getDPoPHandle(config, await client.randomDPoPKeyPair('ES256'));
+    const started = await pushAuthorization(config, dpop, { scope: 'records.lab' });
+    const { callback } = await authorizeInBrowser(platform, started.url.href, { persona: 'B爺爺' });
+    const grantId = (
+      await authKysely(platform.db)
+        .selectFrom('consents')
+        .select('grant_id')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow()
+    ).grant_id;
+    const consent = await findConsentByGrant(platform.db, grantId ?? '');
+    expect(consent).toBeDefined();
+    await platform.db.kysely
+      .deleteFrom('citizens')
+      .where('id', '=', consent?.citizenId ?? -1)
+      .execute();
+    expect(await findConsentByGrant(platform.db, grantId ?? '')).toBeUndefined();
+    await expect(
+      client.authorizationCodeGrant(
+        config,
+        callback as URL,
+        { pkceCodeVerifier: started.verifier, expectedState: started.state },
+        undefined,
+        { DPoP: dpop },
+      ),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('publishes discovery, RFC 8414 and SMART metadata that state the FAPI 2.0 baseline', async () => {
     const oidc = (await (await fetch(`${platform.url}/.well-known/openid-configuration`)).json()) as Record<
       string,

@@ -55,8 +55,8 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
   const issuer = issuerOf(config);
   const resource = exportResourceOf(config);
   const kysely = authKysely(db);
-  // A token request asks for its grant's consent twice (may it have a refresh token? which consent
-  // does the access token carry?); it is read once per request.
+  // A token request asks for its grant's consent three times (does its citizen exist? may it have
+  // a refresh token? which consent does the access token carry?); it is read once per request.
   const consentsByRequest = new WeakMap<object, { grantId: string; consent: Promise<Consent | undefined> }>();
   const consentOf = (ctx: object, grantId: string) => {
     let read = consentsByRequest.get(ctx);
@@ -72,14 +72,18 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
     jwks: { keys: config.signingKeys.keys as NonNullable<Configuration['jwks']>['keys'] },
     routes: OAUTH_ROUTES,
 
-    async findAccount(_ctx, sub) {
+    async findAccount(ctx, sub, token) {
       // The account id is the citizen's internal id; it never leaves the platform (apps get the
       // pairwise subject), and the ID token carries nothing but that subject (data minimisation,
       // PDPA Art. 5).
       if (!/^\d{1,12}$/.test(sub)) return undefined;
+      const account = { accountId: sub, claims: () => ({ sub }) };
+      // At the token endpoint the grant's consent (read once per request anyway) vouches for the
+      // citizen: a consent row cannot outlive its citizen (foreign key, ON DELETE CASCADE).
+      const grantId = token && 'grantId' in token ? token.grantId : undefined;
+      if (typeof grantId === 'string' && String((await consentOf(ctx, grantId))?.citizenId) === sub) return account;
       const citizen = await kysely.selectFrom('citizens').select('id').where('id', '=', Number(sub)).executeTakeFirst();
-      if (!citizen) return undefined;
-      return { accountId: sub, claims: () => ({ sub }) };
+      return citizen ? account : undefined;
     },
 
     features: {
