@@ -37,7 +37,6 @@ import { join } from 'node:path';
 import type { TestTarget } from '../packages/server/src/db/testing.js';
 import {
   type BenchPlatform,
-  databaseProcesses,
   mintCodes,
   ongoingRefreshToken,
   pendingConsentPage,
@@ -47,6 +46,7 @@ import {
 import type { LoadJob, LoadResult } from './lib/load/job.js';
 import { poolRounds } from './lib/load/rounds.js';
 import { runLoad } from './lib/load/runner.js';
+import { databaseProcesses } from './lib/platform.js';
 import { progressLine } from './lib/progress.js';
 import { percentile, round } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
@@ -159,7 +159,7 @@ interface Run {
 
 async function measure(run: Run, id: MeasureId): Promise<Measure> {
   const { database, bench } = run;
-  const databasePids = databaseProcesses(bench);
+  const databasePids = databaseProcesses(bench.platform.db);
   const rounds: LoadResult[] = [];
   for (let round = 1; round <= (id === 'token-code' ? CODE_ROUNDS : 1); round++) {
     const load = await jobFor(id, run);

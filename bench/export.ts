@@ -25,6 +25,9 @@
  *   target ≥ 100 files/s with p99 ≤ 250 ms on 2 cores.
  * - SDK: `openExportFile` on the heavy file of each format in headless Chromium (the SDK's browser
  *   bundle) and in Node, the device key non-extractable.
+ * - PostgreSQL: when HEALTHBANK_BENCH_POSTGRES_URL names a server where scratch databases may be
+ *   created, the heavy citizen's server time (route, steps, floor) is measured again with the
+ *   platform on PostgreSQL.
  *
  * Writes bench/results/export.json and prints tables.
  */
@@ -38,16 +41,18 @@ import { openInChromium, openInNode } from './lib/export-browser.js';
 import {
   BENCH_EXPORT_CLIENT_ID,
   type ExportBench,
+  type HeavyCitizen,
   insertHeavyCitizen,
   type MintedTicket,
   mintTickets,
   startExportBench,
   typicalCitizens,
 } from './lib/export-platform.js';
-import { type ExportReportInput, report, SETTINGS } from './lib/export-report.js';
+import { type ExportReportInput, type HeavyServerTime, report, SETTINGS } from './lib/export-report.js';
 import { consentedRecords, measureFloor, measureInternals } from './lib/export-server-time.js';
 import type { LoadResult } from './lib/load/job.js';
 import { runLoad } from './lib/load/runner.js';
+import { databaseProcesses } from './lib/platform.js';
 import { progressLine } from './lib/progress.js';
 
 const {
@@ -88,56 +93,47 @@ async function fetchFile(bench: ExportBench, ticket: string, format: ExportConte
   return response.text();
 }
 
-async function measure(bench: ExportBench, inFlight: number): Promise<Omit<ExportReportInput, 'info'>> {
-  const { platform } = bench;
-  process.stderr.write('building the heavy citizen …\n');
-  const heavy = await insertHeavyCitizen(bench, {
-    seed: SEED,
-    asOf: AS_OF,
-    index: CITIZENS,
-    minRecords: HEAVY.minRecords,
-    minYears: HEAVY.minYears,
-  });
-  const typical = await typicalCitizens(bench, TYPICAL_CITIZENS);
-
-  const total = EXPORT_CONTENT_FORMATS.length + TYPICAL_CITIZENS * CONSENTS_PER_CITIZEN;
-  const progress = progressLine('consents and tickets through real flows', 0, total);
-  const t0 = performance.now();
-  let minted = 0;
-  const onProgress = () => progress.update(++minted, `${Math.round(minted / ((performance.now() - t0) / 1000))}/s`);
-  const [heavyTickets = []] = await mintTickets(bench, [heavy], EXPORT_CONTENT_FORMATS.length, 1, onProgress);
-  const loadTickets = (await mintTickets(bench, typical, CONSENTS_PER_CITIZEN, MINTING_LANES, onProgress)).flat();
-  progress.end();
-  const mintingSeconds = (performance.now() - t0) / 1000;
-  const ticketOf = (format: ExportContentFormat) =>
-    heavyTickets[EXPORT_CONTENT_FORMATS.indexOf(format)] as MintedTicket;
-
-  // The route, one request at a time, per format; then one more file each for the SDK.
-  const http: Partial<Record<ExportContentFormat, LoadResult>> = {};
-  const files: Partial<Record<ExportContentFormat, string>> = {};
+/**
+ * Server time for the heavy citizen on one platform: the route, one request at a time, per format
+ * (then, when `files` is given, one more file each for the SDK); the route's steps in process; and
+ * the floor over the same records.
+ */
+async function heavyServerTime(
+  bench: ExportBench,
+  heavy: HeavyCitizen,
+  tickets: readonly MintedTicket[],
+  files?: Partial<Record<ExportContentFormat, string>>,
+): Promise<HeavyServerTime> {
+  const label = bench.platform.db.dialect;
+  const ticketOf = (format: ExportContentFormat) => tickets[EXPORT_CONTENT_FORMATS.indexOf(format)] as MintedTicket;
+  const http: HeavyServerTime['http'] = {};
   for (const format of EXPORT_CONTENT_FORMATS) {
-    process.stderr.write(`heavy citizen: GET /api/export/files/:ticket?format=${format} …\n`);
+    process.stderr.write(`${label}, heavy citizen: GET /api/export/files/:ticket?format=${format} …\n`);
     const { ticket } = ticketOf(format);
-    const result = await runLoad({
-      origin: platform.url,
-      concurrency: 1,
-      warmup: { maxMs: 60_000, maxRequests: HEAVY.warmup },
-      measured: { maxMs: 60_000, maxRequests: HEAVY.runs },
-      maxRequests: HEAVY.warmup + HEAVY.runs,
-      target: {
-        kind: 'export-file',
-        format,
-        dpopKey: bench.dpopPrivateJwk,
-        tickets: [{ ticket, files: HEAVY.warmup + HEAVY.runs }],
+    const databasePids = databaseProcesses(bench.platform.db);
+    const result = await runLoad(
+      {
+        origin: bench.platform.url,
+        concurrency: 1,
+        warmup: { maxMs: 60_000, maxRequests: HEAVY.warmup },
+        measured: { maxMs: 60_000, maxRequests: HEAVY.runs },
+        maxRequests: HEAVY.warmup + HEAVY.runs,
+        target: {
+          kind: 'export-file',
+          format,
+          dpopKey: bench.dpopPrivateJwk,
+          tickets: [{ ticket, files: HEAVY.warmup + HEAVY.runs }],
+        },
       },
-    });
-    assertClean(`heavy ${format}`, result);
+      databasePids ? { databasePids } : {},
+    );
+    assertClean(`${label} heavy ${format}`, result);
     http[format] = result;
-    files[format] = await fetchFile(bench, ticket, format);
+    if (files) files[format] = await fetchFile(bench, ticket, format);
   }
 
-  process.stderr.write('heavy citizen: the route’s steps in process, and the floor …\n');
-  const internals: ExportReportInput['internals'] = {};
+  process.stderr.write(`${label}, heavy citizen: the route’s steps in process, and the floor …\n`);
+  const internals: HeavyServerTime['internals'] = {};
   for (const format of EXPORT_CONTENT_FORMATS) {
     internals[format] = await measureInternals(
       bench,
@@ -150,6 +146,37 @@ async function measure(bench: ExportBench, inFlight: number): Promise<Omit<Expor
   const { records, count } = await consentedRecords(bench, ticketOf('records').consentId);
   if (count !== heavy.records) throw new Error(`the consent reads ${count} of the heavy citizen's ${heavy.records}`);
   const floor = await measureFloor(records, HEAVY.floorRuns, HEAVY.floorWarmup);
+  return { http, internals, floor };
+}
+
+function buildHeavyCitizen(bench: ExportBench): Promise<HeavyCitizen> {
+  process.stderr.write(`${bench.platform.db.dialect}: building the heavy citizen …\n`);
+  return insertHeavyCitizen(bench, {
+    seed: SEED,
+    asOf: AS_OF,
+    index: CITIZENS,
+    minRecords: HEAVY.minRecords,
+    minYears: HEAVY.minYears,
+  });
+}
+
+async function measure(bench: ExportBench, inFlight: number): Promise<Omit<ExportReportInput, 'info' | 'postgres'>> {
+  const { platform } = bench;
+  const heavy = await buildHeavyCitizen(bench);
+  const typical = await typicalCitizens(bench, TYPICAL_CITIZENS);
+
+  const total = EXPORT_CONTENT_FORMATS.length + TYPICAL_CITIZENS * CONSENTS_PER_CITIZEN;
+  const progress = progressLine('consents and tickets through real flows', 0, total);
+  const t0 = performance.now();
+  let minted = 0;
+  const onProgress = () => progress.update(++minted, `${Math.round(minted / ((performance.now() - t0) / 1000))}/s`);
+  const [heavyTickets = []] = await mintTickets(bench, [heavy], EXPORT_CONTENT_FORMATS.length, 1, onProgress);
+  const loadTickets = (await mintTickets(bench, typical, CONSENTS_PER_CITIZEN, MINTING_LANES, onProgress)).flat();
+  progress.end();
+  const mintingSeconds = (performance.now() - t0) / 1000;
+
+  const files: Partial<Record<ExportContentFormat, string>> = {};
+  const { http, internals, floor } = await heavyServerTime(bench, heavy, heavyTickets, files);
 
   // Where a typical file's time goes, for reading the load figures (the consent's quota is untouched).
   const typicalSteps = await measureInternals(
@@ -207,27 +234,49 @@ async function measure(bench: ExportBench, inFlight: number): Promise<Omit<Expor
   };
 }
 
+/** The heavy citizen's server time again, with the platform on PostgreSQL. */
+async function onPostgres(serverUrl: string): Promise<HeavyServerTime & { heavy: HeavyCitizen }> {
+  process.stderr.write(`postgres: seeding ${CITIZENS.toLocaleString('en-US')} synthetic citizens …\n`);
+  const bench = await startExportBench({
+    citizens: CITIZENS,
+    seed: SEED,
+    asOf: AS_OF,
+    target: { dialect: 'postgres', label: 'postgres', serverUrl },
+  });
+  return closingAfter(bench, async () => {
+    const heavy = await buildHeavyCitizen(bench);
+    const [tickets = []] = await mintTickets(bench, [heavy], EXPORT_CONTENT_FORMATS.length, 1, () => {});
+    return { heavy, ...(await heavyServerTime(bench, heavy, tickets)) };
+  });
+}
+
+/** Runs `work`, then closes the platform and deletes its scratch database, Ctrl-C included. */
+async function closingAfter<T>(bench: ExportBench, work: () => Promise<T>): Promise<T> {
+  let stop: (() => void) | undefined;
+  const interrupted = new Promise<never>((_, reject) => {
+    stop = () => reject(new Error('interrupted'));
+    process.once('SIGINT', stop);
+  });
+  try {
+    return await Promise.race([work(), interrupted]);
+  } finally {
+    if (stop) process.off('SIGINT', stop);
+    await bench.platform.close();
+  }
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const loadAverage = os.loadavg()[0] ?? 0;
   const inFlight = concurrency();
   process.stderr.write(`seeding ${CITIZENS.toLocaleString('en-US')} synthetic citizens …\n`);
   const bench = await startExportBench({ citizens: CITIZENS, seed: SEED, asOf: AS_OF });
-  // Ctrl-C still deletes the scratch database.
-  let stop: (() => void) | undefined;
-  const interrupted = new Promise<never>((_, reject) => {
-    stop = () => reject(new Error('interrupted'));
-    process.once('SIGINT', stop);
-  });
-  let measured: Awaited<ReturnType<typeof measure>>;
-  try {
-    measured = await Promise.race([measure(bench, inFlight), interrupted]);
-  } finally {
-    if (stop) process.off('SIGINT', stop);
-    await bench.platform.close();
-  }
+  const measured = await closingAfter(bench, () => measure(bench, inFlight));
+  const pgUrl = process.env.HEALTHBANK_BENCH_POSTGRES_URL;
+  const postgres = pgUrl ? await onPostgres(pgUrl) : undefined;
   const result = report({
     ...measured,
+    postgres,
     info: { concurrency: inFlight, loadAverage, runtimeSeconds: (performance.now() - started) / 1000 },
   });
   const out = join(import.meta.dirname, 'results', 'export.json');

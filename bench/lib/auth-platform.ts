@@ -7,7 +7,6 @@
  */
 import type { webcrypto } from 'node:crypto';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import { sql } from 'kysely';
 import { OAUTH_ROUTES } from '../../packages/server/src/auth/provider/routes.js';
 import {
   authorizeInBrowser,
@@ -173,22 +172,6 @@ export async function mintCodes(
   };
   await Promise.all(Array.from({ length: lanes }, lane));
   return codes;
-}
-
-/**
- * PostgreSQL: the backends connected to the bench's scratch database and the server-wide writer
- * processes our writes keep busy. SQLite runs inside the server, so there are none.
- */
-export function databaseProcesses(bench: BenchPlatform): (() => Promise<number[]>) | undefined {
-  const { db } = bench.platform;
-  if (db.dialect !== 'postgres') return undefined;
-  return async () => {
-    const { rows } = await sql<{ pid: number }>`
-      select pid from pg_stat_activity
-      where datname = current_database()
-        or backend_type in ('walwriter', 'checkpointer', 'background writer')`.execute(db.kysely);
-    return rows.map((r) => Number(r.pid));
-  };
 }
 
 export { TEST_REDIRECT_URI };

@@ -19,6 +19,7 @@ import {
 } from '../../packages/server/src/auth/testing.js';
 import { client, discoverClient, pushAuthorization } from '../../packages/server/src/auth/testing-client.js';
 import { findCitizenByNationalId, insertPopulation, readRecords } from '../../packages/server/src/db/index.js';
+import type { TestTarget } from '../../packages/server/src/db/testing.js';
 import { startSeededPlatform } from './platform.js';
 
 export const BENCH_EXPORT_CLIENT_ID = 'bench-export';
@@ -62,11 +63,14 @@ export interface ExportBench {
  * the personas) and registers the bench app. The OAuth rate limit is raised to its maximum: the
  * benchmark is one client address running hundreds of flows, which production rightly refuses.
  */
-export async function startExportBench(opts: { citizens: number; seed: string; asOf: string }): Promise<ExportBench> {
-  const { platform, seeded } = await startSeededPlatform(
-    { dialect: 'sqlite', label: 'sqlite' },
-    { ...opts, prefix: 'healthbank_bench_export' },
-  );
+export async function startExportBench(opts: {
+  citizens: number;
+  seed: string;
+  asOf: string;
+  target?: TestTarget;
+}): Promise<ExportBench> {
+  const { target = { dialect: 'sqlite', label: 'sqlite' }, ...population } = opts;
+  const { platform, seeded } = await startSeededPlatform(target, { ...population, prefix: 'healthbank_bench_export' });
   try {
     await registerTestApp(platform, {
       clientId: BENCH_EXPORT_CLIENT_ID,

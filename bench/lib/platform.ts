@@ -4,11 +4,12 @@
  */
 import { createServer } from 'node:net';
 import { generatePopulation } from '@healthbank/synth';
+import { sql } from 'kysely';
 import { buildApp } from '../../packages/server/src/app.js';
 import { registerOrganisation } from '../../packages/server/src/auth/clients/organisations.js';
 import type { TestPlatform } from '../../packages/server/src/auth/testing.js';
 import { loadConfig } from '../../packages/server/src/config/config.js';
-import { type InsertCounts, seedPopulation } from '../../packages/server/src/db/index.js';
+import { type Database, type InsertCounts, seedPopulation } from '../../packages/server/src/db/index.js';
 import { createTestDatabase, type TestTarget } from '../../packages/server/src/db/testing.js';
 
 function freePort(): Promise<number> {
@@ -77,4 +78,19 @@ export async function startSeededPlatform(
     await scratch.dispose();
     throw error;
   }
+}
+
+/**
+ * PostgreSQL: the backends connected to the bench's scratch database and the server-wide writer
+ * processes our writes keep busy. SQLite runs inside the server, so there are none.
+ */
+export function databaseProcesses(db: Database): (() => Promise<number[]>) | undefined {
+  if (db.dialect !== 'postgres') return undefined;
+  return async () => {
+    const { rows } = await sql<{ pid: number }>`
+      select pid from pg_stat_activity
+      where datname = current_database()
+        or backend_type in ('walwriter', 'checkpointer', 'background writer')`.execute(db.kysely);
+    return rows.map((r) => Number(r.pid));
+  };
 }

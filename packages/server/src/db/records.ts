@@ -104,9 +104,9 @@ export async function readRecordsJson(
   for (const id of CATEGORY_IDS) if (requested.includes(id)) result[id] = { count: 0, json: new Uint8Array(0) };
   if (requested.length === 0) return result;
   const rows = await recordsJsonSelect(db, citizenId, query).execute();
-  const encoder = new TextEncoder();
   for (const row of rows) {
-    const json = typeof row.json === 'string' ? encoder.encode(row.json) : row.json;
+    // PostgreSQL's driver hands text over decoded; Buffer.from encodes megabytes faster than TextEncoder.
+    const json = typeof row.json === 'string' ? Buffer.from(row.json, 'utf8') : row.json;
     result[row.category] = { count: Number(row.count), json };
   }
   return result;
