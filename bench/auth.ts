@@ -46,6 +46,7 @@ import {
 import type { LoadJob, LoadResult } from './lib/load/job.js';
 import { poolRounds } from './lib/load/rounds.js';
 import { runLoad } from './lib/load/runner.js';
+import { machineFacts } from './lib/machine.js';
 import { databaseProcesses } from './lib/platform.js';
 import { progressLine } from './lib/progress.js';
 import { percentile, round } from './lib/stats.js';
@@ -386,12 +387,7 @@ function report(measures: Measure[], info: RunInfo) {
     date: new Date().toISOString(),
     runtimeSeconds: Math.round(info.runtimeSeconds),
     machine: {
-      node: process.version,
-      platform: `${os.platform()} ${os.arch()}`,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memoryGB: round(os.totalmem() / 1e9),
-      loadAverageAtStart: round(info.loadAverage),
+      ...machineFacts(info.loadAverage),
       contendedMeasures: contended,
     },
     settings: {

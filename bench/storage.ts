@@ -18,7 +18,6 @@
  * Writes bench/results/storage.json and prints a table.
  */
 import { stat, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import { join } from 'node:path';
 import { CATEGORY_IDS, type CitizenRecords } from '@healthbank/records';
 import { generatePopulation, PERSONA_COUNT } from '@healthbank/synth';
@@ -30,6 +29,7 @@ import {
   readRecords,
 } from '../packages/server/src/db/index.js';
 import { createTestDatabase, type TestDatabase } from '../packages/server/src/db/testing.js';
+import { machineFacts } from './lib/machine.js';
 import { progressLine } from './lib/progress.js';
 import { percentile, round, timeRuns } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
@@ -355,13 +355,7 @@ function report(input: ReportInput) {
     benchmark: 'storage',
     date: new Date().toISOString(),
     runtimeSeconds: Math.round(input.runtimeSeconds),
-    machine: {
-      node: process.version,
-      platform: `${os.platform()} ${os.arch()}`,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memoryGB: round(os.totalmem() / 1e9),
-    },
+    machine: machineFacts(),
     population: { seed: SEED, asOf: AS_OF, citizens: [small, large], records, batchCitizens: BATCH_CITIZENS },
     seeding: {
       targetRecordsPerSecond: INSERT_TARGET,

@@ -4,30 +4,16 @@
  * real browser script against the real server verification). The routes run on a small test app
  * with a recording `onSignedIn`; the whole consent journey is tested with the authorization server.
  */
-import { createServer } from 'node:net';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildSigninTestApp, type SigninTestApp, TEST_UID } from '../packages/server/src/auth/signin/testing.js';
+import { freePort } from '../packages/server/src/auth/testing.js';
 import { ManualClock } from '../packages/server/src/clock.js';
 import { loadConfig } from '../packages/server/src/config/config.js';
 import { fixturePopulation } from '../packages/server/src/db/fixtures.js';
 import { seedPopulation } from '../packages/server/src/db/index.js';
 import { createTestDatabase, type TestDatabase, testDatabases } from '../packages/server/src/db/testing.js';
 import { launchBrowser, saveScreenshot, seriousAccessibilityViolations } from './support/browser.js';
-
-/** A free loopback port, so the public URL (and with it the WebAuthn RP ID) is known before listening. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 describe('sign-in pages in Chromium', () => {
   let browser: Browser;

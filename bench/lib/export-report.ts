@@ -8,6 +8,7 @@ import type { BrowserResult, OpenSamples } from './export-browser.js';
 import type { HeavyCitizen, SeededCitizen } from './export-platform.js';
 import type { InternalSamples } from './export-server-time.js';
 import type { LoadResult } from './load/job.js';
+import { machineFacts } from './machine.js';
 import { percentile, round } from './stats.js';
 import { formatTable } from './table.js';
 
@@ -336,12 +337,7 @@ export function report(input: ExportReportInput) {
     date: new Date().toISOString(),
     runtimeSeconds: Math.round(input.info.runtimeSeconds),
     machine: {
-      node: process.version,
-      platform: `${os.platform()} ${os.arch()}`,
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model,
-      memoryGB: round(os.totalmem() / 1e9),
-      loadAverageAtStart: round(input.info.loadAverage),
+      ...machineFacts(input.info.loadAverage),
       contendedMeasures: contended,
     },
     settings: {

@@ -12,7 +12,7 @@ import { issuerOf } from '../../packages/server/src/auth/provider/routes.js';
 import { recordQueryOf } from '../../packages/server/src/consent/model.js';
 import { findConsent } from '../../packages/server/src/consent/repository.js';
 import { readRecords, readRecordsJson } from '../../packages/server/src/db/index.js';
-import { assembleContent } from '../../packages/server/src/export/content.js';
+import { assembleContent, exportFacts } from '../../packages/server/src/export/content.js';
 import { sealExportFile } from '../../packages/server/src/export/envelope.js';
 import { loadExportKeyring } from '../../packages/server/src/export/keys.js';
 import type { ExportBench } from './export-platform.js';
@@ -72,20 +72,11 @@ export async function measureInternals(
     const read = format === 'records' ? readRecordsJson : readRecords;
     await read(db, consent.citizenId, recordQueryOf(consent));
     const t1 = performance.now();
-    const content = await assembleContent(db, { consent, format, subject, issuer, exportId, now });
+    const request = { consent, format, subject, issuer, exportId, now };
+    const content = await assembleContent(db, request);
     const t2 = performance.now();
     const { file } = await sealExportFile({
-      facts: {
-        issuer,
-        clientId: consent.clientId,
-        subject,
-        exportId,
-        consentId: consent.id,
-        categories: consent.categories,
-        period: { from: consent.from ?? null, to: consent.to ?? null },
-        format,
-        counts: content.counts,
-      },
+      facts: exportFacts(request, content),
       content: content.bytes,
       recipientKey: bench.exportKey.publicJwk,
       pinnedThumbprint: pinned,

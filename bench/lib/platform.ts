@@ -2,27 +2,14 @@
  * The platform the HTTP benchmarks load: the real server (`buildApp`) listening on 127.0.0.1 over
  * a scratch database seeded with a synthetic population, with a test organisation registered.
  */
-import { createServer } from 'node:net';
 import { generatePopulation } from '@healthbank/synth';
 import { sql } from 'kysely';
 import { buildApp } from '../../packages/server/src/app.js';
 import { registerOrganisation } from '../../packages/server/src/auth/clients/organisations.js';
-import type { TestPlatform } from '../../packages/server/src/auth/testing.js';
+import { freePort, type TestPlatform } from '../../packages/server/src/auth/testing.js';
 import { loadConfig } from '../../packages/server/src/config/config.js';
 import { type Database, type InsertCounts, seedPopulation } from '../../packages/server/src/db/index.js';
 import { createTestDatabase, type TestTarget } from '../../packages/server/src/db/testing.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /**
  * Starts the platform; `platform.close()` stops the server and deletes the scratch database.

@@ -29,14 +29,16 @@ export interface TestPlatform {
 /** The redirect URI of the test apps: nothing listens there, the test browser stops at it. */
 export const TEST_REDIRECT_URI = 'https://app.example.test/callback';
 
-async function freePort(): Promise<number> {
+/** A free loopback port, so a platform's public URL (its issuer) is known before it listens. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }

@@ -14,6 +14,7 @@ import {
 } from '@healthbank/records';
 import { type Consent, recordQueryOf } from '../consent/model.js';
 import { type Database, readRecords, readRecordsJson } from '../db/index.js';
+import type { ExportFacts } from './envelope.js';
 
 export interface ContentRequest {
   consent: Consent;
@@ -110,4 +111,20 @@ export async function assembleContent(db: Database, request: ContentRequest): Pr
   for (const id of consent.categories) counts[id] = records[id]?.length ?? 0;
   const content = serialize(format, request, records, consent.categories, patient);
   return { bytes: new TextEncoder().encode(JSON.stringify(content)), counts };
+}
+
+/** What a file will say about itself: the request's facts and the counts of what was assembled. */
+export function exportFacts(request: ContentRequest, content: AssembledContent): ExportFacts {
+  const { consent } = request;
+  return {
+    issuer: request.issuer,
+    clientId: consent.clientId,
+    subject: request.subject,
+    exportId: request.exportId,
+    consentId: consent.id,
+    categories: consent.categories,
+    period: { from: consent.from ?? null, to: consent.to ?? null },
+    format: request.format,
+    counts: content.counts,
+  };
 }

@@ -31,7 +31,7 @@ import { findConsent } from '../consent/repository.js';
 import { revokeConsent } from '../consent/revoke.js';
 import type { Database } from '../db/index.js';
 import { ProblemError } from '../errors/problems.js';
-import { assembleContent } from './content.js';
+import { assembleContent, exportFacts } from './content.js';
 import { verifyTicketProof } from './dpop-proof.js';
 import { ExportEnvelopeError, sealExportFile } from './envelope.js';
 import { exportTimesSince, recordExport } from './history.js';
@@ -167,19 +167,10 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     try {
       const exportId = `exp_${randomBytes(16).toString('base64url')}`;
       const subject = pairwiseSubject(deps.config.secret, client.organisationId, String(consent.citizenId));
-      const content = await assembleContent(db, { consent, format, subject, issuer, exportId, now });
+      const request = { consent, format, subject, issuer, exportId, now };
+      const content = await assembleContent(db, request);
       const { file, claims } = await sealExportFile({
-        facts: {
-          issuer,
-          clientId: consent.clientId,
-          subject,
-          exportId,
-          consentId: consent.id,
-          categories: consent.categories,
-          period: { from: consent.from ?? null, to: consent.to ?? null },
-          format,
-          counts: content.counts,
-        },
+        facts: exportFacts(request, content),
         content: content.bytes,
         recipientKey: ticket.exportKey,
         pinnedThumbprint: consent.exportKeyJkt,
