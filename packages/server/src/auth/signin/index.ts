@@ -18,19 +18,19 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config/config.js';
 import type { Database } from '../../db/index.js';
-import { fanOut, logChannel, type MessageChannel, SandboxInbox } from './channel.js';
-import { OneTimeCodes } from './codes.js';
+import { fanOut, logChannel, type MessageChannel, SandboxInbox } from './codes/channel.js';
+import { OneTimeCodes } from './codes/codes.js';
 import type { OnSignedIn, SigninContext } from './context.js';
 import { deriveSigninKeys } from './keys.js';
-import { registerNhiRoutes } from './nhi-routes.js';
-import { registerPasskeyRoutes } from './passkey-routes.js';
+import { registerNhiRoutes } from './nhi/routes.js';
+import { registerPasskeyRoutes } from './passkeys/routes.js';
 import { purgeSigninState } from './purge.js';
 import { registerSigninPage } from './signin-routes.js';
 
-export type { CodeMessage, MessageChannel } from './channel.js';
+export type { CodeMessage, MessageChannel } from './codes/channel.js';
 export type { OnSignedIn, SignedIn } from './context.js';
-export { NHI_CARD_AMR } from './nhi-routes.js';
-export { PASSKEY_AMR } from './passkeys.js';
+export { NHI_CARD_AMR } from './nhi/routes.js';
+export { PASSKEY_AMR } from './passkeys/passkeys.js';
 export { SANDBOX_AMR } from './signin-routes.js';
 
 export interface SigninDeps {

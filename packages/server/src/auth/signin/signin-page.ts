@@ -8,7 +8,7 @@ import type { Locale } from '../../pages/i18n.js';
 import { layout } from '../../pages/layout.js';
 import { csrfField, errorSummary, textField } from './components.js';
 import { signinMessages } from './messages.js';
-import type { PersonaChoice } from './personas.js';
+import type { PersonaChoice } from './personas/personas.js';
 
 /** What the citizen typed into the NHI card form, echoed back when it needs correcting. */
 export interface NhiFormValues {

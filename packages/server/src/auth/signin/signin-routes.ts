@@ -8,7 +8,7 @@ import { mintChallenge } from './challenges.js';
 import { localeOf, type SigninContext, withinIpLimit } from './context.js';
 import { field, interactionOf, rememberLocale, sendPage } from './http.js';
 import { IP_PASSKEY_LIMIT, WEBAUTHN_CHALLENGE_TTL_MS, WEBAUTHN_TIMEOUT_MS } from './limits.js';
-import { personaChoices } from './personas.js';
+import { personaChoices } from './personas/personas.js';
 import { allowOwnScript } from './script-policy.js';
 import { type NhiFormErrors, type NhiFormValues, signinPage } from './signin-page.js';
 

@@ -5,7 +5,7 @@ import { loadConfig } from '../../config/config.js';
 import { fixturePopulation } from '../../db/fixtures.js';
 import { findCitizenByNationalId, type StoredCitizen, seedPopulation } from '../../db/index.js';
 import { createTestDatabase, type TestDatabase, testDatabases } from '../../db/testing.js';
-import type { CodeMessage, MessageChannel } from './channel.js';
+import type { CodeMessage, MessageChannel } from './codes/channel.js';
 import {
   CODE_SEND_WINDOW_MS,
   IP_CODE_REQUEST_LIMIT,

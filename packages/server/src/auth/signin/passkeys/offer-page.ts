@@ -2,12 +2,12 @@
  * After an NHI card sign-in: "next time, sign in with your fingerprint or face". The offer needs
  * JavaScript and WebAuthn, so it stays hidden until the script reveals it; "Continue" always works.
  */
-import { html } from '../../pages/html.js';
-import type { Locale } from '../../pages/i18n.js';
-import { layout } from '../../pages/layout.js';
-import { csrfField } from './components.js';
-import { signinMessages } from './messages.js';
-import { PASSKEY_SCRIPT_PATH } from './signin-page.js';
+import { html } from '../../../pages/html.js';
+import type { Locale } from '../../../pages/i18n.js';
+import { layout } from '../../../pages/layout.js';
+import { csrfField } from '../components.js';
+import { signinMessages } from '../messages.js';
+import { PASSKEY_SCRIPT_PATH } from '../signin-page.js';
 
 export interface OfferPageOptions {
   locale: Locale;

@@ -3,19 +3,19 @@
  * server. Every POST carries a CSRF token and answers with a redirect or a page; GETs only render.
  */
 import type { FastifyInstance } from 'fastify';
-import { csrfToken, requireCsrf } from '../../security/csrf.js';
-import type { SandboxInbox } from './channel.js';
-import { type CodeError, codePage } from './code-page.js';
-import { CHALLENGE_ID, type OneTimeCodes } from './codes.js';
-import { localeOf, type SigninContext, tooMany, withinIpLimit } from './context.js';
-import { field, interactionOf, rememberLocale, seeOther, sendPage } from './http.js';
-import { CODE_DIGITS, IP_CODE_ENTRY_LIMIT, IP_CODE_REQUEST_LIMIT } from './limits.js';
+import { csrfToken, requireCsrf } from '../../../security/csrf.js';
+import type { SandboxInbox } from '../codes/channel.js';
+import { type CodeError, codePage } from '../codes/code-page.js';
+import { CHALLENGE_ID, type OneTimeCodes } from '../codes/codes.js';
+import { localeOf, type SigninContext, tooMany, withinIpLimit } from '../context.js';
+import { field, interactionOf, rememberLocale, seeOther, sendPage } from '../http.js';
+import { CODE_DIGITS, IP_CODE_ENTRY_LIMIT, IP_CODE_REQUEST_LIMIT } from '../limits.js';
+import { offerExpiredPage, offerPage } from '../passkeys/offer-page.js';
+import { registrationOptions } from '../passkeys/passkeys.js';
+import { findPending, finishPending, startPending } from '../pending.js';
+import { allowOwnScript } from '../script-policy.js';
+import { renderSignin } from '../signin-routes.js';
 import { parseNhiForm } from './nhi-form.js';
-import { offerExpiredPage, offerPage } from './offer-page.js';
-import { registrationOptions } from './passkeys.js';
-import { findPending, finishPending, startPending } from './pending.js';
-import { allowOwnScript } from './script-policy.js';
-import { renderSignin } from './signin-routes.js';
 
 /** RFC 8176: knowledge of the card's details plus a one-time code. */
 export const NHI_CARD_AMR = ['kba', 'otp'];

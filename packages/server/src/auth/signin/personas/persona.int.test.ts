@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../clock.js';
-import { loadConfig } from '../../config/config.js';
-import { fixturePopulation } from '../../db/fixtures.js';
-import { listPersonas, seedPopulation } from '../../db/index.js';
-import { createTestDatabase, type TestDatabase, testDatabases } from '../../db/testing.js';
-import { formCookies, postForm } from './test-forms.js';
-import { buildSigninTestApp, type SigninTestApp, TEST_UID } from './testing.js';
+import { ManualClock } from '../../../clock.js';
+import { loadConfig } from '../../../config/config.js';
+import { fixturePopulation } from '../../../db/fixtures.js';
+import { listPersonas, seedPopulation } from '../../../db/index.js';
+import { createTestDatabase, type TestDatabase, testDatabases } from '../../../db/testing.js';
+import { formCookies, postForm } from '../test-forms.js';
+import { buildSigninTestApp, type SigninTestApp, TEST_UID } from '../testing.js';
 
 describe.each(testDatabases())('sandbox persona picker on $label', (target) => {
   let t: TestDatabase;

@@ -1,11 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../clock.js';
-import { fixturePopulation } from '../../db/fixtures.js';
-import { findCitizenByNationalId, type StoredCitizen, seedPopulation } from '../../db/index.js';
-import { createTestDatabase, type TestDatabase, testDatabases } from '../../db/testing.js';
-import type { CodeMessage, MessageChannel } from './channel.js';
-import { generateCode, type IdentityClaim, OneTimeCodes } from './codes.js';
-import { deriveSigninKeys } from './keys.js';
+import { ManualClock } from '../../../clock.js';
+import { fixturePopulation } from '../../../db/fixtures.js';
+import { findCitizenByNationalId, type StoredCitizen, seedPopulation } from '../../../db/index.js';
+import { createTestDatabase, type TestDatabase, testDatabases } from '../../../db/testing.js';
+import { deriveSigninKeys } from '../keys.js';
 import {
   CODE_DIGITS,
   CODE_SEND_WINDOW_MS,
@@ -13,9 +11,11 @@ import {
   LOCK_DURATION_MS,
   MAX_CODE_FAILURES,
   MAX_CODE_SENDS_PER_HOUR,
-} from './limits.js';
-import { FAILURE_MEMORY_MS, purgeSigninState } from './purge.js';
-import { signinKysely } from './tables.js';
+} from '../limits.js';
+import { FAILURE_MEMORY_MS, purgeSigninState } from '../purge.js';
+import { signinKysely } from '../tables.js';
+import type { CodeMessage, MessageChannel } from './channel.js';
+import { generateCode, type IdentityClaim, OneTimeCodes } from './codes.js';
 
 const UID = 'interaction-uid-0000001';
 const OTHER_UID = 'interaction-uid-0000002';

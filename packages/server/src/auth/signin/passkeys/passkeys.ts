@@ -20,12 +20,12 @@ import {
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
-import { checkChallenge, mintChallenge, spendChallenge } from './challenges.js';
-import type { SigninContext } from './context.js';
-import { mac, safeEqual } from './keys.js';
-import { WEBAUTHN_CHALLENGE_TTL_MS, WEBAUTHN_TIMEOUT_MS } from './limits.js';
-import type { PendingSignin } from './pending.js';
-import { millis, signinKysely } from './tables.js';
+import { checkChallenge, mintChallenge, spendChallenge } from '../challenges.js';
+import type { SigninContext } from '../context.js';
+import { mac, safeEqual } from '../keys.js';
+import { WEBAUTHN_CHALLENGE_TTL_MS, WEBAUTHN_TIMEOUT_MS } from '../limits.js';
+import type { PendingSignin } from '../pending.js';
+import { millis, signinKysely } from '../tables.js';
 
 /** COSE algorithms we accept: ES256, EdDSA, RS256 (WebAuthn §5.8.1 recommends offering these). */
 export const PASSKEY_ALGORITHMS = [-7, -8, -257];

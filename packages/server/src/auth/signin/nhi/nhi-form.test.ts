@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { NhiFormValues } from '../signin-page.js';
 import { parseNhiForm } from './nhi-form.js';
-import type { NhiFormValues } from './signin-page.js';
 
 const TODAY = '2026-11-01';
 const valid: NhiFormValues = {

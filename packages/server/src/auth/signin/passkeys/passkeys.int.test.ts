@@ -1,12 +1,15 @@
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { ManualClock } from '../../clock.js';
-import { loadConfig } from '../../config/config.js';
-import { fixturePopulation } from '../../db/fixtures.js';
-import { findCitizenByNationalId, type StoredCitizen, seedPopulation } from '../../db/index.js';
-import { createTestDatabase, type TestDatabase, testDatabases } from '../../db/testing.js';
-import type { CodeMessage, MessageChannel } from './channel.js';
-import { WEBAUTHN_CHALLENGE_TTL_MS } from './limits.js';
+import { ManualClock } from '../../../clock.js';
+import { loadConfig } from '../../../config/config.js';
+import { fixturePopulation } from '../../../db/fixtures.js';
+import { findCitizenByNationalId, type StoredCitizen, seedPopulation } from '../../../db/index.js';
+import { createTestDatabase, type TestDatabase, testDatabases } from '../../../db/testing.js';
+import type { CodeMessage, MessageChannel } from '../codes/channel.js';
+import { WEBAUTHN_CHALLENGE_TTL_MS } from '../limits.js';
+import { signinKysely } from '../tables.js';
+import { dataOptions, formCookies, postForm } from '../test-forms.js';
+import { buildSigninTestApp, type SigninTestApp, TEST_UID } from '../testing.js';
 import {
   type CeremonyOverrides,
   type CreationOptionsJSON,
@@ -14,9 +17,6 @@ import {
   type RequestOptionsJSON,
   SoftwareAuthenticator,
 } from './software-authenticator.js';
-import { signinKysely } from './tables.js';
-import { dataOptions, formCookies, postForm } from './test-forms.js';
-import { buildSigninTestApp, type SigninTestApp, TEST_UID } from './testing.js';
 
 const ORIGIN = 'http://localhost:3000';
 const OTHER_UID = 'Yk3vQ9tZpL2mN8rB4wYc2';

@@ -2,7 +2,7 @@
  * The sandbox persona picker's data: A小姐, B爺爺 and a few C職場 employees, as stored.
  */
 import type { PersonaName } from '@healthbank/records';
-import { type Database, findCitizenByNationalId, listPersonas } from '../../db/index.js';
+import { type Database, findCitizenByNationalId, listPersonas } from '../../../db/index.js';
 
 /** C職場 has sixty employees; the picker shows the first few. */
 export const PICKER_EMPLOYEES = 3;

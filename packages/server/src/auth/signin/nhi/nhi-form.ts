@@ -3,8 +3,8 @@
  * Chinese input method, spaces, lower-case letters, Minguo years), strict about what they mean.
  */
 import { isValidNationalId } from '@healthbank/records';
-import type { IdentityClaim } from './codes.js';
-import type { NhiFormErrors, NhiFormValues } from './signin-page.js';
+import type { IdentityClaim } from '../codes/codes.js';
+import type { NhiFormErrors, NhiFormValues } from '../signin-page.js';
 
 /** The Minguo (ROC) calendar counts years from 1912: 民國 1 年 = 1912. */
 const MINGUO_OFFSET = 1911;

@@ -1,10 +1,10 @@
 /** The page where the citizen types the one-time code. */
-import { html } from '../../pages/html.js';
-import type { Locale } from '../../pages/i18n.js';
-import { layout } from '../../pages/layout.js';
-import { csrfField, errorSummary, textField } from './components.js';
-import { CODE_DIGITS, CODE_TTL_MS } from './limits.js';
-import { signinMessages } from './messages.js';
+import { html } from '../../../pages/html.js';
+import type { Locale } from '../../../pages/i18n.js';
+import { layout } from '../../../pages/layout.js';
+import { csrfField, errorSummary, textField } from '../components.js';
+import { CODE_DIGITS, CODE_TTL_MS } from '../limits.js';
+import { signinMessages } from '../messages.js';
 
 export type CodeError = 'format' | 'wrong' | 'expired';
 

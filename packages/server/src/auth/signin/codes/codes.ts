@@ -10,11 +10,10 @@
  * knows only a national ID can lock its owner out.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import type { Clock } from '../../clock.js';
-import { type Database, findCitizenByNationalId } from '../../db/index.js';
-import type { Locale } from '../../pages/i18n.js';
-import type { MessageChannel } from './channel.js';
-import { mac, type SigninKeys, safeEqual } from './keys.js';
+import type { Clock } from '../../../clock.js';
+import { type Database, findCitizenByNationalId } from '../../../db/index.js';
+import type { Locale } from '../../../pages/i18n.js';
+import { mac, type SigninKeys, safeEqual } from '../keys.js';
 import {
   CODE_DIGITS,
   CODE_SEND_WINDOW_MS,
@@ -22,8 +21,9 @@ import {
   LOCK_DURATION_MS,
   MAX_CODE_FAILURES,
   MAX_CODE_SENDS_PER_HOUR,
-} from './limits.js';
-import { millis, signinKysely } from './tables.js';
+} from '../limits.js';
+import { millis, signinKysely } from '../tables.js';
+import type { MessageChannel } from './channel.js';
 
 /** The details a citizen types in, already checked for shape (see `nhi-form.ts`). */
 export interface IdentityClaim {

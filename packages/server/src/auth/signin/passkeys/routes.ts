@@ -2,17 +2,17 @@
  * Passkey routes: sign in with a passkey, register one from the offer page, and the script.
  */
 import type { FastifyInstance } from 'fastify';
-import { csrfToken, requireCsrf } from '../../security/csrf.js';
-import { localeOf, type SigninContext, withinIpLimit } from './context.js';
-import { field, interactionOf, sendPage } from './http.js';
-import { IP_PASSKEY_LIMIT } from './limits.js';
+import { csrfToken, requireCsrf } from '../../../security/csrf.js';
+import { localeOf, type SigninContext, withinIpLimit } from '../context.js';
+import { field, interactionOf, sendPage } from '../http.js';
+import { IP_PASSKEY_LIMIT } from '../limits.js';
+import { findPending, finishPending } from '../pending.js';
+import { allowOwnScript } from '../script-policy.js';
+import { PASSKEY_SCRIPT_PATH } from '../signin-page.js';
+import { renderSignin } from '../signin-routes.js';
 import { offerExpiredPage, offerPage } from './offer-page.js';
-import { PASSKEY_SCRIPT } from './passkey-script.js';
 import { authenticateWithPasskey, PASSKEY_AMR, registerPasskey, registrationOptions } from './passkeys.js';
-import { findPending, finishPending } from './pending.js';
-import { allowOwnScript } from './script-policy.js';
-import { PASSKEY_SCRIPT_PATH } from './signin-page.js';
-import { renderSignin } from './signin-routes.js';
+import { PASSKEY_SCRIPT } from './script.js';
 
 /** A WebAuthn response is a few kilobytes; anything much larger is not one. */
 const MAX_CREDENTIAL_CHARS = 16_384;

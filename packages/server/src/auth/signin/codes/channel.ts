@@ -4,7 +4,7 @@
  */
 import { maskNationalId } from '@healthbank/records';
 import type { FastifyBaseLogger } from 'fastify';
-import type { Locale } from '../../pages/i18n.js';
+import type { Locale } from '../../../pages/i18n.js';
 
 export interface CodeMessage {
   /** The sign-in challenge the code belongs to. */
