@@ -6,6 +6,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { registerAuth } from './auth/index.js';
+import type { MessageChannel } from './auth/signin/index.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/index.js';
@@ -22,9 +23,19 @@ export interface AppOptions {
   db: Database;
   /** Time for expiry, lockouts and rate limits; tests pass a ManualClock. */
   clock?: Clock;
+  /**
+   * Delivers one-time sign-in codes instead of the channels `config.messaging` names (SMTP, the
+   * SMS hook), e.g. a deployment's own push gateway.
+   */
+  messageChannel?: MessageChannel;
 }
 
-export async function buildApp({ config, db, clock = systemClock }: AppOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  db,
+  clock = systemClock,
+  messageChannel,
+}: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -34,7 +45,9 @@ export async function buildApp({ config, db, clock = systemClock }: AppOptions):
       },
     },
     bodyLimit: 1024 * 1024,
-    trustProxy: config.environment === 'production',
+    // Only the configured proxies' X-Forwarded-For is believed; anyone else could pick the address
+    // every per-client limit counts against (RFC 7239 §8.1, ASVS V13.1).
+    trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
   });
 
   await app.register(fastifyCookie);
@@ -42,7 +55,7 @@ export async function buildApp({ config, db, clock = systemClock }: AppOptions):
   registerSecurityHeaders(app, { tls: config.publicUrl.startsWith('https://') });
   registerErrorHandling(app);
   // First among the routes: it mounts the authorization server, whose hooks must run before any route.
-  const auth = await registerAuth(app, { config, db, clock });
+  const auth = await registerAuth(app, { config, db, clock, ...(messageChannel ? { channel: messageChannel } : {}) });
   await registerExport(app, { config, db, clock, access: auth.access });
 
   app.get('/assets/site.css', async (_request, reply) =>

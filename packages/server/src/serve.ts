@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from './app.js';
+import { type AppOptions, buildApp } from './app.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/index.js';
 
@@ -11,8 +11,12 @@ export interface RunningServer {
 }
 
 /** Builds the platform and listens; closing stops the server and then the database. */
-export async function serve(config: Config, db: Database): Promise<RunningServer> {
-  const app = await buildApp({ config, db });
+export async function serve(
+  config: Config,
+  db: Database,
+  options: Omit<AppOptions, 'config' | 'db'> = {},
+): Promise<RunningServer> {
+  const app = await buildApp({ config, db, ...options });
   await app.listen({ host: config.host, port: config.port });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

@@ -11,6 +11,15 @@ function deploymentJwks(kid = 'deploy-2026-11'): string {
   return JSON.stringify({ keys: [{ ...privateKey.export({ format: 'jwk' }), kid }] });
 }
 
+/** What every production configuration in these tests shares. */
+const PRODUCTION = {
+  NODE_ENV: 'production',
+  DATABASE_URL: 'postgres://db/hb',
+  PUBLIC_URL: 'https://hb.example.tw',
+  HEALTHBANK_SECRET: 'a-deployment-secret-of-at-least-32-characters',
+  SMTP_URL: 'smtps://healthbank:pw@mail.example.tw:465',
+};
+
 describe('loadConfig', () => {
   it('defaults to a local development platform on SQLite', () => {
     const config = loadConfig({});
@@ -27,6 +36,9 @@ describe('loadConfig', () => {
       signingKeys: developmentSigningKeys(),
       oauthRateLimit: 300,
       exportSigningKeys: developmentExportSigningKeys(),
+      trustedProxies: [],
+      messaging: {},
+      upstreamOidc: undefined,
     });
   });
 
@@ -51,21 +63,23 @@ describe('loadConfig', () => {
     [{ HEALTHBANK_OAUTH_RATE_LIMIT: '0' }, /oauthRateLimit/],
     [{ HEALTHBANK_EXPORT_SIGNING_KEYS: '{not json' }, /HEALTHBANK_EXPORT_SIGNING_KEYS is not valid JSON/],
     [{ HEALTHBANK_EXPORT_SIGNING_KEYS: '{"keys":[{"kty":"oct","kid":"s","k":"c2VjcmV0"}]}' }, /kty/],
+    [{ HEALTHBANK_SANDBOX: 'yes' }, /HEALTHBANK_SANDBOX must be true or false/],
+    [{ TRUSTED_PROXIES: '10.0.0.1,example.org' }, /TRUSTED_PROXIES/],
+    [{ TRUSTED_PROXIES: '10.0.0.0/33' }, /TRUSTED_PROXIES/],
+    [{ SMTP_URL: 'http://mail.example.org' }, /smtp/],
+    [{ SMS_WEBHOOK_URL: 'https://sms.example.org/send' }, /sms\.secret/],
+    [{ UPSTREAM_OIDC_ISSUER: 'https://id.example.tw' }, /upstreamOidc/],
   ])('rejects %o', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
 
   it('refuses development settings in production', () => {
     const prod = {
-      NODE_ENV: 'production',
-      DATABASE_URL: 'postgres://db/hb',
-      PUBLIC_URL: 'https://hb.example.tw',
-      HEALTHBANK_SECRET: 'a-deployment-secret-of-at-least-32-characters',
+      ...PRODUCTION,
       HEALTHBANK_SIGNING_JWKS: deploymentJwks(),
       HEALTHBANK_EXPORT_SIGNING_KEYS: deploymentJwks('export-2026-11'),
     };
     expect(loadConfig(prod)).toMatchObject({ environment: 'production', sandbox: false });
-    expect(loadConfig({ ...prod, HEALTHBANK_SANDBOX: 'true' }).sandbox).toBe(true);
     expect(() => loadConfig({ ...prod, PUBLIC_URL: 'http://hb.example.tw' })).toThrow(ConfigError);
     expect(() => loadConfig({ ...prod, DATABASE_URL: 'sqlite:./data/x.sqlite' })).toThrow(/PostgreSQL/);
     expect(() => loadConfig({ ...prod, HEALTHBANK_SECRET: undefined })).toThrow(/HEALTHBANK_SECRET/);
@@ -74,10 +88,7 @@ describe('loadConfig', () => {
 
   it('refuses the development signing key in production, however it is named', () => {
     const prod = {
-      NODE_ENV: 'production',
-      DATABASE_URL: 'postgres://db/hb',
-      PUBLIC_URL: 'https://hb.example.tw',
-      HEALTHBANK_SECRET: 'a-deployment-secret-of-at-least-32-characters',
+      ...PRODUCTION,
       HEALTHBANK_EXPORT_SIGNING_KEYS: deploymentJwks('export-2026-11'),
     };
     expect(() => loadConfig(prod)).toThrow(/HEALTHBANK_SIGNING_JWKS/);
@@ -89,10 +100,7 @@ describe('loadConfig', () => {
 
   it('refuses the development export signing keys in production, and the ID-token key reused for exports', () => {
     const prod = {
-      NODE_ENV: 'production',
-      DATABASE_URL: 'postgres://db/hb',
-      PUBLIC_URL: 'https://hb.example.tw',
-      HEALTHBANK_SECRET: 'a-deployment-secret-of-at-least-32-characters',
+      ...PRODUCTION,
       HEALTHBANK_SIGNING_JWKS: deploymentJwks(),
     };
     expect(() => loadConfig(prod)).toThrow(/HEALTHBANK_EXPORT_SIGNING_KEYS/);
@@ -102,5 +110,93 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...prod, HEALTHBANK_EXPORT_SIGNING_KEYS: idTokenKey })).toThrow(ConfigError);
     const config = loadConfig({ ...prod, HEALTHBANK_EXPORT_SIGNING_KEYS: deploymentJwks('export-2026-11') });
     expect(config.exportSigningKeys.keys.map((k) => k.kid)).toEqual(['export-2026-11']);
+  });
+
+  const production = () => ({
+    ...PRODUCTION,
+    HEALTHBANK_SIGNING_JWKS: deploymentJwks(),
+    HEALTHBANK_EXPORT_SIGNING_KEYS: deploymentJwks('export-2026-11'),
+  });
+
+  describe('production detection fails closed', () => {
+    it.each(['prod', 'Production', 'staging', 'PRODUCTION', 'dev'])('refuses NODE_ENV=%s', (value) => {
+      expect(() => loadConfig({ NODE_ENV: value })).toThrow(/NODE_ENV must be development, test or production/);
+    });
+
+    it.each(['0.0.0.0', '::', '192.168.1.20', 'example.org'])(
+      'refuses development settings listening on %s',
+      (host) => {
+        expect(() => loadConfig({ HOST: host })).toThrow(/loopback only/);
+        expect(() => loadConfig({ NODE_ENV: 'development', HOST: host })).toThrow(/loopback only/);
+      },
+    );
+
+    it.each(['127.0.0.1', '127.0.1.1', '::1', '[::1]', 'localhost'])('lets development listen on %s', (host) => {
+      expect(loadConfig({ HOST: host }).environment).toBe('development');
+    });
+
+    it('refuses the sandbox in production', () => {
+      expect(() => loadConfig({ ...production(), HEALTHBANK_SANDBOX: 'true' })).toThrow(/HEALTHBANK_SANDBOX/);
+      expect(loadConfig({ ...production(), HEALTHBANK_SANDBOX: 'false' }).sandbox).toBe(false);
+    });
+  });
+
+  describe('one-time code channels', () => {
+    it('production refuses to start without a channel to deliver codes', () => {
+      expect(() => loadConfig({ ...production(), SMTP_URL: undefined })).toThrow(/SMTP_URL or SMS_WEBHOOK_URL/);
+    });
+
+    it('reads SMTP with a default sender on the public host', () => {
+      expect(loadConfig(production()).messaging).toEqual({
+        smtp: { url: PRODUCTION.SMTP_URL, from: '健康存摺 <no-reply@hb.example.tw>' },
+      });
+    });
+
+    it('reads the SMS hook, and requires https for it in production', () => {
+      const sms = { SMS_WEBHOOK_URL: 'https://sms.example.tw/send', SMS_WEBHOOK_SECRET: 'x'.repeat(32) };
+      const config = loadConfig({ ...production(), SMTP_URL: undefined, ...sms });
+      expect(config.messaging.sms).toEqual({ url: sms.SMS_WEBHOOK_URL, secret: sms.SMS_WEBHOOK_SECRET });
+      expect(() => loadConfig({ ...production(), ...sms, SMS_WEBHOOK_URL: 'http://sms.example.tw/send' })).toThrow(
+        /https/,
+      );
+    });
+  });
+
+  describe('the upstream identity provider', () => {
+    const upstream = {
+      UPSTREAM_OIDC_ISSUER: 'https://id.example.tw',
+      UPSTREAM_OIDC_CLIENT_ID: 'healthbank',
+      UPSTREAM_OIDC_JWKS: deploymentJwks('upstream-1'),
+    };
+
+    it('is off unless configured, and takes defaults for the claim, scope and name', () => {
+      expect(loadConfig({}).upstreamOidc).toBeUndefined();
+      expect(loadConfig(upstream).upstreamOidc).toMatchObject({
+        issuer: 'https://id.example.tw',
+        clientId: 'healthbank',
+        nationalIdClaim: 'national_id',
+        scope: 'openid',
+        name: { 'zh-TW': '政府數位身分', en: 'Government digital identity' },
+      });
+    });
+
+    it('refuses a half-written configuration and a plain-HTTP issuer in production', () => {
+      expect(() => loadConfig({ ...upstream, UPSTREAM_OIDC_JWKS: undefined })).toThrow(/upstreamOidc\.jwks/);
+      expect(() => loadConfig({ ...upstream, UPSTREAM_OIDC_CLIENT_ID: undefined })).toThrow(/clientId/);
+      expect(() => loadConfig({ ...production(), ...upstream, UPSTREAM_OIDC_ISSUER: 'http://id.example.tw' })).toThrow(
+        /UPSTREAM_OIDC_ISSUER/,
+      );
+      expect(loadConfig({ ...production(), ...upstream }).upstreamOidc?.issuer).toBe('https://id.example.tw');
+    });
+  });
+
+  it('reads TRUSTED_PROXIES as addresses and ranges, default none', () => {
+    expect(loadConfig({}).trustedProxies).toEqual([]);
+    expect(loadConfig({ TRUSTED_PROXIES: '10.0.0.7, 10.1.0.0/16,::1,loopback' }).trustedProxies).toEqual([
+      '10.0.0.7',
+      '10.1.0.0/16',
+      '::1',
+      'loopback',
+    ]);
   });
 });

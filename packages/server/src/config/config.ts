@@ -11,10 +11,11 @@ import {
   exportSigningKeysSchema,
   parseExportSigningKeys,
 } from '../export/keys.js';
+import { ENVIRONMENTS, type Environment, environmentOf, isLoopbackHost } from './environment.js';
+import { parseTrustedProxies } from './proxies.js';
 import { developmentSigningKeys, signingKeysSchema, usesDevelopmentKey } from './signing-keys.js';
 
-export const ENVIRONMENTS = ['development', 'test', 'production'] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+export { ENVIRONMENTS, type Environment } from './environment.js';
 
 /**
  * The development secret is public (it is in this file), so anything derived from it (CSRF tokens,
@@ -55,6 +56,35 @@ const schema = z.object({
    * credential or creates state (token, PAR, revocation, introspection); ASVS V11.1.4.
    */
   oauthRateLimit: z.coerce.number().int().min(1).max(1_000_000),
+  /**
+   * Addresses (IPs, CIDR ranges, or proxy-addr's `loopback`/`linklocal`/`uniquelocal`) of the
+   * TLS-terminating proxies whose `X-Forwarded-*` headers are believed (`TRUSTED_PROXIES`).
+   */
+  trustedProxies: z.array(z.string()),
+  /** How one-time sign-in codes reach citizens besides the sandbox page; production needs one. */
+  messaging: z.object({
+    /** E-mail over SMTP (`SMTP_URL`, `smtp://` or `smtps://`), from `SMTP_FROM`. */
+    smtp: z.object({ url: z.url({ protocol: /^smtps?$/ }), from: z.string().min(3) }).optional(),
+    /** An SMS gateway behind an HTTP hook (`SMS_WEBHOOK_URL`), requests signed with `SMS_WEBHOOK_SECRET`. */
+    sms: z.object({ url: z.url({ protocol: /^https?$/ }), secret: z.string().min(32) }).optional(),
+  }),
+  /**
+   * Sign-in through an upstream OpenID Connect identity provider (a government digital-identity
+   * service), the citizen matched by a national ID claim. Off when `UPSTREAM_OIDC_ISSUER` is unset.
+   */
+  upstreamOidc: z
+    .object({
+      issuer: z.url({ protocol: /^https?$/ }),
+      clientId: z.string().min(1),
+      /** Private JWK Set for `private_key_jwt` client authentication at the upstream provider. */
+      jwks: signingKeysSchema,
+      /** The ID token claim that carries the national ID. */
+      nationalIdClaim: z.string().min(1),
+      scope: z.string().min(1),
+      /** The button's label: the provider's name as citizens know it. */
+      name: z.object({ 'zh-TW': z.string().min(1), en: z.string().min(1) }),
+    })
+    .optional(),
 });
 
 export type Config = z.infer<typeof schema>;
@@ -71,9 +101,14 @@ export function loadConfig(
   env: Record<string, string | undefined> = process.env,
   overrides: Partial<Config> = {},
 ): Config {
-  const environment = (
-    env.NODE_ENV === 'production' || env.NODE_ENV === 'test' ? env.NODE_ENV : 'development'
-  ) as Environment;
+  let environment: Environment;
+  let trustedProxies: string[];
+  try {
+    environment = overrides.environment ?? environmentOf(env.NODE_ENV);
+    trustedProxies = overrides.trustedProxies ?? parseTrustedProxies(env.TRUSTED_PROXIES);
+  } catch (error) {
+    throw new ConfigError(`invalid configuration: ${(error as Error).message}`);
+  }
   const port = overrides.port ?? env.PORT ?? 3000;
   const host = overrides.host ?? env.HOST ?? (environment === 'production' ? '0.0.0.0' : '127.0.0.1');
   const candidate = {
@@ -85,15 +120,16 @@ export function loadConfig(
     logLevel: overrides.logLevel ?? env.LOG_LEVEL ?? (environment === 'test' ? 'silent' : 'info'),
     sandboxCitizens: overrides.sandboxCitizens ?? env.HEALTHBANK_SANDBOX_CITIZENS ?? 1000,
     secret: overrides.secret ?? env.HEALTHBANK_SECRET ?? DEVELOPMENT_SECRET,
-    sandbox:
-      overrides.sandbox ??
-      (env.HEALTHBANK_SANDBOX === undefined ? environment !== 'production' : env.HEALTHBANK_SANDBOX === 'true'),
+    sandbox: overrides.sandbox ?? sandboxFrom(env.HEALTHBANK_SANDBOX, environment),
     signingKeys:
       overrides.signingKeys ??
       parseJson(env.HEALTHBANK_SIGNING_JWKS, 'HEALTHBANK_SIGNING_JWKS') ??
       developmentSigningKeys(),
     oauthRateLimit: overrides.oauthRateLimit ?? env.HEALTHBANK_OAUTH_RATE_LIMIT ?? 300,
     exportSigningKeys: overrides.exportSigningKeys ?? exportKeysFrom(env[EXPORT_SIGNING_KEYS_ENV]),
+    trustedProxies,
+    messaging: overrides.messaging ?? messagingFrom(env),
+    upstreamOidc: 'upstreamOidc' in overrides ? overrides.upstreamOidc : upstreamOidcFrom(env),
   };
   const parsed = schema.safeParse(candidate);
   if (!parsed.success) {
@@ -102,7 +138,22 @@ export function loadConfig(
   }
   const config = parsed.data;
   if (config.environment === 'production') assertProductionReady(config);
+  else assertDevelopmentContained(config);
   return config;
+}
+
+/**
+ * Development and test run on published secrets and keys with a persona picker, so they serve
+ * this machine alone: a development server on a public interface is one sign-in away from being
+ * anyone (ASVS V14.1; see `environment.ts`).
+ */
+function assertDevelopmentContained(config: Config): void {
+  if (!isLoopbackHost(config.host)) {
+    throw new ConfigError(
+      `${config.environment} settings listen on loopback only (HOST=${config.host}); ` +
+        'set NODE_ENV=production with real secrets and keys to serve other hosts',
+    );
+  }
 }
 
 /** ASVS V14.1 (build and deploy): production must not run on development defaults. */
@@ -114,6 +165,21 @@ function assertProductionReady(config: Config): void {
   if (config.secret === DEVELOPMENT_SECRET) {
     // ASVS V6.4.1: secrets come from the deployment, never from source code.
     throw new ConfigError('production requires HEALTHBANK_SECRET (the development secret is public)');
+  }
+  if (config.sandbox) {
+    // A sandbox signs anyone in as a persona and shows codes on the page: never with real citizens.
+    throw new ConfigError('production refuses HEALTHBANK_SANDBOX: a sandbox signs anyone in as a persona');
+  }
+  if (!config.messaging.smtp && !config.messaging.sms) {
+    // Codes in a log reach nobody but the operator (ASVS V2.7.x: out-of-band codes need a real channel).
+    throw new ConfigError('production requires SMTP_URL or SMS_WEBHOOK_URL to deliver one-time sign-in codes');
+  }
+  if (config.messaging.sms && !config.messaging.sms.url.startsWith('https://')) {
+    throw new ConfigError('production requires SMS_WEBHOOK_URL to be an https:// URL');
+  }
+  if (config.upstreamOidc && !config.upstreamOidc.issuer.startsWith('https://')) {
+    // OIDC Core §16.17 / RFC 9700 §4.1: identity assertions travel over TLS only.
+    throw new ConfigError('production requires UPSTREAM_OIDC_ISSUER to be an https:// URL');
   }
   if (config.databaseUrl.startsWith('sqlite:')) {
     throw new ConfigError('production requires DATABASE_URL to point at PostgreSQL');
@@ -128,6 +194,58 @@ function assertProductionReady(config: Config): void {
     assertProductionExportKeys(config.exportSigningKeys);
   } catch (error) {
     throw new ConfigError((error as Error).message);
+  }
+}
+
+function sandboxFrom(value: string | undefined, environment: Environment): boolean {
+  if (value === undefined || value === '') return environment !== 'production';
+  if (value === 'true' || value === 'false') return value === 'true';
+  throw new ConfigError('invalid configuration: HEALTHBANK_SANDBOX must be true or false');
+}
+
+function messagingFrom(env: Record<string, string | undefined>): Config['messaging'] {
+  const messaging: Record<string, unknown> = {};
+  if (env.SMTP_URL) {
+    const host = hostOf(env.PUBLIC_URL) ?? 'localhost';
+    messaging.smtp = { url: env.SMTP_URL, from: env.SMTP_FROM ?? `健康存摺 <no-reply@${host}>` };
+  }
+  if (env.SMS_WEBHOOK_URL || env.SMS_WEBHOOK_SECRET) {
+    messaging.sms = { url: env.SMS_WEBHOOK_URL ?? '', secret: env.SMS_WEBHOOK_SECRET ?? '' };
+  }
+  return messaging as Config['messaging'];
+}
+
+const UPSTREAM_OIDC_VARIABLES = [
+  'UPSTREAM_OIDC_ISSUER',
+  'UPSTREAM_OIDC_CLIENT_ID',
+  'UPSTREAM_OIDC_JWKS',
+  'UPSTREAM_OIDC_NATIONAL_ID_CLAIM',
+  'UPSTREAM_OIDC_SCOPE',
+  'UPSTREAM_OIDC_NAME',
+  'UPSTREAM_OIDC_NAME_EN',
+] as const;
+
+function upstreamOidcFrom(env: Record<string, string | undefined>): unknown {
+  // Any one of the variables turns it on, so a half-written configuration is an error, not silence.
+  if (!UPSTREAM_OIDC_VARIABLES.some((name) => env[name])) return undefined;
+  return {
+    issuer: env.UPSTREAM_OIDC_ISSUER ?? '',
+    clientId: env.UPSTREAM_OIDC_CLIENT_ID ?? '',
+    jwks: parseJson(env.UPSTREAM_OIDC_JWKS, 'UPSTREAM_OIDC_JWKS') ?? { keys: [] },
+    nationalIdClaim: env.UPSTREAM_OIDC_NATIONAL_ID_CLAIM ?? 'national_id',
+    scope: env.UPSTREAM_OIDC_SCOPE ?? 'openid',
+    name: {
+      'zh-TW': env.UPSTREAM_OIDC_NAME ?? '政府數位身分',
+      en: env.UPSTREAM_OIDC_NAME_EN ?? 'Government digital identity',
+    },
+  };
+}
+
+function hostOf(url: string | undefined): string | undefined {
+  try {
+    return url ? new URL(url).hostname : undefined;
+  } catch {
+    return undefined;
   }
 }
 
