@@ -16,6 +16,7 @@ import { registerExport } from './export/index.js';
 import { registerHealthRoutes } from './health/routes.js';
 import { registerHomeRoutes } from './home/routes.js';
 import { SITE_CSS } from './pages/layout.js';
+import { registerTrustedForwarding } from './security/forwarded.js';
 import { registerSecurityHeaders } from './security/headers.js';
 
 export interface AppOptions {
@@ -50,6 +51,7 @@ export async function buildApp({
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
   });
 
+  registerTrustedForwarding(app, config.publicUrl);
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
   registerSecurityHeaders(app, { tls: config.publicUrl.startsWith('https://') });

@@ -7,7 +7,8 @@
  * - Expired rows are never returned, whatever their payload says, and {@link purgeExpiredArtifacts}
  *   deletes them.
  * - Consuming a code or refresh token is one conditional UPDATE: of two concurrent redemptions only
- *   one succeeds, and the other revokes the whole grant (RFC 6749 §4.1.2 and §10.5, RFC 9700 §4.14.2).
+ *   one succeeds, and the other revokes the whole grant and its consent (RFC 6749 §4.1.2 and
+ *   §10.5, RFC 9700 §4.14.2).
  * - The `Client` model is read from the app registry ({@link findClientMetadata}); it cannot be written.
  * - Saving and consuming artifacts commit without waiting for the disk ({@link executeWithoutSync}):
  *   they live minutes at most, and losing the newest of them to a power failure fails closed (a
@@ -21,6 +22,7 @@ import { createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
 import { type Clock, systemClock } from '../clock.js';
+import { markGrantConsentRevoked } from '../consent/repository.js';
 import { type Database, executeWithoutSync } from '../db/index.js';
 import { findClientMetadata } from './clients/client-metadata.js';
 import { authKysely } from './tables.js';
@@ -103,7 +105,12 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
           .where('model', '=', this.model)
           .where('id', '=', digest(id))
           .executeTakeFirst();
-        if (row?.grant_id) await revokeGrantArtifacts(db, row.grant_id);
+        // The same ending as a replay caught by oidc-provider itself (its 'grant.revoked' event):
+        // the tokens go, and so does the consent, so tickets already issued stop working too.
+        if (row?.grant_id) {
+          await revokeGrantArtifacts(db, row.grant_id);
+          await markGrantConsentRevoked(db, row.grant_id, now);
+        }
         throw new errors.InvalidGrant(
           `${this.model === 'RefreshToken' ? 'refresh token' : 'authorization code'} already used`,
         );

@@ -22,6 +22,7 @@ describe.each(testDatabases())('client authentication on $label', (target) => {
     await registerTestApp(platform, { clientId: 'auth-backend', clientType: 'confidential', jwks: { keys: [jwk] } });
     await registerTestApp(platform, { clientId: 'auth-suspended', clientType: 'confidential', jwks: { keys: [jwk] } });
     await registerTestApp(platform, { clientId: 'auth-public', clientType: 'public' });
+    await registerTestApp(platform, { clientId: 'auth-other', clientType: 'confidential', jwks: { keys: [jwk] } });
   });
   afterAll(() => platform?.close());
 
@@ -86,12 +87,23 @@ describe.each(testDatabases())('client authentication on $label', (target) => {
     await expect(push(config)).rejects.toMatchObject({ error: 'invalid_client' });
   });
 
-  it("lets only the token's own app introspect it", async () => {
-    const mine = await discoverClient(platform, 'auth-public');
-    const { tokens } = await completeFlow(platform, mine);
-    expect(await client.tokenIntrospection(mine, tokens.access_token)).toMatchObject({ active: true });
-    const other = await withAssertion(() => {});
+  it("lets only the token's own confidential app introspect it (RFC 7662 §2.1)", async () => {
+    const backend = await withAssertion(() => {});
+    const { tokens } = await completeFlow(platform, backend);
+    expect(await client.tokenIntrospection(backend, tokens.access_token)).toMatchObject({ active: true });
+    // Another app's backend learns nothing about it.
+    const other = await withAssertion(() => {}, 'auth-other');
     expect(await client.tokenIntrospection(other, tokens.access_token)).toEqual({ active: false });
+  });
+
+  it('refuses introspection to a public client, which cannot authenticate', async () => {
+    const backend = await withAssertion(() => {});
+    const { tokens } = await completeFlow(platform, backend);
+    const publicApp = await discoverClient(platform, 'auth-public');
+    await expect(client.tokenIntrospection(publicApp, tokens.access_token)).rejects.toMatchObject({
+      error: 'invalid_client',
+      status: 401,
+    });
   });
 
   it('lets a refresh narrow the scope but never widen it', async () => {

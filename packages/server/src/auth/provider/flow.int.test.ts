@@ -81,8 +81,6 @@ describe.each(testDatabases())('authorization flows on $label', (target) => {
       status: 'active',
     });
     expect(consent.expiresAt - consent.createdAt).toBe(DAY);
-    const introspected = await client.tokenIntrospection(config, tokens.access_token);
-    expect(introspected).toMatchObject({ active: true, consent_id: consent.id, aud: `${platform.url}/api/export` });
   });
 
   it('records what the citizen chose: fewer categories, a custom period, excluded institutions, the export key', async () => {
@@ -215,6 +213,13 @@ describe.each(testDatabases())('authorization flows on $label', (target) => {
     expect(first.refresh_token).toBe(tokens.refresh_token);
     const second = await client.refreshTokenGrant(config, tokens.refresh_token as string, undefined, { DPoP: dpop });
     expect((await ping(platform, config, second.access_token, dpop)).status).toBe(200);
+    // RFC 7662: an authenticated resource server learns what the token stands for.
+    const consent = await consentOf(second.access_token, config, dpop);
+    expect(await client.tokenIntrospection(config, second.access_token)).toMatchObject({
+      active: true,
+      consent_id: consent.id,
+      aud: `${platform.url}/api/export`,
+    });
   });
 
   it('refuses a code whose citizen no longer exists (the consent went with them)', async () => {

@@ -1,14 +1,20 @@
 /**
- * Mounts oidc-provider (a Koa app) in the Fastify server through @fastify/middie, so that both
+ * Puts oidc-provider (a Koa app) behind Fastify routes, one per endpoint and method, so that both
  * share one port and one process while each answers in its own error shape: OAuth endpoints in
- * OAuth's JSON (RFC 6749 §5.2) or its error page, every other route through Fastify's handlers.
+ * OAuth's JSON (RFC 6749 §5.2) or its error page, everything else — unknown paths under `/oauth/`
+ * and wrong methods included — through the platform's problem handler.
+ *
+ * Fastify reads a request's form first, so the platform's own checks (`endpoint-checks.ts`) and
+ * rate limits run before the provider sees it; the provider then reads the same bytes again.
  */
-import middie from '@fastify/middie';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Clock } from '../../clock.js';
+import { ProblemError } from '../../errors/problems.js';
 import { RateLimiter } from '../rate-limit.js';
-import { DISCOVERY_PATH, isProviderPath, OAUTH_METADATA_PATH, OAUTH_ROUTES } from './routes.js';
+import { checkEndpointRequest, type OAuthRefusal } from './endpoint-checks.js';
+import { replayedRequest } from './replayed-request.js';
+import { DISCOVERY_PATH, OAUTH_METADATA_PATH, OAUTH_ROUTES } from './routes.js';
 
 export interface MountOptions {
   /** Requests per minute per client address on each limited endpoint. */
@@ -17,16 +23,31 @@ export interface MountOptions {
   tls: boolean;
 }
 
-/**
- * The endpoints that take a credential or create state are rate-limited (ASVS V11.1.4, RFC 9700
- * §4.18 on resource exhaustion); discovery and JWKS are cacheable documents and are not.
- */
-const LIMITED = new Set<string>([
-  OAUTH_ROUTES.token,
-  OAUTH_ROUTES.pushed_authorization_request,
-  OAUTH_ROUTES.revocation,
-  OAUTH_ROUTES.introspection,
-]);
+interface Endpoint {
+  path: string;
+  methods: HTTPMethods[];
+  /** Takes a credential or creates state: rate-limited (ASVS V11.1.4, RFC 9700 §4.18). */
+  limited?: boolean;
+}
+
+/** Every route oidc-provider answers, with the methods it answers them on (OPTIONS is CORS preflight). */
+const ENDPOINTS: Endpoint[] = [
+  { path: DISCOVERY_PATH, methods: ['GET', 'OPTIONS'] },
+  { path: OAUTH_METADATA_PATH, methods: ['GET', 'OPTIONS'] },
+  { path: OAUTH_ROUTES.authorization, methods: ['GET'] },
+  // The authorization endpoint resumes an interaction at `/oauth/authorize/<uid>`.
+  { path: `${OAUTH_ROUTES.authorization}/:uid`, methods: ['GET'] },
+  { path: OAUTH_ROUTES.pushed_authorization_request, methods: ['POST', 'OPTIONS'], limited: true },
+  { path: OAUTH_ROUTES.token, methods: ['POST', 'OPTIONS'], limited: true },
+  { path: OAUTH_ROUTES.jwks, methods: ['GET', 'OPTIONS'] },
+  { path: OAUTH_ROUTES.revocation, methods: ['POST', 'OPTIONS'], limited: true },
+  { path: OAUTH_ROUTES.introspection, methods: ['POST', 'OPTIONS'], limited: true },
+];
+
+const ALL_METHODS: HTTPMethods[] = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'PUT', 'OPTIONS'];
+
+/** oidc-provider's own limit on a request body. */
+const BODY_LIMIT = 56 * 1024;
 
 /**
  * The headers `security/headers.ts` sets on Fastify's responses, for the responses oidc-provider
@@ -48,42 +69,100 @@ function providerSecurityHeaders(tls: boolean): [string, string][] {
   return headers;
 }
 
-const pathOf = (url: string) => {
-  const q = url.indexOf('?');
-  return q === -1 ? url : url.slice(0, q);
-};
+/** An OAuth error answer (RFC 6749 §5.2), never cached. */
+function sendOAuthError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  refusal: OAuthRefusal,
+  retryAfter?: number,
+): FastifyReply {
+  reply.status(refusal.status).header('cache-control', 'no-store');
+  if (retryAfter !== undefined) reply.header('retry-after', String(retryAfter));
+  // RFC 6749 §5.2: a client that tried the Authorization header gets a challenge for its scheme.
+  if (refusal.status === 401 && /^basic\s/i.test(request.headers.authorization ?? '')) {
+    reply.header('www-authenticate', 'Basic realm="healthbank"');
+  }
+  return reply.send({ error: refusal.error, error_description: refusal.description });
+}
 
-/** Registers middie and hands the provider's paths to it; other paths never reach the provider. */
+/** Registers the provider's endpoints; other paths never reach the provider. */
 export async function mountProvider(app: FastifyInstance, provider: Provider, opts: MountOptions): Promise<void> {
   const limiter = new RateLimiter(opts.rateLimit, 60_000, opts.clock);
   const headers = providerSecurityHeaders(opts.tls);
-
-  // Runs before middie's own onRequest hook, with Fastify's view of the client address (which
-  // honours trustProxy exactly as the rest of the app does).
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const path = pathOf(request.url);
-    if (!isProviderPath(path)) return;
-    for (const [name, value] of headers) reply.raw.setHeader(name, value);
-    if (!LIMITED.has(path)) return;
-    const decision = limiter.hit(`${path}|${request.ip}`);
-    if (decision.allowed) return;
-    const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-    // OAuth's error shape; `temporarily_unavailable` is RFC 6749's code for an overloaded server.
-    return reply
-      .status(429)
-      .header('retry-after', String(retryAfter))
-      .header('cache-control', 'no-store')
-      .send({ error: 'temporarily_unavailable', error_description: `too many requests; retry in ${retryAfter} s` });
-  });
-
-  await app.register(middie, { hook: 'onRequest' });
   const callback = provider.callback();
-  app.use((req, res, next) => {
-    const url = req.url ?? '/';
-    const path = pathOf(url);
-    if (!isProviderPath(path)) return next();
+
+  async function dispatch(request: FastifyRequest, reply: FastifyReply, endpoint: Endpoint): Promise<FastifyReply> {
+    if (endpoint.limited) {
+      const decision = limiter.hit(`${endpoint.path}|${request.ip}`);
+      if (!decision.allowed) {
+        const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
+        // `temporarily_unavailable` is RFC 6749's code for a server that cannot answer now.
+        const refusal = {
+          status: 429,
+          error: 'temporarily_unavailable',
+          description: `too many requests; retry in ${retryAfter} s`,
+        };
+        return sendOAuthError(request, reply, refusal, retryAfter);
+      }
+    }
+    const body = request.body instanceof Buffer ? request.body : undefined;
+    if (request.method === 'POST') {
+      const refusal = checkEndpointRequest({
+        path: endpoint.path,
+        form: new URLSearchParams(body?.toString('latin1') ?? ''),
+        headers: request.headers,
+        now: opts.clock.now(),
+      });
+      if (refusal) return sendOAuthError(request, reply, refusal);
+    }
+    const raw = body === undefined ? request.raw : replayedRequest(request.raw, body);
     // RFC 8414 metadata and OpenID discovery are one document for an issuer without a path.
-    if (path === OAUTH_METADATA_PATH) req.url = DISCOVERY_PATH + url.slice(path.length);
-    void callback(req, res);
+    if (endpoint.path === OAUTH_METADATA_PATH)
+      raw.url = DISCOVERY_PATH + request.raw.url?.slice(OAUTH_METADATA_PATH.length);
+    reply.hijack();
+    for (const [name, value] of headers) reply.raw.setHeader(name, value);
+    await callback(raw, reply.raw);
+    return reply;
+  }
+
+  await app.register(async (scope) => {
+    // The form stays bytes: checked here, parsed again by the provider from the same bytes.
+    scope.removeAllContentTypeParsers();
+    scope.addContentTypeParser('*', { parseAs: 'buffer', bodyLimit: BODY_LIMIT }, (_request, payload, done) =>
+      done(null, payload),
+    );
+    // Body errors (too large, unreadable) at an OAuth endpoint answer in OAuth's shape.
+    scope.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+      const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+      if (status === 500) request.log.error({ err: error }, 'OAuth endpoint failed');
+      const description = status === 413 ? 'the request body is too large' : 'the request could not be read';
+      return sendOAuthError(request, reply, {
+        status,
+        error: status === 500 ? 'server_error' : 'invalid_request',
+        description,
+      });
+    });
+    for (const endpoint of ENDPOINTS) {
+      scope.route({
+        method: endpoint.methods,
+        url: endpoint.path,
+        exposeHeadRoute: false,
+        handler: (request, reply) => dispatch(request, reply, endpoint),
+      });
+    }
   });
+
+  // A known endpoint asked with another method: 405 with Allow (RFC 9110 §15.5.6), as a problem.
+  for (const endpoint of ENDPOINTS) {
+    const allow = endpoint.methods.join(', ');
+    app.route({
+      method: ALL_METHODS.filter((m) => !endpoint.methods.includes(m)),
+      url: endpoint.path,
+      exposeHeadRoute: false,
+      handler: async (_request, reply) => {
+        reply.header('allow', allow);
+        throw new ProblemError('method_not_allowed');
+      },
+    });
+  }
 }

@@ -18,10 +18,13 @@ import {
   exportDiscoveryMetadata,
 } from '../../export/metadata.js';
 import { kyselyAdapter, useAtomicReplayDetection } from '../adapter.js';
+import { issuedAtProblem, MAX_FUTURE_SKEW_S, notBeforeProblem } from '../jwt-time.js';
 import { authKysely } from '../tables.js';
+import { refuseForeignKeyBeforeConsuming } from './code-binding.js';
+import { allowsCorsFrom } from './cors.js';
 import { pairwiseSubject } from './pairwise.js';
 import { renderProviderError } from './render-error.js';
-import { checkAuthorizationRequest, EXPORT_KEY_PARAM } from './request-policy.js';
+import { authorizationRequestPolicy, EXPORT_KEY_PARAM } from './request-policy.js';
 import { exportResourceOf, issuerOf, OAUTH_ROUTES } from './routes.js';
 import { deriveKey } from './secrets.js';
 import {
@@ -43,6 +46,9 @@ export interface ProviderOptions {
 
 /** FAPI 2.0 §5.4: PS256, ES256 and EdDSA only (no RS256, no "none", no HMAC). */
 const FAPI_ALGS = ['ES256', 'PS256', 'EdDSA'] as const;
+
+/** What the discovery document and docs/ call this server's profile. */
+export const SECURITY_PROFILE = 'FAPI 2.0 baseline, with public DPoP-bound clients for on-device apps';
 
 /** The longest a client assertion may be valid (seconds). */
 const MAX_ASSERTION_LIFETIME = 300;
@@ -115,11 +121,14 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
       },
       // RFC 7009 for apps to end their own authorisation; RFC 7662 for resource servers.
       revocation: { enabled: true },
-      // RFC 7662 §4 leaves who may introspect to the server: here only the token's own client (the
-      // export API checks tokens in-process), so no app learns about another app's tokens.
+      // RFC 7662 §2.1 / §4 leave who may introspect to the server: only a confidential client
+      // (it authenticated; public clients are refused before this, see `endpoint-checks.ts`), and
+      // only for its own tokens, so no app learns about another app's tokens. The export API
+      // checks tokens in-process and needs no introspection.
       introspection: {
         enabled: true,
-        allowedPolicy: async (_ctx, client, token) => token.clientId === client.clientId,
+        allowedPolicy: async (_ctx, client, token) =>
+          client.clientAuthMethod !== 'none' && token.clientId === client.clientId,
       },
       devInteractions: { enabled: false },
       userinfo: { enabled: false },
@@ -154,9 +163,14 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
     async assertJwtClientAuthClaimsAndHeader(ctx, claims) {
       // FAPI 2.0 §5.3.2.1: the assertion's audience is the issuer identifier, nothing else.
       if (claims.aud !== ctx.oidc.issuer) throw new errors.InvalidClientAuth('aud must be the issuer identifier');
+      // FAPI 2.0 §5.3.2.1: `iat` and `nbf` at most 10 s ahead of our clock; without this the
+      // lifetime bound below means nothing (an assertion minted for next week would pass).
+      const now = clock.now();
+      const timing = issuedAtProblem(claims.iat, now) ?? notBeforeProblem(claims.nbf, now);
+      if (timing) throw new errors.InvalidClientAuth(`client assertion ${timing}`);
       // RFC 7523 §3 ¶4 asks for an expiry that limits the window of use; we bound it to five
       // minutes, so a leaked assertion is short-lived and the replay cache stays small.
-      const lifetime = Number(claims.exp) - Number(claims.iat ?? Math.floor(Date.now() / 1000));
+      const lifetime = Number(claims.exp) - Number(claims.iat);
       if (!(lifetime > 0 && lifetime <= MAX_ASSERTION_LIFETIME)) {
         throw new errors.InvalidClientAuth(`the assertion must expire within ${MAX_ASSERTION_LIFETIME} s`);
       }
@@ -165,7 +179,7 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
       return pairwiseSubject(config.secret, String(client.organisation_id), accountId);
     },
     extraParams: {
-      [EXPORT_KEY_PARAM]: checkAuthorizationRequest,
+      [EXPORT_KEY_PARAM]: authorizationRequestPolicy({ db, clock }),
       [CONSENT_PERIOD_PARAM]: checkConsentPeriod,
       [CONSENT_DURATION_PARAM]: checkConsentDuration,
     },
@@ -217,19 +231,29 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
       // Path=/ so the sign-in and consent pages (/signin/…, /consent/…) see the interaction.
       short: { httpOnly: true, sameSite: 'lax', signed: true, path: '/' },
     },
-    // FAPI 2.0 §5.3.2.1 (clock skew): accept JWTs up to 10 s from the future, reject beyond 60 s.
-    clockTolerance: 15,
+    // FAPI 2.0 §5.3.2.1 (clock skew): JWTs up to 10 s from the future (see `../jwt-time.ts`).
+    clockTolerance: MAX_FUTURE_SKEW_S,
     acceptQueryParamAccessTokens: false,
+    clientBasedCORS: (_ctx, origin, client) => allowsCorsFrom(client, origin),
     discovery: {
       ui_locales_supported: ['zh-TW', 'en'],
       claims_locales_supported: undefined,
+      // Only authenticated resource servers introspect (see `introspection` above).
+      introspection_endpoint_auth_methods_supported: ['private_key_jwt'],
+      // RFC 8414 §2 allows further members: say plainly which profile this is. FAPI 2.0 admits
+      // only confidential clients; on-device apps (the brochure's model) cannot keep a secret,
+      // so they are public clients held to PKCE, PAR and DPoP with non-extractable keys.
+      security_profile: SECURITY_PROFILE,
       ...exportDiscoveryMetadata(issuer),
     },
   };
 
   const provider = new Provider(issuer, configuration);
   useAtomicReplayDetection(provider, db, clock);
-  // Behind a TLS-terminating proxy (production), trust X-Forwarded-Proto as Fastify does.
-  provider.proxy = config.environment === 'production';
+  refuseForeignKeyBeforeConsuming(provider);
+  // Koa reads the protocol, host and client address from X-Forwarded-*, which the platform
+  // rewrites on every request from PUBLIC_URL and the trusted client address
+  // (`security/forwarded.ts`): the provider's URLs and DPoP `htu` checks follow the issuer alone.
+  provider.proxy = true;
   return provider;
 }

@@ -5,6 +5,9 @@
  */
 import { categoryOfScope } from '@healthbank/records';
 import { errors, type KoaContextWithOIDC } from 'oidc-provider';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/index.js';
+import { claimJwtId } from '../adapter.js';
 
 /** A base64url SHA-256 JWK thumbprint (RFC 7638): 32 bytes, 43 characters, no padding. */
 const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
@@ -13,6 +16,35 @@ const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
 export const EXPORT_KEY_PARAM = 'export_key_jkt';
 
 type Client = NonNullable<KoaContextWithOIDC['oidc']['client']>;
+
+/**
+ * The policy as oidc-provider's validator of {@link EXPORT_KEY_PARAM}: {@link checkAuthorizationRequest}
+ * plus the one-time use of a request URI.
+ */
+export function authorizationRequestPolicy(deps: { db: Database; clock: Clock }) {
+  return async (ctx: KoaContextWithOIDC, exportKeyJkt: unknown, client: Client | undefined): Promise<void> => {
+    await checkAuthorizationRequest(ctx, exportKeyJkt, client);
+    await claimRequestUri(ctx, deps);
+  };
+}
+
+/**
+ * RFC 9126 §7.3: a request URI is used once. oidc-provider marks it used only when the
+ * authorization completes, so until then a second browser could open the same request; here the
+ * first browser to open it claims it, atomically (`claimJwtId`), and any later one is refused.
+ * The claim is made only at the authorization endpoint itself: resuming the same interaction
+ * after sign-in or consent does not use the request URI again.
+ */
+async function claimRequestUri(ctx: KoaContextWithOIDC, deps: { db: Database; clock: Clock }): Promise<void> {
+  const pushed = ctx.oidc.entities.PushedAuthorizationRequest;
+  if (ctx.oidc.route !== 'authorization' || !pushed?.jti) return;
+  const exp = pushed.exp ?? Math.ceil(deps.clock.now() / 1000) + 60;
+  if (await claimJwtId(deps.db, deps.clock, { issuer: 'request_uri', jti: pushed.jti, exp })) return;
+  const error = new errors.InvalidRequestUri('request_uri is invalid, expired, or was already used');
+  // Shown as a page, never redirected: the browser that lost the race is not the one that started.
+  error.allow_redirect = false;
+  throw error;
+}
 
 /**
  * - PAR must bind the code to a DPoP key, by `dpop_jkt` or a DPoP proof (RFC 9449 §10, FAPI 2.0

@@ -31,11 +31,3 @@ export function issuerOf(config: Pick<Config, 'publicUrl'>): string {
 export function exportResourceOf(config: Pick<Config, 'publicUrl'>): string {
   return `${issuerOf(config)}${EXPORT_API_PATH}`;
 }
-
-/** True when oidc-provider serves this path (query string excluded). */
-export function isProviderPath(path: string): boolean {
-  if (path === DISCOVERY_PATH || path === OAUTH_METADATA_PATH) return true;
-  // The authorization endpoint also resumes interactions at `/oauth/authorize/<uid>`.
-  if (path.startsWith(`${OAUTH_ROUTES.authorization}/`)) return true;
-  return (Object.values(OAUTH_ROUTES) as string[]).includes(path);
-}

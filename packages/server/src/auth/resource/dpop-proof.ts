@@ -10,12 +10,10 @@ import type { FastifyRequest } from 'fastify';
 import { calculateJwkThumbprint, EmbeddedJWK, type JWK, jwtVerify } from 'jose';
 import type Provider from 'oidc-provider';
 import type { Clock } from '../../clock.js';
+import { DPOP_MAX_AGE_S, issuedAtProblem, MAX_FUTURE_SKEW_S } from '../jwt-time.js';
 
 /** FAPI 2.0 §5.4 algorithms, as for every other JWT the platform accepts. */
 export const DPOP_ALGS = ['ES256', 'PS256', 'EdDSA'];
-/** How old a proof may be (RFC 9449 §11.1: a short window limits replay), plus clock skew. */
-const PROOF_MAX_AGE_S = 60;
-const CLOCK_TOLERANCE_S = 15;
 
 export type AccessErrorCode = 'invalid_token' | 'invalid_dpop_proof';
 
@@ -49,9 +47,9 @@ export interface VerifiedProof {
 
 const sha256 = (value: string) => createHash('sha256').update(value).digest('base64url');
 
-/** The request URI without query and fragment, as RFC 9449 §4.3 compares it. */
-function htuOf(url: string, origin: string): string {
-  const u = new URL(url, origin);
+/** A URL without query and fragment, as RFC 9449 §4.3 step 9 compares it; `base` resolves a request path. */
+function withoutQuery(url: string, base?: string): string {
+  const u = new URL(url, base);
   u.search = '';
   u.hash = '';
   return u.href;
@@ -74,37 +72,43 @@ export async function verifyDpopProof(
       typ: 'dpop+jwt',
       algorithms: DPOP_ALGS,
       currentDate: new Date(now),
-      maxTokenAge: PROOF_MAX_AGE_S,
-      clockTolerance: CLOCK_TOLERANCE_S,
+      requiredClaims: ['iat'],
+      clockTolerance: MAX_FUTURE_SKEW_S,
     });
     payload = verified.payload;
     jwk = verified.protectedHeader.jwk as JWK;
   } catch (error) {
     throw refuse(`the DPoP proof does not verify (${(error as Error).message})`);
   }
+  // FAPI 2.0 §5.3.2.1: the same clock-skew rule as at the authorization server.
+  const timing = issuedAtProblem(payload.iat, now, DPOP_MAX_AGE_S);
+  if (timing) throw refuse(`the DPoP proof is not fresh: ${timing}`);
   const jti = payload.jti;
   if (typeof jti !== 'string' || jti.length < 16) throw refuse('the proof needs a unique jti');
   if (payload.htm !== request.method) throw refuse('htm does not match the request method');
+  // RFC 9449 §4.2: htu is the absolute URI of the request; a relative one names no server, so it
+  // could be replayed at any host serving the same path.
   let htu: string;
   try {
-    htu = htuOf(String(payload.htu), deps.origin);
+    htu = withoutQuery(String(payload.htu));
   } catch {
-    throw refuse('htu is not a URL');
+    throw refuse('htu must be an absolute URL');
   }
-  if (htu !== htuOf(request.url, deps.origin)) throw refuse('htu does not match the request URI');
+  if (htu !== withoutQuery(request.url, deps.origin)) throw refuse('htu does not match the request URI');
   // RFC 9449 §4.3 step 11: the proof is for this very token.
   if (accessToken !== undefined && payload.ath !== sha256(accessToken)) {
     throw refuse('ath does not match the access token');
   }
   const jkt = await calculateJwkThumbprint(jwk, 'sha256');
-  const iat = typeof payload.iat === 'number' ? payload.iat : Math.floor(now / 1000);
+  const iat = payload.iat as number;
   return {
     jkt,
     async consume(namespace) {
       const fresh = await deps.provider.ReplayDetection.unique(
         `${namespace}:${jkt}`,
         jti,
-        iat + PROOF_MAX_AGE_S + CLOCK_TOLERANCE_S,
+        // Remembered for as long as the proof passes the freshness check, and a second more.
+        Math.ceil(iat) + DPOP_MAX_AGE_S + 1,
       );
       if (!fresh) throw refuse('the DPoP proof was already used');
     },
