@@ -6,6 +6,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { openDatabase, populationStats } from '@healthbank/server';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const bin = resolve(import.meta.dirname, '../packages/cli/dist/bin.js');
@@ -44,14 +45,16 @@ describe('healthbank start', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const start = () => {
+  const start = (env: Record<string, string> = {}, database = 'hb.sqlite') => {
+    const { NODE_ENV: _inherited, ...parent } = process.env;
     const child = spawn(process.execPath, [bin, 'start'], {
       env: {
-        ...process.env,
+        ...parent,
         PORT: '0',
-        DATABASE_URL: `sqlite:${join(dir, 'hb.sqlite')}`,
+        DATABASE_URL: `sqlite:${join(dir, database)}`,
         HEALTHBANK_SANDBOX_CITIZENS: '40',
         LOG_LEVEL: 'warn',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
@@ -88,5 +91,61 @@ describe('healthbank start', () => {
     expect(output).not.toContain('seeding');
     const page = await (await fetch(`${url}/`)).text();
     expect(page).toMatch(/data-testid="citizens">102</);
+  });
+
+  it('without a sandbox seeds nothing and registers no example app', async () => {
+    const child = start({ HEALTHBANK_SANDBOX: 'false' }, 'plain.sqlite');
+    let output = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      output += c.toString();
+    });
+    const [, url] = await waitForLine(child, /Platform {3}(http:\/\/localhost:\d+)\//, 60_000);
+    expect(output).not.toContain('seeding');
+    expect((await fetch(`${url}/examples/diabetes-diary/`)).status).toBe(404);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    const db = await openDatabase(`sqlite:${join(dir, 'plain.sqlite')}`);
+    try {
+      expect((await populationStats(db)).citizens).toBe(0);
+      const apps = await db.kysely
+        .withTables<{ apps: { client_id: string } }>()
+        .selectFrom('apps')
+        .select('client_id')
+        .execute();
+      expect(apps).toEqual([]);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it.each(['prod', 'Production', 'staging'])(
+    'refuses to start with NODE_ENV=%s, in one line, exit code 2',
+    async (value) => {
+      const child = start({ NODE_ENV: value }, 'refused.sqlite');
+      let stderr = '';
+      child.stderr?.on('data', (c: Buffer) => {
+        stderr += c.toString();
+      });
+      const code = await new Promise((r) => child.once('exit', r));
+      expect(code).toBe(2);
+      // oidc-provider warns on Node 20 when it is imported; that line is the runtime's, not ours.
+      const lines = stderr
+        .trim()
+        .split('\n')
+        .filter((l) => !l.includes('Unsupported runtime'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(/^healthbank: invalid configuration: NODE_ENV must be development, test or production/);
+    },
+  );
+
+  it('refuses development settings on a public interface', async () => {
+    const child = start({ HOST: '0.0.0.0' }, 'refused.sqlite');
+    let stderr = '';
+    child.stderr?.on('data', (c: Buffer) => {
+      stderr += c.toString();
+    });
+    expect(await new Promise((r) => child.once('exit', r))).toBe(2);
+    expect(stderr).toContain('loopback only');
   });
 });

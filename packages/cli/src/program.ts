@@ -1,4 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
+import { contactsSetCommand } from './commands/contacts.js';
+import { keysGenerateCommand, keysPublicCommand, keysRotateCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
 import { personasCommand } from './commands/personas.js';
 import { recordsCommand } from './commands/records.js';
@@ -52,6 +54,41 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
     .option('--exclude <codes>', 'comma-separated 醫事機構代碼 to leave out')
     .addOption(databaseOption())
     .action((nationalId, opts) => recordsCommand(io, nationalId, opts));
+
+  program
+    .command('contacts')
+    .description("a citizen's contact details, where one-time sign-in codes are sent")
+    .command('set')
+    .description("set or replace a citizen's e-mail address and mobile number")
+    .argument('<nationalId>', 'national ID, e.g. A123456789')
+    .option('--email <address>', 'e-mail address for sign-in codes')
+    .option('--mobile <number>', 'Taiwanese mobile number for sign-in codes, 09 and 8 digits')
+    .addOption(databaseOption())
+    .action((nationalId, opts) => contactsSetCommand(io, nationalId, opts));
+
+  const keys = program
+    .command('keys')
+    .description('production secrets and signing keys: generate, rotate, print the public half');
+  keys
+    .command('generate')
+    .description('print a new root secret and private JWK Sets as an env file (keep it out of source control)')
+    .action(() => keysGenerateCommand(io));
+  keys
+    .command('rotate')
+    .description('print the next key set: a new signing key first, the current one kept published')
+    .argument(
+      '<variable>',
+      'HEALTHBANK_SIGNING_JWKS, HEALTHBANK_EXPORT_SIGNING_KEYS or UPSTREAM_OIDC_JWKS (read from the environment)',
+    )
+    .action((variable) => keysRotateCommand(io, variable));
+  keys
+    .command('public')
+    .description('print the public half of a key set (e.g. to register at the upstream identity provider)')
+    .argument(
+      '<variable>',
+      'HEALTHBANK_SIGNING_JWKS, HEALTHBANK_EXPORT_SIGNING_KEYS or UPSTREAM_OIDC_JWKS (read from the environment)',
+    )
+    .action((variable) => keysPublicCommand(io, variable));
 
   program
     .command('start')

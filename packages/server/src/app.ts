@@ -10,7 +10,7 @@ import type { MessageChannel } from './auth/signin/index.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/index.js';
-import { registerErrorHandling } from './errors/handler.js';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './errors/handler.js';
 import { registerExamples } from './examples/index.js';
 import { registerExport } from './export/index.js';
 import { registerHealthRoutes } from './health/routes.js';
@@ -37,6 +37,7 @@ export async function buildApp({
   clock = systemClock,
   messageChannel,
 }: AppOptions): Promise<FastifyInstance> {
+  const tls = config.publicUrl.startsWith('https://');
   const app = Fastify({
     logger: {
       level: config.logLevel,
@@ -46,6 +47,9 @@ export async function buildApp({
       },
     },
     bodyLimit: 1024 * 1024,
+    // Errors before any route (an undecodable URL, oversized headers) answer as problems too.
+    frameworkErrors: frameworkErrorHandler({ tls }),
+    clientErrorHandler: clientErrorHandler({ tls }),
     // Only the configured proxies' X-Forwarded-For is believed; anyone else could pick the address
     // every per-client limit counts against (RFC 7239 §8.1, ASVS V13.1).
     trustProxy: config.trustedProxies.length > 0 ? config.trustedProxies : false,
@@ -54,7 +58,7 @@ export async function buildApp({
   registerTrustedForwarding(app, config.publicUrl);
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
-  registerSecurityHeaders(app, { tls: config.publicUrl.startsWith('https://') });
+  registerSecurityHeaders(app, { tls });
   registerErrorHandling(app);
   // First among the routes: it mounts the authorization server, whose hooks must run before any route.
   const auth = await registerAuth(app, { config, db, clock, ...(messageChannel ? { channel: messageChannel } : {}) });

@@ -1,6 +1,7 @@
 import {
   type Config,
   ConfigError,
+  type Database,
   loadConfig,
   migrateToLatest,
   populationStats,
@@ -36,19 +37,10 @@ export async function startCommand(
   const db = await connect(io, config.databaseUrl);
   try {
     await migrateToLatest(db);
-    // Idempotent: also points the example apps' redirect URIs at this start's address.
-    await registerSandboxApps(db, { publicUrl: config.publicUrl });
-    if ((await populationStats(db)).citizens === 0) {
-      io.stderr.write(
-        `seeding a sandbox of ${count.format(config.sandboxCitizens)} synthetic citizens and the personas…\n`,
-      );
-      await seedInto(io, db, {
-        citizens: config.sandboxCitizens,
-        seed: 'healthbank',
-        asOf: io.today(),
-        personas: true,
-      });
-    }
+    // Synthetic citizens and example apps belong to a sandbox only: a production database holds
+    // real citizens, loaded from NHI, and apps that went through review (ASVS V14.1: no test data
+    // or test accounts in production).
+    if (config.sandbox) await prepareSandbox(io, db, config);
   } catch (error) {
     await db.close();
     throw error;
@@ -62,11 +54,25 @@ export async function startCommand(
       `  Platform   ${server.url}/`,
       `  Health     ${server.url}/healthz`,
       ...(config.sandbox ? [`  Example    ${server.url}/examples/diabetes-diary/  (connect as A小姐)`] : []),
+      ...(config.sandbox ? [] : [`  Mode       ${config.environment}, no sandbox: real sign-in only`]),
       `  Database   ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'} (${count.format(stats.citizens)} citizens, ${count.format(stats.records)} records)`,
-      '  Personas   npm run healthbank -- personas',
+      ...(config.sandbox ? ['  Personas   npm run healthbank -- personas'] : []),
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),
   );
   return () => server.close();
+}
+
+/**
+ * A sandbox start: the example apps (idempotent; it also points their redirect URIs at this start's
+ * address) and, into an empty database, the synthetic population with the personas.
+ */
+async function prepareSandbox(io: CliIo, db: Database, config: Config): Promise<void> {
+  await registerSandboxApps(db, { publicUrl: config.publicUrl });
+  if ((await populationStats(db)).citizens > 0) return;
+  io.stderr.write(
+    `seeding a sandbox of ${count.format(config.sandboxCitizens)} synthetic citizens and the personas…\n`,
+  );
+  await seedInto(io, db, { citizens: config.sandboxCitizens, seed: 'healthbank', asOf: io.today(), personas: true });
 }

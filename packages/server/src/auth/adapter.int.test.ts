@@ -1,6 +1,9 @@
 import { errors } from 'oidc-provider';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
+import { findConsent, insertConsent } from '../consent/repository.js';
+import { fixturePopulation } from '../db/fixtures.js';
+import { seedPopulation } from '../db/index.js';
 import { createTestDatabase, type TestDatabase, testDatabases } from '../db/testing.js';
 import { claimJwtId, kyselyAdapter, purgeExpiredArtifacts, revokeGrantArtifacts } from './adapter.js';
 import { registerApp, setAppStatus } from './clients/apps.js';
@@ -79,6 +82,69 @@ describe.each(testDatabases())('oidc-provider adapter on $label', (target) => {
     await expect(codes.consume('code-3')).rejects.toBeInstanceOf(errors.InvalidGrant);
     expect(await grants.find('g3')).toBeUndefined();
     expect(await tokens.find('at-3')).toBeUndefined();
+  });
+
+  it('two simultaneous redemptions of one code: the loser revokes the grant and the consent too', async () => {
+    await seedPopulation(t.db, fixturePopulation({ citizens: 1, recordsPerCitizen: 0 }));
+    const citizen = await t.db.kysely.selectFrom('citizens').select('id').executeTakeFirstOrThrow();
+    const org = await registerOrganisation(t.db, { type: 'company', name: '競速測試', identifier: '24502181' });
+    await registerApp(t.db, {
+      clientId: 'race-app',
+      organisationId: org.id,
+      name: { 'zh-TW': '測試', en: 'Test' },
+      purpose: { 'zh-TW': '測試', en: 'Test' },
+      privacyPolicyUrl: 'https://race.example/privacy',
+      supportContact: 'a@race.example',
+      redirectUris: ['https://race.example/cb'],
+      clientType: 'public',
+      categories: ['lab'],
+      environment: 'sandbox',
+    });
+    const consent = await insertConsent(t.db, {
+      citizenId: citizen.id,
+      clientId: 'race-app',
+      grantId: 'g-race',
+      requestedCategories: ['lab'],
+      terms: {
+        categories: ['lab'],
+        period: 'all',
+        excludedInstitutions: [],
+        duration: 'once',
+        expiresAt: clock.now() + 86_400_000,
+      },
+      createdAt: clock.now(),
+    });
+    const codes = new Adapter('AuthorizationCode');
+    await new Adapter('Grant').upsert('g-race', { accountId: String(citizen.id), clientId: 'race-app' }, 600);
+    await codes.upsert('code-race', { grantId: 'g-race' }, 60);
+    // Both requests read the code unconsumed; the database lets one consume it.
+    const outcomes = await Promise.allSettled([codes.consume('code-race'), codes.consume('code-race')]);
+    expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+    expect(outcomes.find((o) => o.status === 'rejected')?.reason).toBeInstanceOf(errors.InvalidGrant);
+    // The loser ended everything, the consent included (and with it every ticket of the consent).
+    expect(await new Adapter('Grant').find('g-race')).toBeUndefined();
+    expect(await findConsent(t.db, consent.id)).toMatchObject({ status: 'revoked', revokedAt: clock.now() });
+  });
+
+  it('a grant destroyed by the provider (RFC 7009 revocation, replay) ends its consent', async () => {
+    const citizen = await t.db.kysely.selectFrom('citizens').select('id').executeTakeFirstOrThrow();
+    const consent = await insertConsent(t.db, {
+      citizenId: citizen.id,
+      clientId: 'race-app',
+      grantId: 'g-destroyed',
+      requestedCategories: ['lab'],
+      terms: {
+        categories: ['lab'],
+        period: 'all',
+        excludedInstitutions: [],
+        duration: 'once',
+        expiresAt: clock.now() + 86_400_000,
+      },
+      createdAt: clock.now(),
+    });
+    await new Adapter('Grant').upsert('g-destroyed', { accountId: String(citizen.id) }, 600);
+    await new Adapter('Grant').destroy('g-destroyed');
+    expect(await findConsent(t.db, consent.id)).toMatchObject({ status: 'revoked' });
   });
 
   it('consumes other artifacts without treating a repeat as an attack', async () => {

@@ -119,6 +119,10 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
 
     async destroy(id: string): Promise<void> {
       await kysely.deleteFrom('oauth_artifacts').where('model', '=', this.model).where('id', '=', digest(id)).execute();
+      // oidc-provider destroys a grant only to revoke it (RFC 7009 revocation of a refresh token, a
+      // replayed code or refresh token): the citizen's consent ends with it, before the answer
+      // leaves, so no ticket issued from that consent works one request later.
+      if (this.model === 'Grant') await markGrantConsentRevoked(db, id, clock.now());
     }
 
     async revokeByGrantId(grantId: string): Promise<void> {

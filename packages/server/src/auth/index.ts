@@ -6,7 +6,6 @@ import type { FastifyInstance } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
-import { markGrantConsentRevoked } from '../consent/repository.js';
 import { registerRevokeRoute } from '../consent/revoke.js';
 import { registerConsentRoutes } from '../consent/routes.js';
 import type { Database } from '../db/index.js';
@@ -52,11 +51,6 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
   const csrf = { secret: config.secret, secure: tls };
   const resource = exportResourceOf(config);
 
-  provider.on('grant.revoked', (_ctx, grantId: string) => {
-    markGrantConsentRevoked(db, grantId, clock.now()).catch((error: unknown) =>
-      app.log.error({ err: error }, 'marking a revoked grant’s consent failed'),
-    );
-  });
   provider.on('server_error', (_ctx, error: Error) => app.log.error({ err: error }, 'authorization server error'));
 
   await mountProvider(app, provider, { rateLimit: config.oauthRateLimit, clock, tls });

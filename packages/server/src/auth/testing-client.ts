@@ -3,6 +3,7 @@
  * and DPoP, the code exchange, and calls to the export API's ping. Test support only.
  */
 import { createHash, randomUUID, type webcrypto } from 'node:crypto';
+import { request as httpRequest } from 'node:http';
 import { exportJWK, SignJWT } from 'jose';
 import * as client from 'openid-client';
 import {
@@ -141,4 +142,53 @@ export function rawPing(
   path = '/api/export/ping',
 ): Promise<Response> {
   return fetch(new URL(path, platform.url), { headers: { accept: 'application/json', ...headers } });
+}
+
+export interface RawResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+/**
+ * One HTTP request with exactly the headers given, `Host` included (fetch will not send a
+ * different Host), for tests of what a request may claim about itself.
+ */
+export function rawHttp(
+  platform: TestPlatform,
+  path: string,
+  init: { method?: string; headers?: Record<string, string>; form?: Record<string, string> } = {},
+): Promise<RawResponse> {
+  const url = new URL(platform.url);
+  const body = init.form ? new URLSearchParams(init.form).toString() : undefined;
+  const headers: Record<string, string> = { accept: 'application/json', ...init.headers };
+  if (body !== undefined) headers['content-type'] = 'application/x-www-form-urlencoded';
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      { host: url.hostname, port: url.port, path, method: init.method ?? (body ? 'POST' : 'GET'), headers },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A pushed authorization request's form for a public client (PKCE S256, bound by `dpop_jkt`). */
+export async function parForm(clientId: string, extra: Record<string, string> = {}): Promise<Record<string, string>> {
+  return {
+    client_id: clientId,
+    response_type: 'code',
+    redirect_uri: TEST_REDIRECT_URI,
+    scope: 'records.lab',
+    code_challenge: await client.calculatePKCECodeChallenge(client.randomPKCECodeVerifier()),
+    code_challenge_method: 'S256',
+    ...extra,
+  };
 }

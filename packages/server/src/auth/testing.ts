@@ -49,7 +49,7 @@ export function freePort(): Promise<number> {
  */
 export async function startTestPlatform(
   target: TestTarget,
-  opts: { clock?: Clock; oauthRateLimit?: number } = {},
+  opts: { clock?: Clock; oauthRateLimit?: number; trustedProxies?: string[] } = {},
 ): Promise<TestPlatform> {
   const t: TestDatabase = await createTestDatabase(target);
   await seedPopulation(t.db, fixturePopulation({ citizens: 6, recordsPerCitizen: 24 }));
@@ -57,7 +57,14 @@ export async function startTestPlatform(
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig(
     { NODE_ENV: 'test' },
-    { databaseUrl: t.url, publicUrl: url, port, host: '127.0.0.1', oauthRateLimit: opts.oauthRateLimit ?? 1000 },
+    {
+      databaseUrl: t.url,
+      publicUrl: url,
+      port,
+      host: '127.0.0.1',
+      oauthRateLimit: opts.oauthRateLimit ?? 1000,
+      trustedProxies: opts.trustedProxies ?? [],
+    },
   );
   const app = await buildApp({ config, db: t.db, ...(opts.clock ? { clock: opts.clock } : {}) });
   await app.listen({ host: '127.0.0.1', port });

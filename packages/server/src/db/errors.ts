@@ -11,6 +11,8 @@ export const DATABASE_ERROR_CODES = [
   'migration_failed',
   /** A records query asked for an unknown category or an invalid or inverted period. */
   'invalid_query',
+  /** A contact is not a plausible e-mail address or Taiwanese mobile number (`contacts.ts`). */
+  'invalid_contact',
 ] as const;
 export type DatabaseErrorCode = (typeof DATABASE_ERROR_CODES)[number];
 

@@ -6,6 +6,18 @@
 
 export { findCitizenByNationalId, listPersonas, type StoredCitizen } from './citizens.js';
 export { type Database, executeWithoutSync, openDatabase } from './connection.js';
+export {
+  type CitizenContacts,
+  CONTACT_KINDS,
+  type ContactChanges,
+  type ContactKind,
+  maskContact,
+  normalizeContact,
+  normalizeEmail,
+  normalizeMobile,
+  readCitizenContacts,
+  setCitizenContacts,
+} from './contacts.js';
 export { DATABASE_ERROR_CODES, DatabaseError, type DatabaseErrorCode } from './errors.js';
 export { type InsertCounts, insertPopulation } from './insert.js';
 export { migrateToLatest } from './migrate.js';

@@ -1,8 +1,10 @@
-import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
 import { html } from '../pages/html.js';
 import { translator } from '../pages/i18n.js';
 import { layout } from '../pages/layout.js';
 import { requestLocale } from '../pages/request-locale.js';
+import { securityHeaders } from '../security/headers.js';
 import { PROBLEMS, type ProblemCode, ProblemError, problemDetails } from './problems.js';
 
 /** Maps Fastify's own error codes onto the catalogue; anything unknown is an internal error. */
@@ -55,4 +57,48 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return send(request, reply, code, code === 'internal_error' ? undefined : detail);
   });
   app.setNotFoundHandler((request, reply) => send(request, reply, 'not_found'));
+}
+
+/**
+ * Fastify's `frameworkErrors`: a URL it cannot decode or a route parameter over its length limit
+ * fails before any route or hook runs. They leave as catalogue problems with the security headers,
+ * never echoing the URL (ASVS V7.4.1, V14.4).
+ */
+export function frameworkErrorHandler(opts: { tls: boolean }): NonNullable<FastifyServerOptions['frameworkErrors']> {
+  const headers = securityHeaders(opts);
+  return (error, request, reply) => {
+    for (const [name, value] of headers) reply.header(name, value);
+    const code: ProblemCode = error.code === 'FST_ERR_MAX_PARAM_LENGTH' ? 'uri_too_long' : 'invalid_request';
+    const detail = error.code === 'FST_ERR_BAD_URL' ? 'the address is not valid' : undefined;
+    return send(request, reply, code, detail);
+  };
+}
+
+/**
+ * Fastify's `clientErrorHandler`: errors Node's HTTP parser meets before there is a request
+ * (headers over the limit, a malformed request line, a timeout). Node's default answer has no
+ * body; this one is a problem with the security headers (RFC 6585 §5 for 431).
+ */
+export function clientErrorHandler(opts: { tls: boolean }): (error: Error & { code?: string }, socket: Socket) => void {
+  const headers = securityHeaders(opts)
+    .map(([name, value]) => `${name}: ${value}\r\n`)
+    .join('');
+  return (error, socket) => {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const code: ProblemCode =
+      error.code === 'HPE_HEADER_OVERFLOW'
+        ? 'headers_too_large'
+        : error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? 'request_timeout'
+          : 'invalid_request';
+    const body = JSON.stringify(problemDetails(code));
+    const { status } = PROBLEMS[code];
+    if (socket.writable) {
+      socket.write(
+        `HTTP/1.1 ${status} ${PROBLEMS[code].title}\r\nContent-Type: application/problem+json\r\n` +
+          `Content-Length: ${Buffer.byteLength(body)}\r\n${headers}Connection: close\r\n\r\n${body}`,
+      );
+    }
+    socket.destroy(error);
+  };
 }

@@ -18,7 +18,7 @@
  * consent has no refresh token.
  */
 import { randomBytes } from 'node:crypto';
-import { EXPORT_CONTENT_FORMATS, type ExportContentFormat } from '@healthbank/records';
+import { EXPORT_CONTENT_FORMATS, type ExportContentFormat, scopeOf } from '@healthbank/records';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { findApp } from '../auth/clients/apps.js';
 import { pairwiseSubject } from '../auth/provider/pairwise.js';
@@ -45,7 +45,7 @@ import {
   windowStart,
 } from './limits.js';
 import { EXPORT_JWKS_PATH } from './metadata.js';
-import { checkExportKey, findTicket, issueTicket, ticketTimesSince } from './tickets.js';
+import { checkExportKey, findTicket, issueTicket, ticketCategories, ticketTimesSince } from './tickets.js';
 
 /** The media type of an export file: a compact JWE (RFC 7516 §9.2.1 / RFC 7515 §9.2.1). */
 export const EXPORT_FILE_MEDIA_TYPE = 'application/jose';
@@ -109,6 +109,10 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     const access = await authorize(() => verifyExportAccess(deps.access, request), reply);
     const { consent } = access;
     if (!consent.exportKeyJkt) throw new ProblemError('export_key_required');
+    // The ticket reaches no further than the token: a token narrowed at refresh (RFC 6749 §6)
+    // gets a ticket for its own categories only (RFC 6750 §3.1, a token's scope bounds its use).
+    const categories = consent.categories.filter((c) => access.scopes.includes(scopeOf(c)));
+    if (categories.length === 0) throw new ProblemError('insufficient_scope');
     const body = (request.body ?? {}) as { export_key?: unknown };
     const exportKey = await checkExportKey(body.export_key, consent.exportKeyJkt);
     if (exportKey === 'invalid') {
@@ -121,7 +125,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     const now = clock.now();
     const wait = retryAfterSeconds(await ticketTimesSince(db, consent.id, windowStart(now)), TICKETS_PER_DAY, now);
     if (wait > 0) throw tooMany(reply, wait, `at most ${TICKETS_PER_DAY} tickets per consent per day`);
-    const { ticket, stored } = await issueTicket(db, { consent, dpopJkt: access.jkt, exportKey, now });
+    const { ticket, stored } = await issueTicket(db, { consent, categories, dpopJkt: access.jkt, exportKey, now });
     return reply
       .status(201)
       .header('cache-control', 'no-store')
@@ -129,7 +133,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
         ticket,
         expires_at: iso(stored.expiresAt),
         consent_id: consent.id,
-        categories: consent.categories,
+        categories,
         period: { from: consent.from ?? null, to: consent.to ?? null },
         duration: consent.duration,
         consent_expires_at: iso(consent.expiresAt),
@@ -167,7 +171,8 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     try {
       const exportId = `exp_${randomBytes(16).toString('base64url')}`;
       const subject = pairwiseSubject(deps.config.secret, client.organisationId, String(consent.citizenId));
-      const request = { consent, format, subject, issuer, exportId, now };
+      const scoped = { ...consent, categories: ticketCategories(ticket, consent) };
+      const request = { consent: scoped, format, subject, issuer, exportId, now };
       const content = await assembleContent(db, request);
       const { file, claims } = await sealExportFile({
         facts: exportFacts(request, content),

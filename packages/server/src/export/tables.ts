@@ -18,6 +18,8 @@ export interface ExportTicketsTable {
   client_id: string;
   dpop_jkt: string;
   export_key: string;
+  /** JSON array of category ids; null for tickets older than migration 0007 (the consent's). */
+  categories: string | null;
   created_at: Millis;
   expires_at: Millis;
 }

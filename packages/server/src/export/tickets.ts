@@ -4,6 +4,7 @@
  * and to the device export key the files are sealed to.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import type { CategoryId } from '@healthbank/records';
 import { calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import type { Consent } from '../consent/model.js';
 import type { Database } from '../db/index.js';
@@ -25,6 +26,11 @@ export interface Ticket {
   dpopJkt: string;
   /** The device's export public key (bare P-256 JWK). */
   exportKey: JWK;
+  /**
+   * The categories files may hold: the consent's, narrowed to the scope of the access token the
+   * ticket was issued with. Read {@link ticketCategories} rather than this alone.
+   */
+  categories?: CategoryId[];
   createdAt: number;
   expiresAt: number;
 }
@@ -72,7 +78,7 @@ export async function checkExportKey(value: unknown, pinned: string): Promise<JW
  */
 export async function issueTicket(
   db: Database,
-  input: { consent: Consent; dpopJkt: string; exportKey: JWK; now: number },
+  input: { consent: Consent; categories: CategoryId[]; dpopJkt: string; exportKey: JWK; now: number },
 ): Promise<{ ticket: string; stored: Ticket }> {
   const { consent, now } = input;
   const ticket = `tkt_${randomBytes(32).toString('base64url')}`;
@@ -83,6 +89,7 @@ export async function issueTicket(
     clientId: consent.clientId,
     dpopJkt: input.dpopJkt,
     exportKey: input.exportKey,
+    categories: input.categories,
     createdAt: now,
     expiresAt: Math.min(now + TICKET_LIFETIME_MS, consent.expiresAt),
   };
@@ -101,6 +108,7 @@ export async function issueTicket(
       client_id: stored.clientId,
       dpop_jkt: stored.dpopJkt,
       export_key: JSON.stringify(stored.exportKey),
+      categories: JSON.stringify(input.categories),
       created_at: stored.createdAt,
       expires_at: stored.expiresAt,
     })
@@ -117,7 +125,7 @@ export async function findTicket(db: Database, ticket: string): Promise<Ticket |
     .where('id', '=', digestOf(ticket))
     .executeTakeFirst();
   if (!row) return undefined;
-  return {
+  const stored: Ticket = {
     digest: row.id,
     consentId: row.consent_id,
     citizenId: row.citizen_id,
@@ -127,6 +135,17 @@ export async function findTicket(db: Database, ticket: string): Promise<Ticket |
     createdAt: Number(row.created_at),
     expiresAt: Number(row.expires_at),
   };
+  if (row.categories !== null) stored.categories = JSON.parse(row.categories) as CategoryId[];
+  return stored;
+}
+
+/**
+ * The categories a file fetched with this ticket holds: the consent's as it stands now, within the
+ * ticket's own (a ticket never reaches beyond the token it was issued with, nor beyond its consent).
+ */
+export function ticketCategories(ticket: Ticket, consent: Consent): CategoryId[] {
+  const allowed = ticket.categories;
+  return allowed ? consent.categories.filter((c) => allowed.includes(c)) : consent.categories;
 }
 
 /** Creation times of the consent's tickets since `sinceMs`, oldest first (for the daily bound). */

@@ -11,6 +11,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import type Provider from 'oidc-provider';
 import type { Clock } from '../../clock.js';
 import { ProblemError } from '../../errors/problems.js';
+import { securityHeaders } from '../../security/headers.js';
 import { RateLimiter } from '../rate-limit.js';
 import { checkEndpointRequest, type OAuthRefusal } from './endpoint-checks.js';
 import { replayedRequest } from './replayed-request.js';
@@ -49,26 +50,6 @@ const ALL_METHODS: HTTPMethods[] = ['DELETE', 'GET', 'HEAD', 'PATCH', 'POST', 'P
 /** oidc-provider's own limit on a request body. */
 const BODY_LIMIT = 56 * 1024;
 
-/**
- * The headers `security/headers.ts` sets on Fastify's responses, for the responses oidc-provider
- * writes itself (Fastify's onSend hooks do not run for them). The same CSP: no script, no framing.
- */
-function providerSecurityHeaders(tls: boolean): [string, string][] {
-  const headers: [string, string][] = [
-    [
-      'content-security-policy',
-      "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-    ],
-    ['x-frame-options', 'DENY'],
-    ['x-content-type-options', 'nosniff'],
-    ['referrer-policy', 'no-referrer'],
-    ['cross-origin-opener-policy', 'same-origin'],
-    ['permissions-policy', 'camera=(), microphone=(), geolocation=()'],
-  ];
-  if (tls) headers.push(['strict-transport-security', 'max-age=31536000; includeSubDomains']);
-  return headers;
-}
-
 /** An OAuth error answer (RFC 6749 §5.2), never cached. */
 function sendOAuthError(
   request: FastifyRequest,
@@ -88,7 +69,8 @@ function sendOAuthError(
 /** Registers the provider's endpoints; other paths never reach the provider. */
 export async function mountProvider(app: FastifyInstance, provider: Provider, opts: MountOptions): Promise<void> {
   const limiter = new RateLimiter(opts.rateLimit, 60_000, opts.clock);
-  const headers = providerSecurityHeaders(opts.tls);
+  // Fastify's onSend hooks do not run for responses oidc-provider writes itself.
+  const headers = securityHeaders({ tls: opts.tls });
   const callback = provider.callback();
 
   async function dispatch(request: FastifyRequest, reply: FastifyReply, endpoint: Endpoint): Promise<FastifyReply> {

@@ -25,4 +25,15 @@ describe('registerSignin', () => {
       registerSignin(Fastify(), { db, config: { ...base, sandbox: false }, clock: systemClock, channel, onSignedIn }),
     ).not.toThrow();
   });
+
+  it('builds the channel from the configuration in production when SMTP or the SMS hook is set', () => {
+    const base = { ...loadConfig({ NODE_ENV: 'test' }), environment: 'production' as const, sandbox: false };
+    const smtp = { url: 'smtps://mail.example.tw', from: 'no-reply@mhb.example.tw' };
+    const sms = { url: 'https://sms.example.tw/send', secret: 'x'.repeat(32) };
+    for (const messaging of [{ smtp }, { sms }, { smtp, sms }]) {
+      expect(() =>
+        registerSignin(Fastify(), { db, config: { ...base, messaging }, clock: systemClock, onSignedIn }),
+      ).not.toThrow();
+    }
+  });
 });

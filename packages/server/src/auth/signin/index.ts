@@ -18,12 +18,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config/config.js';
 import type { Database } from '../../db/index.js';
-import { fanOut, logChannel, type MessageChannel, SandboxInbox } from './codes/channel.js';
+import { fanOut, type MessageChannel, SandboxInbox } from './codes/channel.js';
 import { OneTimeCodes } from './codes/codes.js';
+import { createMessageChannel } from './codes/message-channel.js';
 import type { OnSignedIn, SigninContext } from './context.js';
 import { deriveSigninKeys } from './keys.js';
 import { registerNhiRoutes } from './nhi/routes.js';
 import { registerPasskeyRoutes } from './passkeys/routes.js';
+import { registerPersonaRoute } from './personas/routes.js';
 import { purgeSigninState } from './purge.js';
 import { registerSigninPage } from './signin-routes.js';
 
@@ -31,15 +33,16 @@ export type { CodeMessage, MessageChannel } from './codes/channel.js';
 export type { OnSignedIn, SignedIn } from './context.js';
 export { NHI_CARD_AMR } from './nhi/routes.js';
 export { PASSKEY_AMR } from './passkeys/passkeys.js';
-export { SANDBOX_AMR } from './signin-routes.js';
+export { SANDBOX_AMR } from './personas/routes.js';
 
 export interface SigninDeps {
   db: Database;
   config: Config;
   clock: Clock;
   /**
-   * Delivers one-time codes. Default: the server log (masked national ID and the code). In a
-   * sandbox codes are also shown on the code page. Production outside a sandbox must supply one.
+   * Delivers one-time codes. Default: `createMessageChannel`, e-mail and SMS as `config.messaging`
+   * configures them, else (development, test) the server log. In a sandbox codes are also shown on
+   * the code page. Production outside a sandbox needs one or the other.
    */
   channel?: MessageChannel;
   onSignedIn: OnSignedIn;
@@ -61,7 +64,8 @@ const PURGE_INTERVAL_MS = 15 * 60_000;
  */
 export function registerSignin(app: FastifyInstance, deps: SigninDeps): void {
   const { config } = deps;
-  if (!deps.channel && config.environment === 'production' && !config.sandbox) {
+  const configured = config.messaging.smtp !== undefined || config.messaging.sms !== undefined;
+  if (!deps.channel && !configured && config.environment === 'production' && !config.sandbox) {
     // ASVS V14.1 / habit 5: production refuses development settings; codes in a log are one.
     throw new Error('production sign-in needs a message channel for one-time codes (a sandbox may use the log)');
   }
@@ -75,7 +79,7 @@ export function registerSignin(app: FastifyInstance, deps: SigninDeps): void {
     rp: { id: publicUrl.hostname, origin: publicUrl.origin, name: '健康存摺 My Health Bank' },
     onSignedIn: deps.onSignedIn,
   };
-  const base = deps.channel ?? logChannel(app.log);
+  const base = deps.channel ?? createMessageChannel({ config, db: deps.db, log: app.log });
   const inbox = config.sandbox ? new SandboxInbox() : undefined;
   const codes = new OneTimeCodes({
     db: deps.db,
@@ -86,6 +90,7 @@ export function registerSignin(app: FastifyInstance, deps: SigninDeps): void {
   });
 
   registerSigninPage(app, ctx);
+  registerPersonaRoute(app, ctx);
   registerNhiRoutes(app, ctx, { codes, inbox });
   registerPasskeyRoutes(app, ctx);
 

@@ -1,19 +1,15 @@
 /**
- * The sign-in page and the sandbox persona picker.
+ * The sign-in page (each method registers its own routes; the page shows the ones configured).
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findCitizenByNationalId } from '../../db/index.js';
-import { csrfToken, requireCsrf } from '../../security/csrf.js';
+import { csrfToken } from '../../security/csrf.js';
 import { mintChallenge } from './challenges.js';
-import { localeOf, type SigninContext, withinIpLimit } from './context.js';
-import { field, interactionOf, rememberLocale, sendPage } from './http.js';
-import { IP_PASSKEY_LIMIT, WEBAUTHN_CHALLENGE_TTL_MS, WEBAUTHN_TIMEOUT_MS } from './limits.js';
+import { localeOf, type SigninContext } from './context.js';
+import { interactionOf, rememberLocale, sendPage } from './http.js';
+import { WEBAUTHN_CHALLENGE_TTL_MS, WEBAUTHN_TIMEOUT_MS } from './limits.js';
 import { personaChoices } from './personas/personas.js';
 import { allowOwnScript } from './script-policy.js';
 import { type NhiFormErrors, type NhiFormValues, signinPage } from './signin-page.js';
-
-/** Amr of a sandbox persona sign-in: no real proof of identity took place. */
-export const SANDBOX_AMR = ['sandbox'];
 
 export interface SigninPageState {
   form?: { values: NhiFormValues; errors: NhiFormErrors };
@@ -62,21 +58,4 @@ export function registerSigninPage(app: FastifyInstance, ctx: SigninContext): vo
     rememberLocale(request, reply);
     return renderSignin(ctx, request, reply, uid);
   });
-
-  // The persona picker exists only in a sandbox: elsewhere the route is not registered at all (404).
-  if (!ctx.config.sandbox) return;
-  app.post(
-    '/signin/:uid/persona',
-    { preHandler: requireCsrf(ctx.csrf), onSend: allowOwnScript },
-    async (request, reply) => {
-      const uid = interactionOf(request);
-      if (!(await withinIpLimit(ctx, request, reply, 'persona', IP_PASSKEY_LIMIT, uid))) return reply;
-      const nationalId = field(request, 'nationalId').toUpperCase();
-      const citizen = /^[A-Z][0-9]{9}$/.test(nationalId)
-        ? await findCitizenByNationalId(ctx.db, nationalId)
-        : undefined;
-      if (!citizen) return renderSignin(ctx, request, reply, uid, { personaError: true }, 400);
-      return ctx.onSignedIn(request, reply, uid, { citizenId: citizen.id, amr: SANDBOX_AMR });
-    },
-  );
 }

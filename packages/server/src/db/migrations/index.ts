@@ -5,6 +5,8 @@ import { citizenSignin } from './0002_citizen_signin.js';
 import { oauthAndConsent } from './0003_oauth_and_consent.js';
 import { exportsAndTickets } from './0004_exports.js';
 import { recordsReadOrder } from './0005_records_read_order.js';
+import { citizenContacts } from './0006_citizen_contacts.js';
+import { ticketScope } from './0007_ticket_scope.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -18,5 +20,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0003_oauth_and_consent': oauthAndConsent(dialect),
     '0004_exports': exportsAndTickets(dialect),
     '0005_records_read_order': recordsReadOrder(dialect),
+    '0006_citizen_contacts': citizenContacts(dialect),
+    '0007_ticket_scope': ticketScope(dialect),
   };
 }

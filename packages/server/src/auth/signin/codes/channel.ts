@@ -1,9 +1,11 @@
 /**
- * How one-time codes reach citizens. Pluggable: a deployment supplies its SMS or app-push
- * gateway; development writes codes to the server log, and a sandbox also shows them on the page.
+ * How one-time codes reach citizens. Pluggable: `createMessageChannel` sends e-mail over SMTP and
+ * SMS through an HTTP hook, a deployment may inject its own (an app-push gateway); development
+ * without either writes codes to the server log, and a sandbox also shows them on the page.
  */
 import { maskNationalId } from '@healthbank/records';
 import type { FastifyBaseLogger } from 'fastify';
+import type { ContactKind } from '../../../db/index.js';
 import type { Locale } from '../../../pages/i18n.js';
 
 export interface CodeMessage {
@@ -23,6 +25,18 @@ export interface CodeMessage {
  */
 export interface MessageChannel {
   deliver(message: CodeMessage): Promise<void>;
+}
+
+/**
+ * One kind of real channel (e-mail over SMTP, the SMS hook): sends a code to an address of its
+ * kind. `createMessageChannel` looks the citizen's address up; a failure rejects.
+ */
+export interface ContactSender {
+  /** Which stored contact this channel sends to. */
+  readonly kind: ContactKind;
+  /** For logs: `email`, `sms`. */
+  readonly name: string;
+  send(to: string, message: CodeMessage): Promise<void>;
 }
 
 /** Development: the code in the server log, the national ID masked (never logged in full). */

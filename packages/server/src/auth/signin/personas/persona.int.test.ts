@@ -64,6 +64,25 @@ describe.each(testDatabases())('sandbox persona picker on $label', (target) => {
     expect(sandbox.signedIn).toHaveLength(before);
   });
 
+  it("refuses a real citizen's national ID: the picker signs in personas only", async () => {
+    const before = sandbox.signedIn.length;
+    const personas = new Set((await listPersonas(t.db)).map((p) => p.nationalId));
+    const ordinary = await t.db.kysely
+      .selectFrom('citizens')
+      .select('national_id')
+      .where('persona', 'is', null)
+      .execute();
+    const someone = ordinary.find((c) => !personas.has(c.national_id));
+    expect(someone).toBeDefined();
+    const page = await sandbox.app.inject(`/signin/${TEST_UID}`);
+    const res = await postForm(sandbox.app, page, `/signin/${TEST_UID}/persona`, {
+      nationalId: someone?.national_id ?? '',
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.body).toContain('請選一位示範人物');
+    expect(sandbox.signedIn).toHaveLength(before);
+  });
+
   it('rejects a POST without a CSRF token', async () => {
     const page = await sandbox.app.inject(`/signin/${TEST_UID}`);
     const res = await sandbox.app.inject({
