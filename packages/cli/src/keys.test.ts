@@ -39,7 +39,7 @@ const PRODUCTION = {
 
 describe('healthbank keys', () => {
   it('generates a secret and three key sets that a production configuration accepts', async () => {
-    const { code, stdout } = await cli(['keys', 'generate']);
+    const { code, stdout } = await cli(['keys', 'generate', '--upstream']);
     expect(code).toBe(0);
     const generated = envFile(stdout);
     expect(Object.keys(generated).sort()).toEqual([
@@ -53,6 +53,9 @@ describe('healthbank keys', () => {
     expect(config.signingKeys.keys[0]?.kid).toMatch(/^oauth-2026-12-03-[0-9a-f]{6}$/);
     expect(config.exportSigningKeys.keys[0]?.kid).toMatch(/^export-2026-12-03-/);
     expect(config.upstreamOidc?.jwks.keys[0]?.kid).toMatch(/^upstream-2026-12-03-/);
+    // Without --upstream there is no upstream key: setting it alone would switch that sign-in on.
+    const plain = envFile((await cli(['keys', 'generate'])).stdout);
+    expect(Object.keys(plain)).not.toContain('UPSTREAM_OIDC_JWKS');
     // Every run is new: nothing is derived from anything published.
     const again = envFile((await cli(['keys', 'generate'])).stdout);
     expect(again.HEALTHBANK_SECRET).not.toBe(generated.HEALTHBANK_SECRET);
@@ -60,7 +63,7 @@ describe('healthbank keys', () => {
   });
 
   it('rotates: a new key signs, the current one stays published, older ones go', async () => {
-    const generated = envFile((await cli(['keys', 'generate'])).stdout);
+    const generated = envFile((await cli(['keys', 'generate', '--upstream'])).stdout);
     const first = await cli(['keys', 'rotate', 'HEALTHBANK_EXPORT_SIGNING_KEYS'], generated);
     expect(first.code).toBe(0);
     const once = envFile(first.stdout).HEALTHBANK_EXPORT_SIGNING_KEYS ?? '';
@@ -93,7 +96,7 @@ describe('healthbank keys', () => {
   });
 
   it('prints the public half of a key set, with no private member', async () => {
-    const generated = envFile((await cli(['keys', 'generate'])).stdout);
+    const generated = envFile((await cli(['keys', 'generate', '--upstream'])).stdout);
     const { code, stdout } = await cli(['keys', 'public', 'UPSTREAM_OIDC_JWKS'], generated);
     expect(code).toBe(0);
     const jwks = JSON.parse(stdout) as { keys: Record<string, unknown>[] };

@@ -72,7 +72,8 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
   keys
     .command('generate')
     .description('print a new root secret and private JWK Sets as an env file (keep it out of source control)')
-    .action(() => keysGenerateCommand(io));
+    .option('--upstream', 'also a key for private_key_jwt at an upstream identity provider (UPSTREAM_OIDC_JWKS)')
+    .action((opts) => keysGenerateCommand(io, opts));
   keys
     .command('rotate')
     .description('print the next key set: a new signing key first, the current one kept published')

@@ -45,15 +45,19 @@ export function generateSigningKey(prefix: string, today: string): Jwk {
 
 const env = (name: string, value: string) => `${name}='${value}'`;
 
-export function keysGenerateCommand(io: CliIo): void {
+/**
+ * Prints the platform's secrets; with `upstream`, also the key for an upstream identity provider
+ * (only then: setting `UPSTREAM_OIDC_JWKS` switches that sign-in on, and it needs the rest of its
+ * settings too).
+ */
+export function keysGenerateCommand(io: CliIo, opts: { upstream?: boolean } = {}): void {
   const today = io.today();
+  const sets = Object.entries(KEY_SETS).filter(([name]) => opts.upstream || name !== 'UPSTREAM_OIDC_JWKS');
   const lines = [
     '# healthbank production secrets, made by `healthbank keys generate`. Keep this file out of',
     '# source control and readable by the service alone; see docs/operations.md.',
     env('HEALTHBANK_SECRET', generateSecret()),
-    ...Object.entries(KEY_SETS).map(([name, { prefix }]) =>
-      env(name, JSON.stringify({ keys: [generateSigningKey(prefix, today)] })),
-    ),
+    ...sets.map(([name, { prefix }]) => env(name, JSON.stringify({ keys: [generateSigningKey(prefix, today)] }))),
   ];
   io.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -45,11 +45,15 @@ export interface TlsProxy {
   close(): Promise<void>;
 }
 
+/** Where the proxy connects to the platform from: a loopback address of its own, apart from clients'. */
+export const TLS_PROXY_ADDRESS = '127.0.0.2';
+
 /**
  * A TLS-terminating reverse proxy, as production runs behind: it answers HTTPS with the given
- * certificate and forwards to `target` over plain HTTP, appending the client's address to
- * `X-Forwarded-For` (what nginx's `$proxy_add_x_forwarded_for` does) and naming the protocol
- * and host it was reached with.
+ * certificate and forwards to `target` over plain HTTP from {@link TLS_PROXY_ADDRESS} (so that
+ * `TRUSTED_PROXIES` can name the proxy without naming its clients, who are on 127.0.0.1),
+ * appending the client's address to `X-Forwarded-For` (what nginx's
+ * `$proxy_add_x_forwarded_for` does) and naming the protocol and host it was reached with.
  */
 export async function startTlsProxy(target: string, certificate: ThrowawayCertificate): Promise<TlsProxy> {
   const upstream = new URL(target);
@@ -59,6 +63,7 @@ export async function startTlsProxy(target: string, certificate: ThrowawayCertif
       {
         host: upstream.hostname,
         port: upstream.port,
+        localAddress: TLS_PROXY_ADDRESS,
         method: req.method,
         path: req.url,
         headers: {
