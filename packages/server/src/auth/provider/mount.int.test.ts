@@ -58,6 +58,16 @@ describe.each(testDatabases())('the mounted authorization server on $label', (ta
     expect(html).not.toContain('<script');
   });
 
+  it('answers a body over the provider’s 56 KiB limit in OAuth JSON, without reading it all', async () => {
+    const res = await post('/oauth/token', { grant_type: 'refresh_token', refresh_token: 'x'.repeat(60 * 1024) });
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({
+      error: 'invalid_request',
+      error_description: 'the request body is too large',
+    });
+    expect(res.headers.get('x-frame-options')).toBe('DENY');
+  });
+
   it('leaves other paths, even under /oauth, to the platform (problem+json)', async () => {
     const res = await fetch(`${platform.url}/oauth/nothing-here`);
     expect(res.status).toBe(404);
