@@ -15,6 +15,7 @@ import {
 import { client, discoverClient, ping, pushAuthorization } from '../packages/server/src/auth/testing-client.js';
 import { listPersonas } from '../packages/server/src/db/index.js';
 import { testDatabases } from '../packages/server/src/db/testing.js';
+import { catchRedirect } from './support/app-redirect.js';
 import { launchBrowser, saveScreenshot, seriousAccessibilityViolations } from './support/browser.js';
 
 type Lang = 'zh-TW' | 'en';
@@ -39,22 +40,7 @@ describe('the consent journey in Chromium', () => {
   /** A browser context whose visits to the app's redirect URI are caught instead of fetched. */
   async function appContext(lang: Lang, javaScriptEnabled: boolean) {
     const context = await browser.newContext({ locale: lang === 'en' ? 'en-US' : 'zh-TW', javaScriptEnabled });
-    let resolveCallback: (url: URL) => void = () => {};
-    const callback = new Promise<URL>((resolve) => {
-      resolveCallback = resolve;
-    });
-    // The app is not running: its redirect URI is caught wherever the browser meets it (a
-    // redirect after a form post does not always reach the route handler first).
-    context.on('request', (request) => {
-      if (request.url().startsWith(TEST_REDIRECT_URI)) resolveCallback(new URL(request.url()));
-    });
-    await context.route(`${TEST_REDIRECT_URI}**`, (route) =>
-      route.fulfill({
-        status: 200,
-        contentType: 'text/html',
-        body: '<!doctype html><title>app</title><p>back in the app</p>',
-      }),
-    );
+    const { callback } = await catchRedirect(context, TEST_REDIRECT_URI);
     return { context, callback };
   }
 

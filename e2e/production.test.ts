@@ -8,7 +8,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import type { CitizenRecords } from '@healthbank/records';
 import { generateExportKey, openExportFile } from '@healthbank/sdk';
 import * as client from 'openid-client';
@@ -30,9 +30,10 @@ import {
   type TlsProxy,
   throwawayCertificate,
 } from '../packages/server/src/security/testing-tls.js';
+import { catchRedirect } from './support/app-redirect.js';
 import { launchBrowser, saveScreenshot, seriousAccessibilityViolations } from './support/browser.js';
+import { HEALTHBANK_BIN, waitForLine } from './support/process.js';
 
-const bin = resolve(import.meta.dirname, '../packages/cli/dist/bin.js');
 const postgres = testDatabases().find((target) => target.dialect === 'postgres');
 const APP = 'production-app';
 const CITIZEN_EMAIL = 'citizen@example.tw';
@@ -47,30 +48,6 @@ function envFile(text: string): Record<string, string> {
       .map((line) => /^([A-Z_]+)='(.*)'$/.exec(line))
       .flatMap((m) => (m?.[1] && m[2] !== undefined ? [[m[1], m[2]]] : [])),
   );
-}
-
-/** Resolves with the first match of `pattern` in the child's stdout. */
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return new Promise((resolvePromise, reject) => {
-    let output = '';
-    const timer = setTimeout(() => reject(new Error(`timed out waiting for ${pattern}:\n${output}`)), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(pattern);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise(match);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code}:\n${output}`));
-    });
-  });
 }
 
 describe.skipIf(!postgres)('production behind TLS on PostgreSQL', () => {
@@ -128,9 +105,9 @@ describe.skipIf(!postgres)('production behind TLS on PostgreSQL', () => {
     smtp = await startSmtpServer({ tls: certificate });
     const port = await freePort();
     proxy = await startTlsProxy(`http://127.0.0.1:${port}`, certificate);
-    const secrets = envFile(execFileSync(process.execPath, [bin, 'keys', 'generate'], { encoding: 'utf8' }));
+    const secrets = envFile(execFileSync(process.execPath, [HEALTHBANK_BIN, 'keys', 'generate'], { encoding: 'utf8' }));
     const { NODE_ENV: _inherited, ...parent } = process.env;
-    server = spawn(process.execPath, [bin, 'start'], {
+    server = spawn(process.execPath, [HEALTHBANK_BIN, 'start'], {
       env: {
         ...parent,
         ...secrets,
@@ -175,17 +152,7 @@ describe.skipIf(!postgres)('production behind TLS on PostgreSQL', () => {
   /** A browser context for the app's user: the throwaway certificate accepted, the redirect caught. */
   async function appContext(): Promise<{ context: BrowserContext; callback: Promise<URL> }> {
     const context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'zh-TW' });
-    let resolveCallback: (url: URL) => void = () => {};
-    const callback = new Promise<URL>((r) => {
-      resolveCallback = r;
-    });
-    context.on('request', (request) => {
-      if (request.url().startsWith(TEST_REDIRECT_URI)) resolveCallback(new URL(request.url()));
-    });
-    await context.route(`${TEST_REDIRECT_URI}**`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>app</title>' }),
-    );
-    return { context, callback };
+    return { context, ...(await catchRedirect(context, TEST_REDIRECT_URI)) };
   }
 
   /** What the app does: discovery, PAR with PKCE, a DPoP key and an export key. */

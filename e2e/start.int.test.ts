@@ -5,37 +5,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { openDatabase, populationStats } from '@healthbank/server';
 import { afterAll, describe, expect, it } from 'vitest';
-
-const bin = resolve(import.meta.dirname, '../packages/cli/dist/bin.js');
-
-function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
-  return new Promise((resolvePromise, reject) => {
-    let output = '';
-    const timer = setTimeout(
-      () => reject(new Error(`timed out waiting for ${pattern}; output:\n${output}`)),
-      timeoutMs,
-    );
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = output.match(pattern);
-      if (match) {
-        clearTimeout(timer);
-        resolvePromise(match);
-      }
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-    });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`exited with ${code} before ${pattern}; output:\n${output}`));
-    });
-  });
-}
+import { HEALTHBANK_BIN, waitForLine } from './support/process.js';
 
 describe('healthbank start', () => {
   const dir = mkdtempSync(join(tmpdir(), 'healthbank-start-'));
@@ -47,7 +20,7 @@ describe('healthbank start', () => {
 
   const start = (env: Record<string, string> = {}, database = 'hb.sqlite') => {
     const { NODE_ENV: _inherited, ...parent } = process.env;
-    const child = spawn(process.execPath, [bin, 'start'], {
+    const child = spawn(process.execPath, [HEALTHBANK_BIN, 'start'], {
       env: {
         ...parent,
         PORT: '0',

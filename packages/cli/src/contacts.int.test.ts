@@ -4,26 +4,7 @@ import { join } from 'node:path';
 import { findCitizenByNationalId, readCitizenContacts } from '@healthbank/server/db';
 import { createTestDatabase, type TestDatabase, testDatabases } from '@healthbank/server/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CliIo } from './io.js';
-import { run } from './program.js';
-
-function capture(env: Record<string, string | undefined> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s) },
-    env,
-    today: () => '2026-11-01',
-  };
-  return { io, stdout: () => out.join(''), stderr: () => err.join('') };
-}
-
-async function cli(args: string[], env?: Record<string, string | undefined>) {
-  const c = capture(env);
-  const code = await run(args, c.io);
-  return { code, stdout: c.stdout(), stderr: c.stderr() };
-}
+import { runCli as cli } from './testing.js';
 
 describe.each(testDatabases())('healthbank contacts on $label', (target) => {
   let t: TestDatabase;

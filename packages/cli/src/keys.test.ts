@@ -1,20 +1,6 @@
 import { loadConfig } from '@healthbank/server';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from './io.js';
-import { run } from './program.js';
-
-async function cli(args: string[], env: Record<string, string | undefined> = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const io: CliIo = {
-    stdout: { write: (s: string) => out.push(s) },
-    stderr: { write: (s: string) => err.push(s) },
-    env,
-    today: () => '2026-12-03',
-  };
-  const code = await run(args, io);
-  return { code, stdout: out.join(''), stderr: err.join('') };
-}
+import { runCli } from './testing.js';
 
 /** Reads `NAME='value'` lines as a shell would (single quotes, no escapes inside). */
 function envFile(text: string): Record<string, string> {
@@ -36,6 +22,9 @@ const PRODUCTION = {
   UPSTREAM_OIDC_ISSUER: 'https://id.example.tw',
   UPSTREAM_OIDC_CLIENT_ID: 'healthbank',
 };
+
+/** `healthbank` on the day these keys are named after. */
+const cli = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, env, '2026-12-03');
 
 describe('healthbank keys', () => {
   it('generates a secret and three key sets that a production configuration accepts', async () => {

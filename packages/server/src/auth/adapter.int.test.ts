@@ -22,6 +22,22 @@ describe.each(testDatabases())('oidc-provider adapter on $label', (target) => {
   afterAll(() => t?.dispose());
 
   const rows = () => authKysely(t.db).selectFrom('oauth_artifacts').selectAll().execute();
+  /** An active one-time consent of the race app's, behind `grantId`. */
+  const consentFor = (citizenId: number, grantId: string) =>
+    insertConsent(t.db, {
+      citizenId,
+      clientId: 'race-app',
+      grantId,
+      requestedCategories: ['lab'],
+      terms: {
+        categories: ['lab'],
+        period: 'all',
+        excludedInstitutions: [],
+        duration: 'once',
+        expiresAt: clock.now() + 86_400_000,
+      },
+      createdAt: clock.now(),
+    });
 
   it('claims a JWT id once, atomically, and again only after it expired', async () => {
     const exp = Math.floor(clock.now() / 1000) + 60;
@@ -100,20 +116,7 @@ describe.each(testDatabases())('oidc-provider adapter on $label', (target) => {
       categories: ['lab'],
       environment: 'sandbox',
     });
-    const consent = await insertConsent(t.db, {
-      citizenId: citizen.id,
-      clientId: 'race-app',
-      grantId: 'g-race',
-      requestedCategories: ['lab'],
-      terms: {
-        categories: ['lab'],
-        period: 'all',
-        excludedInstitutions: [],
-        duration: 'once',
-        expiresAt: clock.now() + 86_400_000,
-      },
-      createdAt: clock.now(),
-    });
+    const consent = await consentFor(citizen.id, 'g-race');
     const codes = new Adapter('AuthorizationCode');
     await new Adapter('Grant').upsert('g-race', { accountId: String(citizen.id), clientId: 'race-app' }, 600);
     await codes.upsert('code-race', { grantId: 'g-race' }, 60);
@@ -128,20 +131,7 @@ describe.each(testDatabases())('oidc-provider adapter on $label', (target) => {
 
   it('a grant destroyed by the provider (RFC 7009 revocation, replay) ends its consent', async () => {
     const citizen = await t.db.kysely.selectFrom('citizens').select('id').executeTakeFirstOrThrow();
-    const consent = await insertConsent(t.db, {
-      citizenId: citizen.id,
-      clientId: 'race-app',
-      grantId: 'g-destroyed',
-      requestedCategories: ['lab'],
-      terms: {
-        categories: ['lab'],
-        period: 'all',
-        excludedInstitutions: [],
-        duration: 'once',
-        expiresAt: clock.now() + 86_400_000,
-      },
-      createdAt: clock.now(),
-    });
+    const consent = await consentFor(citizen.id, 'g-destroyed');
     await new Adapter('Grant').upsert('g-destroyed', { accountId: String(citizen.id) }, 600);
     await new Adapter('Grant').destroy('g-destroyed');
     expect(await findConsent(t.db, consent.id)).toMatchObject({ status: 'revoked' });
