@@ -29,6 +29,11 @@ export interface AppOptions {
    * SMS hook), e.g. a deployment's own push gateway.
    */
   messageChannel?: MessageChannel;
+  /**
+   * How the upstream identity provider (`config.upstreamOidc`) is reached instead of the global
+   * fetch, e.g. one trusting a test's throwaway CA; production trusts a private CA with `NODE_EXTRA_CA_CERTS`.
+   */
+  upstreamFetch?: typeof fetch;
 }
 
 export async function buildApp({
@@ -36,6 +41,7 @@ export async function buildApp({
   db,
   clock = systemClock,
   messageChannel,
+  upstreamFetch,
 }: AppOptions): Promise<FastifyInstance> {
   const tls = config.publicUrl.startsWith('https://');
   const app = Fastify({
@@ -61,7 +67,13 @@ export async function buildApp({
   registerSecurityHeaders(app, { tls });
   registerErrorHandling(app);
   // First among the routes: it mounts the authorization server, whose hooks must run before any route.
-  const auth = await registerAuth(app, { config, db, clock, ...(messageChannel ? { channel: messageChannel } : {}) });
+  const auth = await registerAuth(app, {
+    config,
+    db,
+    clock,
+    ...(messageChannel ? { channel: messageChannel } : {}),
+    ...(upstreamFetch ? { upstreamFetch } : {}),
+  });
   await registerExport(app, { config, db, clock, access: auth.access });
 
   app.get('/assets/site.css', async (_request, reply) =>

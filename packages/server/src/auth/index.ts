@@ -28,6 +28,8 @@ export interface AuthDeps {
   clock: Clock;
   /** Delivery of one-time sign-in codes (see `auth/signin`); defaults to the log. */
   channel?: SigninDeps['channel'];
+  /** How the upstream identity provider is reached (see `auth/signin`); the global fetch by default. */
+  upstreamFetch?: SigninDeps['upstreamFetch'];
 }
 
 export interface Auth {
@@ -61,6 +63,7 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
     config,
     clock,
     ...(deps.channel ? { channel: deps.channel } : {}),
+    ...(deps.upstreamFetch ? { upstreamFetch: deps.upstreamFetch } : {}),
     onSignedIn: finishLogin(provider),
   });
   registerConsentRoutes(app, { provider, db, clock, csrf, resource });

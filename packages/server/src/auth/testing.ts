@@ -49,11 +49,20 @@ export function freePort(): Promise<number> {
  */
 export async function startTestPlatform(
   target: TestTarget,
-  opts: { clock?: Clock; oauthRateLimit?: number; trustedProxies?: string[] } = {},
+  opts: {
+    clock?: Clock;
+    oauthRateLimit?: number;
+    trustedProxies?: string[];
+    /** A port chosen beforehand (`freePort()`), when something must know the URL first. */
+    port?: number;
+    /** Sign-in through an upstream provider, e.g. `startTestUpstream()`'s `settings`. */
+    upstreamOidc?: Config['upstreamOidc'];
+    upstreamFetch?: typeof fetch;
+  } = {},
 ): Promise<TestPlatform> {
   const t: TestDatabase = await createTestDatabase(target);
   await seedPopulation(t.db, fixturePopulation({ citizens: 6, recordsPerCitizen: 24 }));
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig(
     { NODE_ENV: 'test' },
@@ -64,9 +73,15 @@ export async function startTestPlatform(
       host: '127.0.0.1',
       oauthRateLimit: opts.oauthRateLimit ?? 1000,
       trustedProxies: opts.trustedProxies ?? [],
+      ...(opts.upstreamOidc ? { upstreamOidc: opts.upstreamOidc } : {}),
     },
   );
-  const app = await buildApp({ config, db: t.db, ...(opts.clock ? { clock: opts.clock } : {}) });
+  const app = await buildApp({
+    config,
+    db: t.db,
+    ...(opts.clock ? { clock: opts.clock } : {}),
+    ...(opts.upstreamFetch ? { upstreamFetch: opts.upstreamFetch } : {}),
+  });
   await app.listen({ host: '127.0.0.1', port });
   await registerSandboxApps(t.db, { publicUrl: url });
   const org = await registerOrganisation(t.db, {

@@ -83,7 +83,7 @@ button:disabled { opacity: .6; cursor: progress; }
 .error-summary { border: 3px solid #b00020; padding: .5rem 1rem; margin: 0 0 1rem; font-weight: 700; }
 .notice { background: #fff4d6; border-left: 6px solid #8a6100; padding: .5rem 1rem; }
 .sandbox-code { font-size: 1.75rem; letter-spacing: .2em; font-variant-numeric: tabular-nums; }
-section.passkey, section.sandbox-personas, section.passkey + section { border-top: 1px solid var(--line); margin-top: 1.5rem; }
+section.passkey, section.sandbox-personas, section.passkey + section, section.upstream, section.upstream + section { border-top: 1px solid var(--line); margin-top: 1.5rem; }
 form.actions { margin-top: 1.5rem; }
 .error-summary p { margin: 0; }
 /* Consent page: the notices as a readable list, one question per fieldset, a clear pair of answers. */

@@ -6,6 +6,7 @@ import type { Clock } from '../../clock.js';
 import type { Config } from '../../config/config.js';
 import type { Database } from '../../db/index.js';
 import { ProblemError } from '../../errors/problems.js';
+import type { Html } from '../../pages/html.js';
 import type { Locale } from '../../pages/i18n.js';
 import { requestLocale } from '../../pages/request-locale.js';
 import type { CsrfOptions } from '../../security/csrf.js';
@@ -27,6 +28,9 @@ export type OnSignedIn = (
   result: SignedIn,
 ) => Promise<unknown>;
 
+/** A sign-in method's section of the sign-in page, rendered for one request. */
+export type SigninSection = (request: FastifyRequest, page: { locale: Locale; uid: string; csrf: string }) => Html;
+
 export interface SigninContext {
   db: Database;
   config: Config;
@@ -36,6 +40,8 @@ export interface SigninContext {
   /** The WebAuthn relying party: our public host, and the origin browsers report. */
   rp: { id: string; origin: string; name: string };
   onSignedIn: OnSignedIn;
+  /** The upstream identity provider's button, when `config.upstreamOidc` is set (`upstream/`). */
+  upstreamSection?: SigninSection;
 }
 
 export function localeOf(request: FastifyRequest): Locale {

@@ -12,6 +12,8 @@
  * - `POST /signin/:uid/passkey/register` — `_csrf credential` (RegistrationResponseJSON)
  * - `POST /signin/:uid/passkey` — `_csrf credential` (AuthenticationResponseJSON)
  * - `POST /signin/:uid/persona` — `_csrf nationalId`, sandbox only
+ * - `POST /signin/:uid/upstream` — `_csrf` → 303 to the upstream identity provider, when configured;
+ *   `GET /signin/upstream/callback` — its answer (see `upstream/`)
  * - `GET  /assets/signin-passkey.js` — the passkey script
  */
 import type { FastifyInstance } from 'fastify';
@@ -28,12 +30,14 @@ import { registerPasskeyRoutes } from './passkeys/routes.js';
 import { registerPersonaRoute } from './personas/routes.js';
 import { purgeSigninState } from './purge.js';
 import { registerSigninPage } from './signin-routes.js';
+import { registerUpstreamSignin } from './upstream/index.js';
 
 export type { CodeMessage, MessageChannel } from './codes/channel.js';
 export type { OnSignedIn, SignedIn } from './context.js';
 export { NHI_CARD_AMR } from './nhi/routes.js';
 export { PASSKEY_AMR } from './passkeys/passkeys.js';
 export { SANDBOX_AMR } from './personas/routes.js';
+export { UPSTREAM_CALLBACK_PATH, UPSTREAM_FALLBACK_AMR, upstreamRedirectUri } from './upstream/index.js';
 
 export interface SigninDeps {
   db: Database;
@@ -45,6 +49,11 @@ export interface SigninDeps {
    * the code page. Production outside a sandbox needs one or the other.
    */
   channel?: MessageChannel;
+  /**
+   * How the upstream identity provider (`config.upstreamOidc`) is reached. Default: the global
+   * fetch, verifying TLS against the system's CAs and `NODE_EXTRA_CA_CERTS`.
+   */
+  upstreamFetch?: typeof fetch;
   onSignedIn: OnSignedIn;
 }
 
@@ -89,6 +98,12 @@ export function registerSignin(app: FastifyInstance, deps: SigninDeps): void {
     onDeliveryError: (error) => app.log.error({ err: error }, 'one-time code delivery failed'),
   });
 
+  if (config.upstreamOidc) {
+    ctx.upstreamSection = registerUpstreamSignin(app, ctx, {
+      settings: config.upstreamOidc,
+      ...(deps.upstreamFetch ? { fetch: deps.upstreamFetch } : {}),
+    });
+  }
   registerSigninPage(app, ctx);
   registerPersonaRoute(app, ctx);
   registerNhiRoutes(app, ctx, { codes, inbox });

@@ -4,7 +4,7 @@
  */
 import { createHmac, hkdfSync, timingSafeEqual } from 'node:crypto';
 
-export type KeyPurpose = 'code' | 'identity' | 'challenge' | 'pending' | 'bucket' | 'user';
+export type KeyPurpose = 'code' | 'identity' | 'challenge' | 'pending' | 'bucket' | 'user' | 'upstream';
 
 export type SigninKeys = Record<KeyPurpose, Buffer>;
 
@@ -18,6 +18,7 @@ export function deriveSigninKeys(secret: string): SigninKeys {
     pending: derive('pending'),
     bucket: derive('bucket'),
     user: derive('user'),
+    upstream: derive('upstream'),
   };
 }
 

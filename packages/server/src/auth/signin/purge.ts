@@ -5,6 +5,7 @@
 import type { Database } from '../../db/index.js';
 import { CODE_SEND_WINDOW_MS } from './limits.js';
 import { signinKysely } from './tables.js';
+import { purgeUpstreamStates } from './upstream/states.js';
 
 /** Consecutive code failures are forgotten after a day without any attempt. */
 export const FAILURE_MEMORY_MS = 24 * 60 * 60_000;
@@ -21,6 +22,7 @@ export async function purgeSigninState(db: Database, now: number): Promise<numbe
     store.deleteFrom('signin_rate_limits').where('expires_at', '<=', now).executeTakeFirst(),
     store.deleteFrom('signin_pending').where('expires_at', '<=', now).executeTakeFirst(),
     store.deleteFrom('signin_spent_challenges').where('expires_at', '<=', now).executeTakeFirst(),
+    purgeUpstreamStates(db, now),
     store
       .deleteFrom('signin_failures')
       .where('updated_at', '<=', now - FAILURE_MEMORY_MS)

@@ -1,9 +1,10 @@
 /**
- * The sign-in page: passkey (with JavaScript), NHI card details, and in the sandbox the persona
- * picker. Works without JavaScript; the passkey section stays hidden until the script reveals it.
+ * The sign-in page: passkey (with JavaScript), the upstream identity provider when configured, NHI
+ * card details, and in the sandbox the persona picker. Works without JavaScript; the passkey
+ * section stays hidden until the script reveals it.
  */
 import { maskNationalId } from '@healthbank/records';
-import { html } from '../../pages/html.js';
+import { type Html, html } from '../../pages/html.js';
 import type { Locale } from '../../pages/i18n.js';
 import { layout } from '../../pages/layout.js';
 import { csrfField, errorSummary, textField } from './components.js';
@@ -45,6 +46,8 @@ export interface SigninPageOptions {
   personas?: { choices: PersonaChoice[]; showIds: boolean; error?: boolean };
   form?: { values: NhiFormValues; errors: NhiFormErrors };
   passkey: PasskeyRequest & { failed?: boolean };
+  /** The upstream identity provider's section (`upstream/`), when one is configured. */
+  upstream?: Html;
 }
 
 export const PASSKEY_SCRIPT_PATH = '/assets/signin-passkey.js';
@@ -140,6 +143,7 @@ ${o.personas.choices.map(
 <p class="lead">${t('signin.lead')}</p>
 ${o.sandbox ? html`<p class="notice">${t('signin.sandbox')}</p>` : ''}
 ${passkey}
+${o.upstream ?? ''}
 ${nhi}
 ${personas}
 <script src="${PASSKEY_SCRIPT_PATH}" defer></script>`;

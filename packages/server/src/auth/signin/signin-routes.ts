@@ -33,10 +33,11 @@ export async function renderSignin(
     ctx.clock.now(),
     WEBAUTHN_CHALLENGE_TTL_MS,
   );
+  const csrf = csrfToken(request, reply, ctx.csrf);
   const page = signinPage({
     locale,
     uid,
-    csrf: csrfToken(request, reply, ctx.csrf),
+    csrf,
     sandbox: ctx.config.sandbox,
     personas: ctx.config.sandbox
       ? {
@@ -48,6 +49,7 @@ export async function renderSignin(
       : undefined,
     form: state.form,
     passkey: { challenge, rpId: ctx.rp.id, timeoutMs: WEBAUTHN_TIMEOUT_MS, failed: state.passkeyFailed },
+    upstream: ctx.upstreamSection?.(request, { locale, uid, csrf }),
   });
   return sendPage(reply, page, status);
 }

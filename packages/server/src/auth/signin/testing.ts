@@ -28,8 +28,12 @@ export async function buildSigninTestApp(opts: {
   config: Config;
   clock: Clock;
   channel?: SigninDeps['channel'];
+  upstreamFetch?: SigninDeps['upstreamFetch'];
+  /** Where the app's log lines go (pino JSON, level info); none by default. */
+  logStream?: { write(line: string): void };
 }): Promise<SigninTestApp> {
-  const app = Fastify({ logger: false });
+  const { logStream, ...deps } = opts;
+  const app = Fastify({ logger: logStream ? { level: 'info', stream: logStream } : false });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
   registerSecurityHeaders(app, { tls: opts.config.publicUrl.startsWith('https://') });
@@ -37,7 +41,7 @@ export async function buildSigninTestApp(opts: {
   app.get('/assets/site.css', async (_request, reply) => reply.type('text/css; charset=utf-8').send(SITE_CSS));
   const signedIn: SigninTestApp['signedIn'] = [];
   registerSignin(app, {
-    ...opts,
+    ...deps,
     onSignedIn: async (_request, reply, uid, result) => {
       signedIn.push({ uid, ...result });
       return reply

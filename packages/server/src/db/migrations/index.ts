@@ -7,6 +7,7 @@ import { exportsAndTickets } from './0004_exports.js';
 import { recordsReadOrder } from './0005_records_read_order.js';
 import { citizenContacts } from './0006_citizen_contacts.js';
 import { ticketScope } from './0007_ticket_scope.js';
+import { signinUpstream } from './0008_signin_upstream.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -22,5 +23,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0005_records_read_order': recordsReadOrder(dialect),
     '0006_citizen_contacts': citizenContacts(dialect),
     '0007_ticket_scope': ticketScope(dialect),
+    '0008_signin_upstream': signinUpstream(dialect),
   };
 }
