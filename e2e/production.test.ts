@@ -17,6 +17,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerApp } from '../packages/server/src/auth/clients/apps.js';
 import { registerOrganisation } from '../packages/server/src/auth/clients/organisations.js';
 import { startSmtpServer, type TestSmtpServer } from '../packages/server/src/auth/signin/codes/testing-channels.js';
+import { upstreamRedirectUri } from '../packages/server/src/auth/signin/upstream/index.js';
+import {
+  startTestUpstream,
+  TEST_UPSTREAM_NAME,
+  type TestUpstream,
+} from '../packages/server/src/auth/signin/upstream/testing.js';
 import { freePort, TEST_REDIRECT_URI } from '../packages/server/src/auth/testing.js';
 import { dpopProof } from '../packages/server/src/auth/testing-client.js';
 import { fixturePopulation } from '../packages/server/src/db/fixtures.js';
@@ -55,12 +61,15 @@ describe.skipIf(!postgres)('production behind TLS on PostgreSQL', () => {
   let certificate: ThrowawayCertificate;
   let t: TestDatabase;
   let smtp: TestSmtpServer;
+  let upstream: TestUpstream;
   let proxy: TlsProxy;
   let server: ChildProcess;
   let serverOutput = '';
   let browser: Browser;
   let fetchTls: typeof fetch;
   let citizen: CitizenRecords['citizen'];
+  /** Another citizen, who signs in through the upstream identity provider. */
+  let federated: CitizenRecords['citizen'];
 
   beforeAll(async () => {
     if (!postgres) return;
@@ -73,11 +82,12 @@ describe.skipIf(!postgres)('production behind TLS on PostgreSQL', () => {
     // The database as NHI's data load leaves it: citizens, their records and contacts; one
     // reviewed app. The platform itself seeds nothing in production.
     t = await createTestDatabase(postgres, { prefix: 'healthbank_production' });
-    const population = [...fixturePopulation({ citizens: 4, recordsPerCitizen: 40 })];
+    const population = [...fixturePopulation({ citizens: 7, recordsPerCitizen: 40 })];
     await seedPopulation(t.db, population);
-    const first = population.find((p) => !p.citizen.persona) ?? population[0];
-    if (!first) throw new Error('no citizen');
+    const [first, second] = population.filter((p) => !p.citizen.persona);
+    if (!first || !second) throw new Error('no citizens');
     citizen = first.citizen;
+    federated = second.citizen;
     const stored = await t.db.kysely
       .selectFrom('citizens')
       .select('id')
@@ -105,6 +115,13 @@ describe.skipIf(!postgres)('production behind TLS on PostgreSQL', () => {
     smtp = await startSmtpServer({ tls: certificate });
     const port = await freePort();
     proxy = await startTlsProxy(`http://127.0.0.1:${port}`, certificate);
+    // The upstream identity provider, also over TLS, which knows the platform by its public URL.
+    upstream = await startTestUpstream({
+      redirectUris: [upstreamRedirectUri(proxy.url)],
+      tls: certificate,
+      hostname: 'localhost',
+    });
+    upstream.nextLogin({ nationalId: federated.nationalId });
     const secrets = envFile(execFileSync(process.execPath, [HEALTHBANK_BIN, 'keys', 'generate'], { encoding: 'utf8' }));
     const { NODE_ENV: _inherited, ...parent } = process.env;
     server = spawn(process.execPath, [HEALTHBANK_BIN, 'start'], {
@@ -122,6 +139,11 @@ describe.skipIf(!postgres)('production behind TLS on PostgreSQL', () => {
         SMTP_FROM: '健康存摺 <no-reply@localhost>',
         NODE_EXTRA_CA_CERTS: caFile,
         HEALTHBANK_OAUTH_RATE_LIMIT: String(OAUTH_RATE_LIMIT),
+        UPSTREAM_OIDC_ISSUER: upstream.issuer,
+        UPSTREAM_OIDC_CLIENT_ID: upstream.settings.clientId,
+        UPSTREAM_OIDC_JWKS: JSON.stringify(upstream.settings.jwks),
+        UPSTREAM_OIDC_NAME: TEST_UPSTREAM_NAME['zh-TW'],
+        UPSTREAM_OIDC_NAME_EN: TEST_UPSTREAM_NAME.en,
         LOG_LEVEL: 'warn',
       },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -144,6 +166,7 @@ describe.skipIf(!postgres)('production behind TLS on PostgreSQL', () => {
       await exited;
     }
     await proxy?.close();
+    await upstream?.close();
     await smtp?.close();
     await t?.dispose();
     if (dir) rmSync(dir, { recursive: true, force: true });
@@ -268,6 +291,39 @@ describe.skipIf(!postgres)('production behind TLS on PostgreSQL', () => {
     const cookies = await context.cookies(proxy.url);
     expect(cookies.length).toBeGreaterThan(0);
     for (const cookie of cookies) expect(cookie, cookie.name).toMatchObject({ secure: true, httpOnly: true });
+    await context.close();
+  });
+
+  it('signs in through the upstream identity provider over TLS, consents, and the SDK opens the export', async () => {
+    const flow = await startAuthorization();
+    const { context, callback } = await appContext();
+    const page = await context.newPage();
+    await page.goto(flow.url.href);
+    await Promise.all([
+      page.waitForURL(`${upstream.issuer}/interaction/**`),
+      page.getByRole('button', { name: `以${TEST_UPSTREAM_NAME['zh-TW']}登入` }).click(),
+    ]);
+    await saveScreenshot(page, 'production-2-upstream');
+    await Promise.all([
+      page.waitForURL(`${proxy.url}/consent/**`),
+      page.getByRole('button', { name: 'Confirm my identity' }).click(),
+    ]);
+    // The provider asked as the platform's registered client, with PKCE and a nonce.
+    const asked = upstream.requests.at(-1)?.params ?? {};
+    expect(asked).toMatchObject({ code_challenge_method: 'S256', redirect_uri: upstreamRedirectUri(proxy.url) });
+    expect(asked.nonce).toBeTruthy();
+    await agree(page);
+    const opened = await exportWith(flow, await callback);
+    expect(opened.claims.categories).toEqual(['lab', 'outpatient']);
+    // The file is the federated citizen's: the export claims and the consent name the same person.
+    const consent = await t.db.kysely
+      .withTables<{ consents: { id: string; citizen_id: number } }>()
+      .selectFrom('consents')
+      .innerJoin('citizens', 'citizens.id', 'consents.citizen_id')
+      .select('citizens.national_id')
+      .where('consents.id', '=', opened.claims.consent_id)
+      .executeTakeFirstOrThrow();
+    expect(consent.national_id).toBe(federated.nationalId);
     await context.close();
   });
 

@@ -18,6 +18,7 @@ import {
 import { client, discoverClient, pushAuthorization } from '../packages/server/src/auth/testing-client.js';
 import { listPersonas } from '../packages/server/src/db/index.js';
 import { testDatabases } from '../packages/server/src/db/testing.js';
+import { catchRedirect } from './support/app-redirect.js';
 import { launchBrowser, saveScreenshot, seriousAccessibilityViolations } from './support/browser.js';
 
 describe('sign-in through an upstream identity provider in Chromium', () => {
@@ -52,17 +53,7 @@ describe('sign-in through an upstream identity provider in Chromium', () => {
   /** A fresh context whose visits to the app's redirect URI are caught (the app is not running). */
   async function appContext(locale: string, javaScriptEnabled: boolean) {
     const context = await browser.newContext({ locale, javaScriptEnabled });
-    let resolveCallback: (url: URL) => void = () => {};
-    const callback = new Promise<URL>((resolve) => {
-      resolveCallback = resolve;
-    });
-    context.on('request', (request) => {
-      if (request.url().startsWith(TEST_REDIRECT_URI)) resolveCallback(new URL(request.url()));
-    });
-    await context.route(`${TEST_REDIRECT_URI}**`, (route) =>
-      route.fulfill({ status: 200, contentType: 'text/html', body: '<!doctype html><title>app</title><p>app</p>' }),
-    );
-    return { context, callback };
+    return { context, ...(await catchRedirect(context, TEST_REDIRECT_URI)) };
   }
 
   it.each([
