@@ -187,6 +187,10 @@ describe('loadConfig', () => {
         /UPSTREAM_OIDC_ISSUER/,
       );
       expect(loadConfig({ ...production(), ...upstream }).upstreamOidc?.issuer).toBe('https://id.example.tw');
+      expect(() => loadConfig({ ...upstream, UPSTREAM_OIDC_ISSUER: 'http://id.example.tw' })).toThrow(/loopback/);
+      expect(loadConfig({ ...upstream, UPSTREAM_OIDC_ISSUER: 'http://127.0.0.1:9000' }).upstreamOidc?.issuer).toBe(
+        'http://127.0.0.1:9000',
+      );
     });
   });
 

@@ -154,6 +154,11 @@ function assertDevelopmentContained(config: Config): void {
         'set NODE_ENV=production with real secrets and keys to serve other hosts',
     );
   }
+  const upstream = config.upstreamOidc && new URL(config.upstreamOidc.issuer);
+  if (upstream?.protocol === 'http:' && !isLoopbackHost(upstream.hostname)) {
+    // OIDC Core §16.17: plain HTTP only to a provider on this machine (tests), never across a network.
+    throw new ConfigError('UPSTREAM_OIDC_ISSUER may use http:// only on loopback');
+  }
 }
 
 /** ASVS V14.1 (build and deploy): production must not run on development defaults. */
