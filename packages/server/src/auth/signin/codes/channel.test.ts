@@ -1,15 +1,9 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { type CodeMessage, fanOut, logChannel, SandboxInbox } from './channel.js';
+import { fanOut, logChannel, SandboxInbox } from './channel.js';
+import { TEST_CODE_MESSAGE } from './testing-channels.js';
 
-const message: CodeMessage = {
-  challengeId: 'c1',
-  citizenId: 7,
-  nationalId: 'A123456789',
-  code: '042137',
-  expiresAt: 1_000,
-  locale: 'zh-TW',
-};
+const message = TEST_CODE_MESSAGE;
 
 describe('message channels', () => {
   it('logs the code with a masked national ID, never the full one', async () => {

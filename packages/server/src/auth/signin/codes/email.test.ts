@@ -1,18 +1,10 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type ThrowawayCertificate, throwawayCertificate } from '../../../security/testing-tls.js';
-import type { CodeMessage } from './channel.js';
 import { codeEmail } from './delivery-messages.js';
 import { emailSender, smtpTransportOptions } from './email.js';
-import { startSmtpServer, type TestSmtpServer } from './testing-channels.js';
+import { startSmtpServer, TEST_CODE_MESSAGE, type TestSmtpServer } from './testing-channels.js';
 
-const message: CodeMessage = {
-  challengeId: 'c1',
-  citizenId: 7,
-  nationalId: 'A123456789',
-  code: '042137',
-  expiresAt: 1_000,
-  locale: 'zh-TW',
-};
+const message = TEST_CODE_MESSAGE;
 const FROM = '健康存摺 <no-reply@mhb.example.tw>';
 const TO = 'citizen@example.tw';
 

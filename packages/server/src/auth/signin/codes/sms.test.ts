@@ -1,18 +1,10 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../../clock.js';
-import type { CodeMessage } from './channel.js';
 import { signWebhook, smsSender, webhookKey } from './sms.js';
-import { type HookRequest, startSmsHook, type TestSmsHook } from './testing-channels.js';
+import { type HookRequest, startSmsHook, TEST_CODE_MESSAGE, type TestSmsHook } from './testing-channels.js';
 
-const message: CodeMessage = {
-  challengeId: 'c1',
-  citizenId: 7,
-  nationalId: 'A123456789',
-  code: '042137',
-  expiresAt: 1_000,
-  locale: 'zh-TW',
-};
+const message = TEST_CODE_MESSAGE;
 const SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
 const PUBLIC_URL = 'https://mhb.example.tw';
 

@@ -7,11 +7,22 @@ import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'nod
 import type { AddressInfo } from 'node:net';
 import { SMTPServer } from 'smtp-server';
 import type { ThrowawayCertificate } from '../../../security/testing-tls.js';
+import type { CodeMessage } from './channel.js';
 
 /** How long a test waits for a message before failing (delivery is fire-and-forget). */
 const WAIT_MS = 10_000;
 
 /** Items in arrival order; `next()` hands out each one once, waiting for it if need be. */
+/** A code message as `OneTimeCodes` hands it to a channel, for channel tests. */
+export const TEST_CODE_MESSAGE: CodeMessage = {
+  challengeId: 'c1',
+  citizenId: 7,
+  nationalId: 'A123456789',
+  code: '042137',
+  expiresAt: 1_000,
+  locale: 'zh-TW',
+};
+
 export class Arrivals<T> {
   readonly all: T[] = [];
   private taken = 0;
