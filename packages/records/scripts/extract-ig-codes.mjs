@@ -8,15 +8,14 @@
  * names, order kind, group); the Chinese names are always copied from the IG, never typed by hand.
  *
  * Usage: node packages/records/scripts/extract-ig-codes.mjs [path/to/twcore-ig]
- * Default IG path: <repo>/../shared/twcore-ig (the shared folder beside the clone).
+ * Default IG path: packages/records/ig/twcore-0.3.2 (the IG files kept in the repository).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const repoRoot = path.resolve(here, '..', '..', '..');
-const igDir = process.argv[2] ?? path.resolve(repoRoot, '..', 'shared', 'twcore-ig');
+const igDir = process.argv[2] ?? path.resolve(here, '..', 'ig', 'twcore-0.3.2');
 const outDir = path.resolve(here, '..', 'src', 'codes');
 
 /** [code, kind, group, English name] */

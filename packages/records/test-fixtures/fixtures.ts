@@ -11,8 +11,8 @@ import type { HealthRecord, RecordsByCategory } from '../src/record.js';
 
 export const fixturesDir = path.dirname(fileURLToPath(import.meta.url));
 const packageRoot = path.resolve(fixturesDir, '..');
-/** In CI the shared folder is a sibling of the clone. */
-export const twcoreDir = path.resolve(packageRoot, '..', '..', '..', 'shared', 'twcore-ig');
+/** The TW Core IG files the tests use, kept in the repository (see its README for the licence). */
+export const twcoreDir = path.resolve(packageRoot, 'ig', 'twcore-0.3.2');
 
 export interface GoldenInput {
   citizen: Citizen;

@@ -1,20 +1,17 @@
 /**
- * Checks the curated lists against the TW Core IG package in the shared folder beside the
- * repository (../shared/twcore-ig): every NHI order and herbal preparation exists there with the
+ * Checks the curated lists against the TW Core IG files kept in the repository
+ * (packages/records/ig/twcore-0.3.2): every NHI order and herbal preparation exists there with the
  * same display, and every ATC code is in the IG's ATC value set.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { twcoreDir as igDir } from '../../test-fixtures/fixtures.js';
 import { DRUGS } from './drugs.js';
 import { HERBS } from './herbs.js';
 import { PREVENTIVE_MEASUREMENT_CODES, VITAL_SIGN_CODES } from './lab-items.js';
 import { NHI_ORDERS } from './nhi-orders.js';
 import { CODE_SYSTEMS, VALUE_SETS } from './systems.js';
-
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..');
-const igDir = path.resolve(repoRoot, '..', 'shared', 'twcore-ig');
 
 interface Concept {
   code: string;
