@@ -11,6 +11,8 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..');
+/** This file, whose examples of escapes are the check's own test cases. */
+const SELF = path.relative(root, import.meta.filename).split(path.sep).join('/');
 
 /** Files whose text is data, not paths: code lists, fixtures, images, the lock file. */
 const NOT_CODE = /\.(json|png|jpe?g|gif|ico|svg|woff2?|ttc|lock)$|(^|\/)package-lock\.json$/;
@@ -18,7 +20,7 @@ const NOT_CODE = /\.(json|png|jpe?g|gif|ico|svg|woff2?|ttc|lock)$|(^|\/)package-
 function trackedFiles(): string[] {
   return execFileSync('git', ['ls-files', '-z'], { cwd: root, encoding: 'utf8' })
     .split('\0')
-    .filter((f) => f && !f.startsWith('docs/') && !NOT_CODE.test(f));
+    .filter((f) => f && f !== SELF && !f.startsWith('docs/') && !NOT_CODE.test(f));
 }
 
 const inside = (target: string) => target === root || target.startsWith(`${root}${path.sep}`);
