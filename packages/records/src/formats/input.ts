@@ -19,7 +19,7 @@ export interface ContentInput {
  * The covered categories in the platform's canonical order. Records of a category outside an
  * explicit `categories` list are refused: a file must never carry more than was consented.
  */
-export function coveredCategories(input: Pick<ContentInput, 'records' | 'categories'>): CategoryId[] {
+export function coveredCategories(input: { records: object; categories?: readonly CategoryId[] }): CategoryId[] {
   const present = Object.keys(input.records);
   for (const key of present) {
     if (!isCategoryId(key)) throw new RangeError(`unknown category in records: ${key}`);

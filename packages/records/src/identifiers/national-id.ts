@@ -69,7 +69,10 @@ export function makeNationalId(letter: string, sex: 'male' | 'female', serial: n
 /** The letters in the order of their place names, for callers that pick one by region. */
 export const NATIONAL_ID_LETTERS = Object.keys(LETTER_VALUES);
 
-/** Masks all but the letter and last three digits, as NHI's own files may (b1.1). */
+/**
+ * Masks all but the first three and last three characters, for logs and pages. NHI's own files
+ * mask b1.1 differently (first six kept), which the `mhb` format follows.
+ */
 export function maskNationalId(id: string): string {
   return id.length === 10 ? `${id.slice(0, 3)}****${id.slice(7)}` : '**********';
 }

@@ -1,7 +1,7 @@
 /**
- * The field numbering of NHI's `myhealthbank.bdata` file (SPEC appendix A) and the words its
- * values use. Field numbers the appendix gives are used as given; where it is silent, the choice
- * is ours and docs/formats-mhb.md marks it. Keys are built once here, not per record.
+ * The field numbering of NHI's `myhealthbank.bdata` file, exactly as SPEC appendix A lists it, and
+ * the words its values use. No field number the appendix does not list for a section is written:
+ * parsers of real files flag any other key (docs/formats-mhb.md). Keys are built once here.
  */
 
 /** `r1.5`-style key of a field. */
@@ -13,7 +13,8 @@ export interface VisitLayout {
   /** r1.1 門診/急診; only the outpatient section has it. */
   readonly type?: string;
   readonly branch: string;
-  readonly code: string;
+  /** r1.3 醫事機構代碼; appendix A gives no institution code for r3 and r9. */
+  readonly code?: string;
   readonly name: string;
   readonly date: string;
   readonly serial: string;
@@ -34,7 +35,7 @@ const pairs = (section: string, principal: number, secondaryStart: number, secon
   return out;
 };
 
-/** r1 西醫門(急)診: appendix A gives every field. */
+/** r1 西醫門(急)診: r1.1–r1.5, r1.7–r1.27 (appendix A lists no r1.6); r1_1.1–.4. */
 export const R1: VisitLayout = {
   section: 'r1',
   orders: 'r1_1',
@@ -51,12 +52,11 @@ export const R1: VisitLayout = {
   order: { code: 'r1_1.1', name: 'r1_1.2', quantity: 'r1_1.3', days: 'r1_1.4' },
 };
 
-/** r3 牙醫: like r1 shifted by one (no type field); r3_1.4/.5 (tooth) stay unused, days are r3_1.6. */
+/** r3 牙醫: r3.2, r3.4–r3.26 (no r3.1, no r3.3); r3_1.1–.3 and .6 (days), .4/.5 not listed. */
 export const R3: VisitLayout = {
   section: 'r3',
   orders: 'r3_1',
   branch: 'r3.2',
-  code: 'r3.3',
   name: 'r3.4',
   date: 'r3.5',
   serial: 'r3.6',
@@ -67,12 +67,11 @@ export const R3: VisitLayout = {
   order: { code: 'r3_1.1', name: 'r3_1.2', quantity: 'r3_1.3', days: 'r3_1.6' },
 };
 
-/** r9 中醫: numbered like r3; r9_1 like r1_1. */
+/** r9 中醫: "like r3" in appendix A; r9_1.1–.4. */
 export const R9: VisitLayout = {
   section: 'r9',
   orders: 'r9_1',
   branch: 'r9.2',
-  code: 'r9.3',
   name: 'r9.4',
   date: 'r9.5',
   serial: 'r9.6',
@@ -83,12 +82,14 @@ export const R9: VisitLayout = {
   order: { code: 'r9_1.1', name: 'r9_1.2', quantity: 'r9_1.3', days: 'r9_1.4' },
 };
 
-/** r2 住院: 19 secondary diagnosis pairs (r2.16–r2.53) and 19 procedure pairs (r2.54–r2.91). */
+/**
+ * r2 住院: r2.2, r2.4–r2.6, r2.9–r2.91 (no institution code); r2_1.2–.6 (no r2_1.1).
+ * 19 secondary diagnosis pairs (r2.16–r2.53) and 19 procedure pairs (r2.54–r2.91).
+ */
 export const R2 = {
   section: 'r2',
   orders: 'r2_1',
   branch: 'r2.2',
-  code: 'r2.3',
   name: 'r2.4',
   admission: 'r2.5',
   discharge: 'r2.6',
@@ -98,7 +99,6 @@ export const R2 = {
   copay: 'r2.14',
   points: 'r2.15',
   order: {
-    line: 'r2_1.1',
     start: 'r2_1.2',
     end: 'r2_1.3',
     code: 'r2_1.4',
@@ -107,36 +107,24 @@ export const R2 = {
   },
 } as const;
 
-/** r4 過敏. r4.3–r4.6 are ours: allergen code, institution code and name, allergen kind. */
+/** r4 過敏: r4.1, r4.2, r4.9–r4.12 (appendix A lists nothing between r4.2 and r4.9). */
 export const R4 = {
   date: 'r4.1',
   allergen: 'r4.2',
-  allergenCode: 'r4.3',
-  institutionCode: 'r4.4',
-  institutionName: 'r4.5',
-  kind: 'r4.6',
   severity: 'r4.9',
   symptoms: 'r4.10',
   note: 'r4.11',
   source: 'r4.12',
 } as const;
 
-/** r5 器捐/安寧意願: appendix A's suggested use, plus r5.4 (ours) for a withdrawn registration. */
-export const R5 = { wish: 'r5.1', date: 'r5.2', note: 'r5.3', status: 'r5.4' } as const;
+/** r5 器捐/安寧意願: r5.1–r5.3, with appendix A's suggested use (their meaning is not public). */
+export const R5 = { wish: 'r5.1', date: 'r5.2', note: 'r5.3' } as const;
 
-/** r6 預防接種. r6.2 (CVX code), r6.4 (institution code) and r6.6 (dose number) are ours. */
-export const R6 = {
-  date: 'r6.1',
-  cvx: 'r6.2',
-  vaccine: 'r6.3',
-  institutionCode: 'r6.4',
-  institutionName: 'r6.5',
-  dose: 'r6.6',
-} as const;
+/** r6 預防接種: r6.1, r6.3 (the lot inside it, "(批號:xxx)"), r6.5; nothing else. */
+export const R6 = { date: 'r6.1', vaccine: 'r6.3', institutionName: 'r6.5' } as const;
 
-/** r7 檢驗結果. r7.2 業務組 as in the other sections. */
+/** r7 檢驗結果: r7.3–r7.12. */
 export const R7 = {
-  branch: 'r7.2',
   code: 'r7.3',
   name: 'r7.4',
   date: 'r7.5',
@@ -149,10 +137,8 @@ export const R7 = {
   range: 'r7.12',
 } as const;
 
-/** r8 影像或病理. r8.2 業務組 and r8.3 機構代碼 as in r7. */
+/** r8 影像或病理: r8.4–r8.10 (institution name only). */
 export const R8 = {
-  branch: 'r8.2',
-  code: 'r8.3',
   name: 'r8.4',
   date: 'r8.5',
   reportDate: 'r8.6',
@@ -162,9 +148,11 @@ export const R8 = {
   text: 'r8.10',
 } as const;
 
-/** r10 成人預防保健. r10.1 (institution code) is ours. Assessments are (評估結果, 評估說明) pairs. */
+/**
+ * r10 成人預防保健: r10.2, r10.4–r10.28, r10.30–r10.42 (no r10.1, r10.3, r10.29). Assessments
+ * are (評估結果, 評估說明) pairs.
+ */
 export const R10 = {
-  code: 'r10.1',
   name: 'r10.2',
   phone: 'r10.4',
   date: 'r10.5',
@@ -203,7 +191,7 @@ export const R10 = {
   antiHcv: 'r10.40',
 } as const;
 
-/** r11 癌症篩檢: one row per kind and item, its screenings nested in r11_1. r11_1.5/.6 are ours. */
+/** r11 癌症篩檢: r11.1, r11.2, the screenings nested in r11_1 (.1–.4). */
 export const R11 = {
   kind: 'r11.1',
   item: 'r11.2',
@@ -212,14 +200,12 @@ export const R11 = {
   institutionName: 'r11_1.2',
   result: 'r11_1.3',
   resultText: 'r11_1.4',
-  note: 'r11_1.5',
-  institutionCode: 'r11_1.6',
 } as const;
 
 /** An empty section, as NHI writes it: `[{"r7": "無資料"}]`. */
 export const NO_DATA = '無資料';
 
-/** The declaration (r0) shown with the data, unless the caller gives its own. */
+/** The declaration (r0, one row) shown with the data, unless the caller gives its own. */
 export const DEFAULT_DECLARATION =
   '本檔案依您於 healthbank 同意提供之資料類別與期間產製，資料來源為全民健康保險就醫紀錄，' +
   '僅供您本人及您授權之應用程式作健康管理參考，不得作為醫療診斷之依據；如有疑義，請洽原就醫院所。';
@@ -246,7 +232,6 @@ export class Vocabulary<V extends string> {
 }
 
 export const VISIT_TYPE = new Vocabulary('visit type', { outpatient: '門診', emergency: '急診' });
-export const ALLERGEN_KIND = new Vocabulary('allergen kind', { drug: '藥物', food: '食物', environment: '環境' });
 export const SEVERITY = new Vocabulary('severity', { mild: '輕度', moderate: '中度', severe: '重度' });
 export const ALLERGY_SOURCE = new Vocabulary('registration', {
   institution: '醫療院所登錄',
@@ -258,7 +243,6 @@ export const CARE_WISH = new Vocabulary('care wish', {
   life_sustaining_refusal: '不施行維生醫療',
   advance_decision: '預立醫療決定',
 });
-export const WISH_STATUS = new Vocabulary('registration status', { registered: '已註記', withdrawn: '已撤回' });
 export const ASSESSMENT = new Vocabulary('assessment', { normal: '正常', abnormal: '異常', follow_up: '需追蹤' });
 export const QUALITATIVE = new Vocabulary('qualitative result', { negative: '陰性', trace: '微量', positive: '陽性' });
 export const SCREENING_KIND = new Vocabulary('screening', {

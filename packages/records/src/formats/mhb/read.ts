@@ -1,27 +1,19 @@
 /**
- * NHI's `myhealthbank` JSON → typed records, the inverse of `toMhb`. Fields the file does not
- * carry are derived from the curated code lists where they can be (order kinds, ATC codes, LOINC
- * codes and units, report kinds) and left out where they cannot (English displays, lab flags);
- * record ids, which the file has none of, are derived from each row's content.
+ * NHI's `myhealthbank` JSON → typed readings (`MhbRecordsByCategory`), the inverse of `toMhb`.
+ * It accepts any file in NHI's layout (SPEC appendix A): a field left empty or missing is absent
+ * from the reading, never an error. Fields the layout does not have are derived from the curated
+ * code lists where they can be (order kinds, ATC codes, LOINC codes and units, report kinds) and
+ * left out where they cannot; record ids, which the file has none of, come from each row's content.
  */
 import { CATEGORIES, type CategoryId } from '../../categories.js';
 import { DRUGS, NHI_DRUG_CODE_PATTERN } from '../../codes/drugs.js';
 import { HERBS } from '../../codes/herbs.js';
 import { LAB_PANELS, PREVENTIVE_MEASUREMENT_CODES } from '../../codes/lab-items.js';
 import { isKnownNhiOrder, nhiOrder } from '../../codes/nhi-orders.js';
-import {
-  type Coding,
-  type HealthRecord,
-  type Institution,
-  type OrderKind,
-  PREVENTIVE_MEASUREMENTS,
-  type RecordsByCategory,
-  recordSchema,
-} from '../../record.js';
+import { type OrderKind, PREVENTIVE_MEASUREMENTS, type Quantity } from '../../record.js';
 import { ContentFormatError } from '../errors.js';
 import { deterministicUuid } from '../uuid.js';
 import {
-  ALLERGEN_KIND,
   ALLERGY_SOURCE,
   ASSESSMENT,
   CARE_WISH,
@@ -45,26 +37,71 @@ import {
   VISIT_TYPE,
   type VisitLayout,
   type Vocabulary,
-  WISH_STATUS,
   YES_NO,
 } from './layout.js';
+import type {
+  MhbAdultPreventiveRecord,
+  MhbCoding,
+  MhbInpatientOrder,
+  MhbInstitution,
+  MhbOrder,
+  MhbRecord,
+  MhbRecordsByCategory,
+} from './reading.js';
 import { boundsOfRangeText, instantOfTaipeiMinute, isoOfYmd, parseNumber } from './values.js';
 
 /**
- * Record fields the `mhb` layout has no place for, so `fromMhb(toMhb(x))` cannot return them:
- * record ids (rebuilt from each row's content), English displays of codings, and the lab's
- * high/low flag. Everything else comes back equal, either read from the file or derived from the
- * curated code lists (see docs/formats-mhb.md).
+ * Record fields NHI's layout (SPEC appendix A) has no place for, so `fromMhb(toMhb(x))` cannot
+ * return them, as paths within a record. Everything else comes back equal, read from the file or
+ * derived from the curated code lists (docs/formats-mhb.md); the `records` and `fhir` formats
+ * carry all of it.
  */
 export const MHB_UNCARRIED_FIELDS = {
   everyRecord: ['id'],
   everyCoding: ['displayEn'],
-  lab: ['interpretation'],
-} as const;
+  byCategory: {
+    outpatient: [],
+    tcm: ['institution.code'],
+    dental: ['institution.code'],
+    inpatient: ['institution.code'],
+    allergy: ['allergenKind', 'allergen.code', 'institution'],
+    care_wishes: ['status'],
+    immunization: ['vaccine.code', 'doseNumber', 'institution.code'],
+    lab: ['interpretation'],
+    imaging_pathology: ['institution.code'],
+    adult_preventive: ['institution.code'],
+    cancer_screening: ['institution.code', 'note'],
+  },
+} as const satisfies {
+  everyRecord: readonly string[];
+  everyCoding: readonly string[];
+  byCategory: Record<CategoryId, readonly string[]>;
+};
+
+/**
+ * Reading fields a record does not have: what NHI writes that a record derives (業務組 from the
+ * institution code, 是/否 of hepatitis screening from having a result).
+ */
+export const MHB_READING_ONLY_FIELDS = ['institution.branch', 'hepatitisBScreened', 'hepatitisCScreened'] as const;
 
 type Row = Record<string, unknown>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+type Draft = DistributiveOmit<MhbRecord, 'id'>;
 
 const isRow = (v: unknown): v is Row => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** `[{"r7": "無資料"}]`: NHI's empty list (the key in any case). */
+function isNoData(list: readonly unknown[], key: string): boolean {
+  const first = list[0];
+  if (list.length !== 1 || !isRow(first)) return false;
+  const entries = Object.entries(first);
+  return entries.length === 1 && entries[0]?.[0].toLowerCase() === key && entries[0][1] === NO_DATA;
+}
+
+/** The object without its undefined fields, so that absent means absent. */
+function compact<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
 
 let herbCodes: ReadonlySet<string> | undefined;
 let atcOfDrug: ReadonlyMap<string, string> | undefined;
@@ -85,7 +122,11 @@ function atcOf(code: string): string | undefined {
 const dayNumber = (iso: string): number =>
   Date.UTC(+iso.slice(0, 4), +iso.slice(5, 7) - 1, +iso.slice(8, 10)) / 86_400_000;
 
-/** Reads one row, collecting every problem with its place in the file instead of stopping at the first. */
+/**
+ * Reads one row. Every getter gives undefined for a field that is missing or empty; a value that
+ * is there but unreadable (not a string, not a date, a word outside the vocabulary) is recorded
+ * with its place in the file, and reading goes on to report them all.
+ */
 class RowReader {
   constructor(
     private readonly row: Row,
@@ -97,16 +138,7 @@ class RowReader {
     this.issues.push(`${this.path}["${key}"]: ${message}`);
   }
 
-  /** A field that must be present (it may be an empty string). */
-  text(key: string): string {
-    const v = this.row[key];
-    if (typeof v === 'string') return v;
-    this.problem(key, v === undefined ? 'missing' : 'not a string');
-    return '';
-  }
-
-  /** A field whose empty value means "absent". */
-  optional(key: string): string | undefined {
+  text(key: string): string | undefined {
     const v = this.row[key];
     if (v === undefined || v === '') return undefined;
     if (typeof v === 'string') return v;
@@ -114,118 +146,113 @@ class RowReader {
     return undefined;
   }
 
-  date(key: string): string {
+  date(key: string): string | undefined {
     const v = this.text(key);
+    if (v === undefined) return undefined;
     const iso = isoOfYmd(v);
-    if (iso === undefined) {
-      this.problem(key, `not a date YYYYMMDD: "${v}"`);
-      return '';
-    }
+    if (iso === undefined) this.problem(key, `not a date YYYYMMDD: "${v}"`);
     return iso;
   }
 
-  instant(key: string): string {
+  instant(key: string): string | undefined {
     const v = this.text(key);
+    if (v === undefined) return undefined;
     const iso = instantOfTaipeiMinute(v);
-    if (iso === undefined) {
-      this.problem(key, `not a time YYYYMMDDHHmm: "${v}"`);
-      return '';
-    }
+    if (iso === undefined) this.problem(key, `not a time YYYYMMDDHHmm: "${v}"`);
     return iso;
   }
 
-  number(key: string): number {
+  number(key: string): number | undefined {
     const v = this.text(key);
-    const n = parseNumber(v);
-    if (n === undefined) {
-      this.problem(key, `not a number: "${v}"`);
-      return Number.NaN;
-    }
-    return n;
-  }
-
-  optionalNumber(key: string): number | undefined {
-    const v = this.optional(key);
     if (v === undefined) return undefined;
     const n = parseNumber(v);
     if (n === undefined) this.problem(key, `not a number: "${v}"`);
     return n;
   }
 
-  word<V extends string>(key: string, vocabulary: Vocabulary<V>): V {
+  word<V extends string>(key: string, vocabulary: Vocabulary<V>): V | undefined {
     const v = this.text(key);
+    if (v === undefined) return undefined;
     const value = vocabulary.value(v);
     if (value === undefined) this.problem(key, `unknown ${vocabulary.name} "${v}"`);
-    return value as V;
+    return value;
   }
 
-  codings(fields: readonly (readonly [string, string])[]): Coding[] {
-    const out: Coding[] = [];
-    for (const [codeKey, nameKey] of fields) {
-      const code = this.optional(codeKey);
-      if (code !== undefined) out.push({ code, display: this.text(nameKey) });
-    }
-    return out;
+  yesNo(key: string): boolean | undefined {
+    const v = this.word(key, YES_NO);
+    return v === undefined ? undefined : v === 'yes';
   }
 
-  institution(codeKey: string, nameKey: string): Institution {
-    return { code: this.text(codeKey), name: this.text(nameKey) };
+  coding(codeKey: string | undefined, nameKey: string): MhbCoding | undefined {
+    const code = codeKey === undefined ? undefined : this.text(codeKey);
+    const display = this.text(nameKey);
+    return code === undefined && display === undefined ? undefined : compact({ code, display });
   }
 
-  rows(key: string): { reader: RowReader; row: Row }[] {
+  /** Code/name pairs in order; a pair with neither is skipped. */
+  codings(fields: readonly (readonly [string, string])[]): MhbCoding[] {
+    return fields.flatMap(([codeKey, nameKey]) => this.coding(codeKey, nameKey) ?? []);
+  }
+
+  institution(nameKey: string, codeKey?: string, branchKey?: string): MhbInstitution | undefined {
+    const i = compact({
+      code: codeKey === undefined ? undefined : this.text(codeKey),
+      name: this.text(nameKey),
+      branch: branchKey === undefined ? undefined : this.text(branchKey),
+    });
+    return Object.keys(i).length === 0 ? undefined : i;
+  }
+
+  /** A nested list (`r1_1` …); missing or `[{"r1_1":"無資料"}]` is empty. */
+  rows(key: string): RowReader[] {
     const v = this.row[key];
-    if (v === undefined) return [];
+    if (v === undefined || v === '') return [];
     if (!Array.isArray(v)) {
       this.problem(key, 'not an array');
       return [];
     }
-    const out: { reader: RowReader; row: Row }[] = [];
-    v.forEach((item, i) => {
-      if (isRow(item))
-        out.push({ reader: new RowReader(item, `${this.path}["${key}"][${i}]`, this.issues), row: item });
-      else this.issues.push(`${this.path}["${key}"][${i}]: not an object`);
+    if (isNoData(v, key)) return [];
+    return v.flatMap((item, i) => {
+      const path = `${this.path}["${key}"][${i}]`;
+      if (isRow(item)) return [new RowReader(item, path, this.issues)];
+      this.issues.push(`${path}: not an object`);
+      return [];
     });
-    return out;
   }
 }
 
-type Draft = Record<string, unknown>;
+function order(r: RowReader, keys: { code: string; name: string; quantity: string; days?: string }): MhbOrder {
+  const code = r.text(keys.code);
+  return compact({
+    code,
+    name: r.text(keys.name),
+    kind: code === undefined ? undefined : orderKind(code),
+    quantity: r.number(keys.quantity),
+    days: keys.days === undefined ? undefined : r.number(keys.days),
+    atc: code === undefined ? undefined : atcOf(code),
+  });
+}
 
-function visit(layout: VisitLayout, category: 'outpatient' | 'dental' | 'tcm', r: RowReader): Draft {
-  const o = layout.order;
+/** The fields r1, r3 and r9 share, after the date and category. */
+function visitFields(layout: VisitLayout, r: RowReader) {
   return {
-    date: r.date(layout.date),
-    category,
-    ...(layout.type ? { visitType: r.word(layout.type, VISIT_TYPE) } : {}),
-    institution: r.institution(layout.code, layout.name),
+    institution: r.institution(layout.name, layout.code, layout.branch),
     serial: r.text(layout.serial),
     diagnoses: r.codings(layout.diagnoses),
     procedures: r.codings(layout.procedures),
     copay: r.number(layout.copay),
     points: r.number(layout.points),
-    orders: r.rows(layout.orders).map(({ reader }) => {
-      const code = reader.text(o.code);
-      const days = reader.optionalNumber(o.days);
-      const atc = atcOf(code);
-      return {
-        code,
-        name: reader.text(o.name),
-        kind: orderKind(code),
-        quantity: reader.number(o.quantity),
-        ...(days === undefined ? {} : { days }),
-        ...(atc === undefined ? {} : { atc }),
-      };
-    }),
+    orders: r.rows(layout.orders).map((o) => order(o, layout.order)),
   };
 }
 
 function inpatient(r: RowReader): Draft {
   const admission = r.date(R2.admission);
-  const o = R2.order;
+  const k = R2.order;
   return {
     date: admission,
     category: 'inpatient',
-    institution: r.institution(R2.code, R2.name),
+    institution: r.institution(R2.name, undefined, R2.branch),
     admissionDate: admission,
     dischargeDate: r.date(R2.discharge),
     serial: r.text(R2.serial),
@@ -233,133 +260,118 @@ function inpatient(r: RowReader): Draft {
     procedures: r.codings(R2.procedures),
     copay: r.number(R2.copay),
     points: r.number(R2.points),
-    orders: r.rows(R2.orders).map(({ reader }) => {
-      const code = reader.text(o.code);
-      const start = reader.date(o.start);
-      const end = reader.date(o.end);
-      const kind = orderKind(code);
-      const atc = atcOf(code);
+    orders: r.rows(R2.orders).map((o): MhbInpatientOrder => {
+      const { kind, atc, ...rest } = order(o, k);
+      const start = o.date(k.start);
+      const end = o.date(k.end);
       // r2_1 has no days field: a drug given from start to end is given for those days.
       const supplied = (kind === 'drug' || kind === 'herb') && start && end;
-      return {
-        code,
-        name: reader.text(o.name),
+      return compact({
+        ...rest,
         kind,
-        quantity: reader.number(o.quantity),
-        ...(supplied ? { days: dayNumber(end) - dayNumber(start) + 1 } : {}),
-        ...(atc === undefined ? {} : { atc }),
+        days: supplied ? dayNumber(end) - dayNumber(start) + 1 : undefined,
+        atc,
         start,
         end,
-      };
+      });
     }),
   };
 }
 
 function allergy(r: RowReader): Draft {
-  const code = r.optional(R4.institutionCode);
-  const note = r.optional(R4.note);
   return {
     date: r.date(R4.date),
     category: 'allergy',
-    allergenKind: r.word(R4.kind, ALLERGEN_KIND),
-    allergen: { code: r.text(R4.allergenCode), display: r.text(R4.allergen) },
+    allergen: r.coding(undefined, R4.allergen),
     severity: r.word(R4.severity, SEVERITY),
-    symptoms: r.text(R4.symptoms).split(SYMPTOM_SEPARATOR),
-    ...(note === undefined ? {} : { note }),
+    symptoms: r.text(R4.symptoms)?.split(SYMPTOM_SEPARATOR),
+    note: r.text(R4.note),
     source: r.word(R4.source, ALLERGY_SOURCE),
-    ...(code === undefined ? {} : { institution: { code, name: r.text(R4.institutionName) } }),
   };
 }
 
 function careWish(r: RowReader): Draft {
-  const note = r.optional(R5.note);
-  return {
-    date: r.date(R5.date),
-    category: 'care_wishes',
-    wish: r.word(R5.wish, CARE_WISH),
-    status: r.word(R5.status, WISH_STATUS),
-    ...(note === undefined ? {} : { note }),
-  };
+  return { date: r.date(R5.date), category: 'care_wishes', wish: r.word(R5.wish, CARE_WISH), note: r.text(R5.note) };
 }
 
-/** `流感疫苗(批號:WH3680)` → name and lot; full-width brackets and colon are accepted too. */
-const LOT = /^(.*?)[(（]批號[:：]([^()（）]*)[)）]$/;
+/** `流感疫苗(批號:WH3680)` → name and lot; full-width brackets and colon are read too. */
+const LOT = /^(.*?)[(（]批號[:：]([^()（）]+)[)）]$/;
 
 function immunization(r: RowReader): Draft {
   const written = r.text(R6.vaccine);
-  const m = LOT.exec(written);
-  const dose = r.optionalNumber(R6.dose);
+  const m = written === undefined ? null : LOT.exec(written);
+  const name = m ? m[1] : written;
   return {
     date: r.date(R6.date),
     category: 'immunization',
-    vaccine: { code: r.text(R6.cvx), display: m ? (m[1] as string) : written },
-    ...(m?.[2] ? { lot: m[2] } : {}),
-    ...(dose === undefined ? {} : { doseNumber: dose }),
-    institution: r.institution(R6.institutionCode, R6.institutionName),
+    vaccine: name ? { display: name } : undefined,
+    lot: m?.[2],
+    institution: r.institution(R6.institutionName),
   };
 }
 
-function lab(r: RowReader, issues: string[], path: string): Draft {
+function lab(r: RowReader): Draft {
   const orderCode = r.text(R7.orderCode);
   const item = r.text(R7.item);
   const value = r.text(R7.value);
-  const rangeText = r.optional(R7.range);
-  const analyte = LAB_PANELS[orderCode]?.find((a) => a.item === item);
-  if (!analyte) issues.push(`${path}: no LOINC code known for order ${orderCode} item "${item}"`);
-  const numeric = parseNumber(value);
+  const rangeText = r.text(R7.range);
+  const panel = orderCode !== undefined && Object.hasOwn(LAB_PANELS, orderCode) ? LAB_PANELS[orderCode] : undefined;
+  // An analyte the curated lists do not know keeps its order and item, without LOINC code or unit.
+  const analyte = panel?.find((a) => a.item === item);
+  const numeric = value === undefined ? undefined : parseNumber(value);
   return {
     date: r.date(R7.date),
     category: 'lab',
-    institution: r.institution(R7.code, R7.name),
+    institution: r.institution(R7.name, R7.code),
     reportDate: r.date(R7.reportDate),
     reportedAt: r.instant(R7.reportedAt),
-    order: { code: orderCode, display: r.text(R7.orderName) },
+    order: r.coding(R7.orderCode, R7.orderName),
     item,
-    loinc: analyte?.loinc ?? '',
+    loinc: analyte?.loinc,
     value,
-    ...(analyte?.unit !== undefined && numeric !== undefined
-      ? { quantity: { value: numeric, unit: analyte.unit } }
-      : {}),
-    ...(rangeText === undefined ? {} : { referenceRange: { ...boundsOfRangeText(rangeText), text: rangeText } }),
+    quantity: analyte?.unit !== undefined && numeric !== undefined ? { value: numeric, unit: analyte.unit } : undefined,
+    referenceRange: rangeText === undefined ? undefined : { ...boundsOfRangeText(rangeText), text: rangeText },
   };
 }
 
 function report(r: RowReader): Draft {
   const code = r.text(R8.orderCode);
+  const pathology = code !== undefined && isKnownNhiOrder(code) && nhiOrder(code).group === 'pathology';
   return {
     date: r.date(R8.date),
     category: 'imaging_pathology',
-    kind: isKnownNhiOrder(code) && nhiOrder(code).group === 'pathology' ? 'pathology' : 'imaging',
-    institution: r.institution(R8.code, R8.name),
+    kind: code === undefined ? undefined : pathology ? 'pathology' : 'imaging',
+    institution: r.institution(R8.name),
     reportDate: r.date(R8.reportDate),
     reportedAt: r.instant(R8.reportedAt),
-    order: { code, display: r.text(R8.orderName) },
+    order: r.coding(R8.orderCode, R8.orderName),
     reportText: r.text(R8.text),
   };
 }
 
 function preventive(r: RowReader): Draft {
-  const measurements: Record<string, { value: number; unit: string }> = {};
+  const measurements: Partial<Record<(typeof PREVENTIVE_MEASUREMENTS)[number], Quantity>> = {};
   for (const key of PREVENTIVE_MEASUREMENTS) {
-    measurements[key] = { value: r.number(R10.measurements[key]), unit: PREVENTIVE_MEASUREMENT_CODES[key].unit };
+    const value = r.number(R10.measurements[key]);
+    if (value !== undefined) measurements[key] = { value, unit: PREVENTIVE_MEASUREMENT_CODES[key].unit };
   }
-  const assessments: Record<string, { status: string; text: string }> = {};
+  const assessments: MhbAdultPreventiveRecord['assessments'] = {};
   for (const [group, [statusKey, textKey]] of Object.entries(R10.assessments)) {
-    if (r.optional(statusKey) === undefined) continue;
-    assessments[group] = { status: r.word(statusKey, ASSESSMENT), text: r.text(textKey) };
+    const a = compact({ status: r.word(statusKey, ASSESSMENT), text: r.text(textKey) });
+    if (Object.keys(a).length > 0) assessments[group as keyof typeof R10.assessments] = a;
   }
-  const hbsag = r.optional(R10.hbsag);
-  const antiHcv = r.optional(R10.antiHcv);
   return {
     date: r.date(R10.date),
     category: 'adult_preventive',
-    institution: r.institution(R10.code, R10.name),
+    institution: r.institution(R10.name),
     phone: r.text(R10.phone),
     measurements,
     urineProtein: r.word(R10.urineProtein, QUALITATIVE),
-    metabolicSyndrome: r.word(R10.metabolicSyndrome, YES_NO) === 'yes',
-    ...(hbsag === undefined ? {} : { hbsag: r.word(R10.hbsag, QUALITATIVE) }),
-    ...(antiHcv === undefined ? {} : { antiHcv: r.word(R10.antiHcv, QUALITATIVE) }),
+    metabolicSyndrome: r.yesNo(R10.metabolicSyndrome),
+    hepatitisBScreened: r.yesNo(R10.hbvScreened),
+    hbsag: r.word(R10.hbsag, QUALITATIVE),
+    hepatitisCScreened: r.yesNo(R10.hcvScreened),
+    antiHcv: r.word(R10.antiHcv, QUALITATIVE),
     assessments,
   };
 }
@@ -367,32 +379,30 @@ function preventive(r: RowReader): Draft {
 function screenings(group: RowReader): Draft[] {
   const kind = group.word(R11.kind, SCREENING_KIND);
   const item = group.text(R11.item);
-  return group.rows(R11.results).map(({ reader: r }) => {
-    const note = r.optional(R11.note);
-    return {
-      date: r.date(R11.date),
-      category: 'cancer_screening',
-      kind,
-      institution: r.institution(R11.institutionCode, R11.institutionName),
-      item,
-      result: r.word(R11.result, SCREENING_RESULT),
-      resultText: r.text(R11.resultText),
-      ...(note === undefined ? {} : { note }),
-    };
-  });
+  return group.rows(R11.results).map((r) => ({
+    date: r.date(R11.date),
+    category: 'cancer_screening',
+    kind,
+    institution: r.institution(R11.institutionName),
+    item,
+    result: r.word(R11.result, SCREENING_RESULT),
+    resultText: r.text(R11.resultText),
+  }));
 }
 
 const CATEGORY_OF_SECTION = new Map<string, CategoryId>(CATEGORIES.map((c) => [c.mhbKey, c.id]));
 
-/** The rows of a section as drafts of records (several per row for r11). */
-function drafts(category: CategoryId, r: RowReader, issues: string[], path: string): Draft[] {
+/** The rows of a section as drafts of readings (several per row for r11). */
+function drafts(category: CategoryId, r: RowReader): Draft[] {
   switch (category) {
     case 'outpatient':
-      return [visit(R1, 'outpatient', r)];
+      return [
+        { date: r.date(R1.date), category, visitType: r.word(R1.type as string, VISIT_TYPE), ...visitFields(R1, r) },
+      ];
     case 'dental':
-      return [visit(R3, 'dental', r)];
+      return [{ date: r.date(R3.date), category, ...visitFields(R3, r) }];
     case 'tcm':
-      return [visit(R9, 'tcm', r)];
+      return [{ date: r.date(R9.date), category, ...visitFields(R9, r) }];
     case 'inpatient':
       return [inpatient(r)];
     case 'allergy':
@@ -402,7 +412,7 @@ function drafts(category: CategoryId, r: RowReader, issues: string[], path: stri
     case 'immunization':
       return [immunization(r)];
     case 'lab':
-      return [lab(r, issues, path)];
+      return [lab(r)];
     case 'imaging_pathology':
       return [report(r)];
     case 'adult_preventive':
@@ -420,30 +430,28 @@ function bdataOf(json: unknown): Row {
 }
 
 /**
- * Reads NHI's `myhealthbank` JSON into typed records, validated against the record schemas.
- * Sections are matched case-insensitively (NHI writes some upper-case); sections this platform
- * does not define (e.g. r12–r14) are ignored; `[{"<key>":"無資料"}]` gives an empty list.
- * @throws ContentFormatError listing every row and field that cannot be read.
+ * Reads NHI's `myhealthbank` JSON into typed readings: what the layout holds, with every field
+ * the file leaves empty absent. Sections are matched case-insensitively (NHI writes some
+ * upper-case); sections this platform does not define (r12–r14) are ignored, and so are fields
+ * the layout does not list; `[{"<key>":"無資料"}]` gives an empty list.
+ * @throws ContentFormatError listing every value that is there but cannot be read.
+ * @example const { lab = [] } = fromMhb(JSON.parse(text)); lab.map((r) => [r.date, r.item, r.value]);
  */
-export function fromMhb(json: unknown): RecordsByCategory {
+export function fromMhb(json: unknown): MhbRecordsByCategory {
   const bdata = bdataOf(json);
   const issues: string[] = [];
-  const out: Partial<Record<CategoryId, HealthRecord[]>> = {};
+  const out: Partial<Record<CategoryId, MhbRecord[]>> = {};
   for (const [rawKey, section] of Object.entries(bdata)) {
     const key = rawKey.toLowerCase();
     const category = CATEGORY_OF_SECTION.get(key);
     if (!category) continue;
-    const list: HealthRecord[] = [];
+    const list: MhbRecord[] = [];
     out[category] = list;
     if (!Array.isArray(section)) {
       issues.push(`${rawKey}: not an array`);
       continue;
     }
-    const first = section[0];
-    if (section.length === 1 && isRow(first) && Object.keys(first).length === 1) {
-      const only = Object.entries(first)[0] as [string, unknown];
-      if (only[0].toLowerCase() === key && only[1] === NO_DATA) continue;
-    }
+    if (isNoData(section, key)) continue;
     const seen = new Map<string, number>();
     section.forEach((row, i) => {
       const path = `${rawKey}[${i}]`;
@@ -451,31 +459,34 @@ export function fromMhb(json: unknown): RecordsByCategory {
         issues.push(`${path}: not an object`);
         return;
       }
-      for (const draft of drafts(category, new RowReader(row, path, issues), issues, path)) {
-        // No ids in the file: derive one from the record's content, numbering identical twins.
-        const content = JSON.stringify(draft);
+      for (const draft of drafts(category, new RowReader(row, path, issues))) {
+        const reading = compact(draft);
+        // No ids in the file: derive one from the reading's content, numbering identical twins.
+        const content = JSON.stringify(reading);
         const twin = seen.get(content) ?? 0;
         seen.set(content, twin + 1);
-        const candidate = { id: `mhb-${deterministicUuid(key, content, String(twin))}`, ...draft };
-        const result = recordSchema.safeParse(candidate);
-        if (result.success) list.push(result.data);
-        else for (const issue of result.error.issues) issues.push(`${path}: ${issue.path.join('.')}: ${issue.message}`);
+        list.push({ id: `mhb-${deterministicUuid(key, content, String(twin))}`, ...reading } as MhbRecord);
       }
     });
   }
   if (issues.length > 0) throw new ContentFormatError('mhb', issues);
-  return out as RecordsByCategory;
+  return out as MhbRecordsByCategory;
 }
 
-/** The header of an `mhb` file: b1.1 (subject, possibly masked), b1.2 (data date) and r0. */
-export function readMhbHeader(json: unknown): { subject?: string; dataDate?: string; declaration?: string } {
+/**
+ * The header of an `mhb` file: b1.1 (subject, possibly masked), b1.2 (data date) and r0 (the
+ * declaration, one string per `{"r0": …}` row; a bare string, as earlier versions wrote, is one row).
+ */
+export function readMhbHeader(json: unknown): { subject?: string; dataDate?: string; declaration?: string[] } {
   const bdata = bdataOf(json);
   const text = (k: string) => (typeof bdata[k] === 'string' && bdata[k] !== '' ? (bdata[k] as string) : undefined);
   const date = text('b1.2');
   const iso = date === undefined ? undefined : isoOfYmd(date);
-  return {
-    ...(text('b1.1') === undefined ? {} : { subject: text('b1.1') }),
-    ...(iso === undefined ? {} : { dataDate: iso }),
-    ...(text('r0') === undefined ? {} : { declaration: text('r0') }),
-  };
+  const r0 = bdata.r0;
+  const declaration = Array.isArray(r0)
+    ? r0.flatMap((row) => (isRow(row) && typeof row.r0 === 'string' ? [row.r0] : []))
+    : typeof r0 === 'string'
+      ? [r0]
+      : undefined;
+  return compact({ subject: text('b1.1'), dataDate: iso, declaration });
 }

@@ -50,6 +50,15 @@ export function branchName(institutionCode: string): string {
   return branch === undefined ? '' : BRANCHES[branch]['zh-TW'];
 }
 
+/**
+ * A national ID masked as NHI's own files mask b1.1: the first six characters kept, the last four
+ * starred (`A12345****`). Parsers of real files read another pattern (`A12****789`) as an unmasked
+ * number. An ID already masked this way comes back unchanged; anything else is all stars.
+ */
+export function maskNationalIdAsNhi(id: string): string {
+  return /^[A-Z][A-Z0-9]\d{4}[\d*]{4}$/.test(id) ? `${id.slice(0, 6)}****` : '**********';
+}
+
 /** A decimal written as NHI writes it: `28`, `0.5`. */
 export const num = (n: number): string => String(n);
 

@@ -1,22 +1,10 @@
-/** Typed records → NHI's `{"myhealthbank":{"bdata":{…}}}` file. */
-import { getCategory } from '../../categories.js';
-import { maskNationalId } from '../../identifiers/national-id.js';
-import type {
-  AdultPreventiveRecord,
-  AllergyRecord,
-  CancerScreeningRecord,
-  CareWishesRecord,
-  Coding,
-  HealthRecord,
-  ImagingPathologyRecord,
-  ImmunizationRecord,
-  InpatientRecord,
-  LabRecord,
-  VisitRecord,
-} from '../../record.js';
-import { type ContentInput, checkInstant, coveredCategories, recordsOf } from '../input.js';
+/**
+ * Typed records → NHI's `{"myhealthbank":{"bdata":{…}}}` file, with only the fields SPEC
+ * appendix A lists: the `records` and `fhir` formats carry the rest.
+ */
+import { type CategoryId, getCategory } from '../../categories.js';
+import { type ContentInput, checkInstant, coveredCategories } from '../input.js';
 import {
-  ALLERGEN_KIND,
   ALLERGY_SOURCE,
   ASSESSMENT,
   CARE_WISH,
@@ -40,236 +28,273 @@ import {
   SYMPTOM_SEPARATOR,
   VISIT_TYPE,
   type VisitLayout,
-  WISH_STATUS,
+  type Vocabulary,
   YES_NO,
 } from './layout.js';
-import { branchName, num, taipeiDate, taipeiMinute, ymd } from './values.js';
+import type {
+  MhbAdultPreventiveRecord,
+  MhbAllergyRecord,
+  MhbCancerScreeningRecord,
+  MhbCareWishesRecord,
+  MhbCoding,
+  MhbImagingPathologyRecord,
+  MhbImmunizationRecord,
+  MhbInpatientRecord,
+  MhbInstitution,
+  MhbLabRecord,
+  MhbRecord,
+  MhbRecordOf,
+  MhbRecordsByCategory,
+} from './reading.js';
+import { branchName, maskNationalIdAsNhi, num, taipeiDate, taipeiMinute, ymd } from './values.js';
 
 /** One row of a section; nested order or result lists are arrays of rows. */
 export interface MhbRow {
   [field: string]: string | MhbRow[];
 }
 
-/** The whole file: b1.1, b1.2 and r0 are strings, every r-section an array of rows. */
+/** The whole file: b1.1 and b1.2 are strings, r0 and every r-section arrays of rows. */
 export interface MhbFile {
   myhealthbank: { bdata: { [key: string]: string | MhbRow[] } };
 }
 
 /**
- * What b1.1 holds. NHI's own files carry the national ID, often masked (`A12****789`); an export
+ * What b1.1 holds. NHI's own files carry the national ID, often masked (`A12345****`); an export
  * to an app should carry the masked form or the app's pairwise subject.
  */
 export type MhbSubject =
   | { kind: 'national-id'; value: string }
-  /** The full national ID, written masked (first three and last three characters kept). */
+  /** The national ID, written masked as NHI masks it: first six characters kept (`A12345****`). */
   | { kind: 'masked-national-id'; value: string }
   | { kind: 'pairwise'; value: string };
 
-export interface MhbInput extends ContentInput {
+export interface MhbInput extends Omit<ContentInput, 'records'> {
+  /** The platform's records, or what `fromMhb` read (every record is a reading of itself). */
+  records: MhbRecordsByCategory;
   subject: MhbSubject;
-  /** r0; default a zh-TW statement of where the data comes from and what it is for. */
-  declaration?: string;
+  /** r0, one row per paragraph; default a zh-TW statement of where the data comes from and what it is for. */
+  declaration?: string | readonly string[];
 }
 
-const subjectValue = (s: MhbSubject): string => (s.kind === 'masked-national-id' ? maskNationalId(s.value) : s.value);
+const subjectValue = (s: MhbSubject): string =>
+  s.kind === 'masked-national-id' ? maskNationalIdAsNhi(s.value) : s.value;
 
-function visitRow(layout: VisitLayout, r: VisitRecord): MhbRow {
+// An absent value is an empty string: every field of a row's layout is written (SPEC appendix A).
+const text = (v: string | undefined): string => v ?? '';
+const number = (v: number | undefined): string => (v === undefined ? '' : num(v));
+const date = (iso: string | undefined): string => (iso ? ymd(iso) : '');
+const minute = (instant: string | undefined): string => (instant ? taipeiMinute(instant) : '');
+const word = <V extends string>(vocabulary: Vocabulary<V>, v: V | undefined): string =>
+  v === undefined ? '' : vocabulary.word(v);
+
+/** 業務組 as read from a file, else from the institution code's county digits. */
+const branch = (i: MhbInstitution | undefined): string => i?.branch ?? (i?.code ? branchName(i.code) : '');
+
+/** Writes code/name pairs; pairs past the record's codings are written empty, as NHI does. */
+function codingPairs(row: MhbRow, fields: readonly (readonly [string, string])[], codings: readonly MhbCoding[]): void {
+  for (let i = 0; i < fields.length; i++) {
+    const [codeKey, nameKey] = fields[i] as readonly [string, string];
+    row[codeKey] = text(codings[i]?.code);
+    row[nameKey] = text(codings[i]?.display);
+  }
+}
+
+function visitRow(layout: VisitLayout, r: MhbRecordOf<'outpatient' | 'tcm' | 'dental'>): MhbRow {
   const row: MhbRow = {};
-  if (layout.type) row[layout.type] = r.category === 'outpatient' ? VISIT_TYPE.word(r.visitType) : '';
-  row[layout.branch] = branchName(r.institution.code);
-  row[layout.code] = r.institution.code;
-  row[layout.name] = r.institution.name;
-  row[layout.date] = ymd(r.date);
-  row[layout.serial] = r.serial;
+  if (layout.type) row[layout.type] = r.category === 'outpatient' ? word(VISIT_TYPE, r.visitType) : '';
+  row[layout.branch] = branch(r.institution);
+  if (layout.code) row[layout.code] = text(r.institution?.code);
+  row[layout.name] = text(r.institution?.name);
+  row[layout.date] = date(r.date);
+  row[layout.serial] = text(r.serial);
   codingPairs(row, layout.diagnoses.slice(0, 1), r.diagnoses.slice(0, 1));
   codingPairs(row, layout.procedures.slice(0, 1), r.procedures.slice(0, 1));
-  row[layout.copay] = num(r.copay);
-  row[layout.points] = num(r.points);
+  row[layout.copay] = number(r.copay);
+  row[layout.points] = number(r.points);
   codingPairs(row, layout.diagnoses.slice(1), r.diagnoses.slice(1));
   codingPairs(row, layout.procedures.slice(1), r.procedures.slice(1));
   const o = layout.order;
   row[layout.orders] = r.orders.map((order) => ({
-    [o.code]: order.code,
-    [o.name]: order.name,
-    [o.quantity]: num(order.quantity),
-    [o.days]: order.days === undefined ? '' : num(order.days),
+    [o.code]: text(order.code),
+    [o.name]: text(order.name),
+    [o.quantity]: number(order.quantity),
+    [o.days]: number(order.days),
   }));
   return row;
 }
 
-/** Writes code/name pairs; pairs past the record's codings are written empty, as NHI does. */
-function codingPairs(row: MhbRow, fields: readonly (readonly [string, string])[], codings: readonly Coding[]): void {
-  for (let i = 0; i < fields.length; i++) {
-    const [codeKey, nameKey] = fields[i] as readonly [string, string];
-    const c = codings[i];
-    row[codeKey] = c ? c.code : '';
-    row[nameKey] = c ? c.display : '';
-  }
-}
-
-function inpatientRow(r: InpatientRecord): MhbRow {
+function inpatientRow(r: MhbInpatientRecord): MhbRow {
   const row: MhbRow = {
-    [R2.branch]: branchName(r.institution.code),
-    [R2.code]: r.institution.code,
-    [R2.name]: r.institution.name,
-    [R2.admission]: ymd(r.admissionDate),
-    [R2.discharge]: ymd(r.dischargeDate),
-    [R2.serial]: r.serial,
+    [R2.branch]: branch(r.institution),
+    [R2.name]: text(r.institution?.name),
+    [R2.admission]: date(r.admissionDate),
+    [R2.discharge]: date(r.dischargeDate),
+    [R2.serial]: text(r.serial),
   };
   codingPairs(row, R2.diagnoses.slice(0, 1), r.diagnoses.slice(0, 1));
   codingPairs(row, R2.procedures.slice(0, 1), r.procedures.slice(0, 1));
-  row[R2.copay] = num(r.copay);
-  row[R2.points] = num(r.points);
+  row[R2.copay] = number(r.copay);
+  row[R2.points] = number(r.points);
   codingPairs(row, R2.diagnoses.slice(1), r.diagnoses.slice(1));
   codingPairs(row, R2.procedures.slice(1), r.procedures.slice(1));
   const o = R2.order;
-  row[R2.orders] = r.orders.map((order, i) => ({
-    [o.line]: num(i + 1),
-    [o.start]: ymd(order.start),
-    [o.end]: ymd(order.end),
-    [o.code]: order.code,
-    [o.name]: order.name,
-    [o.quantity]: num(order.quantity),
+  row[R2.orders] = r.orders.map((order) => ({
+    [o.start]: date(order.start),
+    [o.end]: date(order.end),
+    [o.code]: text(order.code),
+    [o.name]: text(order.name),
+    [o.quantity]: number(order.quantity),
   }));
   return row;
 }
 
-const allergyRow = (r: AllergyRecord): MhbRow => ({
-  [R4.date]: ymd(r.date),
-  [R4.allergen]: r.allergen.display,
-  [R4.allergenCode]: r.allergen.code,
-  [R4.institutionCode]: r.institution?.code ?? '',
-  [R4.institutionName]: r.institution?.name ?? '',
-  [R4.kind]: ALLERGEN_KIND.word(r.allergenKind),
-  [R4.severity]: SEVERITY.word(r.severity),
-  [R4.symptoms]: r.symptoms.join(SYMPTOM_SEPARATOR),
-  [R4.note]: r.note ?? '',
-  [R4.source]: ALLERGY_SOURCE.word(r.source),
+const allergyRow = (r: MhbAllergyRecord): MhbRow => ({
+  [R4.date]: date(r.date),
+  [R4.allergen]: text(r.allergen?.display),
+  [R4.severity]: word(SEVERITY, r.severity),
+  [R4.symptoms]: r.symptoms ? r.symptoms.join(SYMPTOM_SEPARATOR) : '',
+  [R4.note]: text(r.note),
+  [R4.source]: word(ALLERGY_SOURCE, r.source),
 });
 
-const careWishRow = (r: CareWishesRecord): MhbRow => ({
-  [R5.wish]: CARE_WISH.word(r.wish),
-  [R5.date]: ymd(r.date),
-  [R5.note]: r.note ?? '',
-  [R5.status]: WISH_STATUS.word(r.status),
+/**
+ * r5.3 of a registration. r5 has no status field (appendix A), and a withdrawal is a row of its
+ * own: its note must say so, or a parser reads a DNR or hospice wish as still registered.
+ */
+function careWishNote(r: MhbCareWishesRecord): string {
+  if (r.status !== 'withdrawn' || r.note?.includes('撤回')) return text(r.note);
+  return r.note ? `已撤回：${r.note}` : '已撤回';
+}
+
+const careWishRow = (r: MhbCareWishesRecord): MhbRow => ({
+  [R5.wish]: word(CARE_WISH, r.wish),
+  [R5.date]: date(r.date),
+  [R5.note]: careWishNote(r),
 });
 
-const immunizationRow = (r: ImmunizationRecord): MhbRow => ({
-  [R6.date]: ymd(r.date),
-  [R6.cvx]: r.vaccine.code,
-  [R6.vaccine]: r.lot ? `${r.vaccine.display}(批號:${r.lot})` : r.vaccine.display,
-  [R6.institutionCode]: r.institution.code,
-  [R6.institutionName]: r.institution.name,
-  [R6.dose]: r.doseNumber === undefined ? '' : num(r.doseNumber),
+/** r6.3: the vaccine's name, then the lot as NHI writes it, `流感疫苗(批號:AB1234)` (appendix A). */
+const vaccineText = (r: MhbImmunizationRecord): string =>
+  r.lot ? `${text(r.vaccine?.display)}(批號:${r.lot})` : text(r.vaccine?.display);
+
+const immunizationRow = (r: MhbImmunizationRecord): MhbRow => ({
+  [R6.date]: date(r.date),
+  [R6.vaccine]: vaccineText(r),
+  [R6.institutionName]: text(r.institution?.name),
 });
 
-const labRow = (r: LabRecord): MhbRow => ({
-  [R7.branch]: branchName(r.institution.code),
-  [R7.code]: r.institution.code,
-  [R7.name]: r.institution.name,
-  [R7.date]: ymd(r.date),
-  [R7.reportDate]: ymd(r.reportDate),
-  [R7.reportedAt]: taipeiMinute(r.reportedAt),
-  [R7.orderCode]: r.order.code,
-  [R7.orderName]: r.order.display,
-  [R7.item]: r.item,
-  [R7.value]: r.value,
-  [R7.range]: r.referenceRange?.text ?? '',
+const labRow = (r: MhbLabRecord): MhbRow => ({
+  [R7.code]: text(r.institution?.code),
+  [R7.name]: text(r.institution?.name),
+  [R7.date]: date(r.date),
+  [R7.reportDate]: date(r.reportDate),
+  [R7.reportedAt]: minute(r.reportedAt),
+  [R7.orderCode]: text(r.order?.code),
+  [R7.orderName]: text(r.order?.display),
+  [R7.item]: text(r.item),
+  [R7.value]: text(r.value),
+  [R7.range]: text(r.referenceRange?.text),
 });
 
-const reportRow = (r: ImagingPathologyRecord): MhbRow => ({
-  [R8.branch]: branchName(r.institution.code),
-  [R8.code]: r.institution.code,
-  [R8.name]: r.institution.name,
-  [R8.date]: ymd(r.date),
-  [R8.reportDate]: ymd(r.reportDate),
-  [R8.reportedAt]: taipeiMinute(r.reportedAt),
-  [R8.orderCode]: r.order.code,
-  [R8.orderName]: r.order.display,
-  [R8.text]: r.reportText,
+const reportRow = (r: MhbImagingPathologyRecord): MhbRow => ({
+  [R8.name]: text(r.institution?.name),
+  [R8.date]: date(r.date),
+  [R8.reportDate]: date(r.reportDate),
+  [R8.reportedAt]: minute(r.reportedAt),
+  [R8.orderCode]: text(r.order?.code),
+  [R8.orderName]: text(r.order?.display),
+  [R8.text]: text(r.reportText),
 });
 
-function preventiveRow(r: AdultPreventiveRecord): MhbRow {
+const yesNo = (v: boolean | undefined): string => (v === undefined ? '' : YES_NO.word(v ? 'yes' : 'no'));
+
+function preventiveRow(r: MhbAdultPreventiveRecord): MhbRow {
   const row: MhbRow = {
-    [R10.code]: r.institution.code,
-    [R10.name]: r.institution.name,
-    [R10.phone]: r.phone,
-    [R10.date]: ymd(r.date),
+    [R10.name]: text(r.institution?.name),
+    [R10.phone]: text(r.phone),
+    [R10.date]: date(r.date),
   };
   for (const [key, field] of Object.entries(R10.measurements)) {
-    row[field] = num(r.measurements[key as keyof typeof R10.measurements].value);
+    row[field] = number(r.measurements[key as keyof typeof R10.measurements]?.value);
   }
   for (const [group, [statusKey, textKey]] of Object.entries(R10.assessments)) {
     const a = r.assessments[group as keyof typeof R10.assessments];
-    row[statusKey] = a ? ASSESSMENT.word(a.status) : '';
-    row[textKey] = a ? a.text : '';
+    row[statusKey] = word(ASSESSMENT, a?.status);
+    row[textKey] = text(a?.text);
   }
-  row[R10.urineProtein] = QUALITATIVE.word(r.urineProtein);
-  row[R10.metabolicSyndrome] = YES_NO.word(r.metabolicSyndrome ? 'yes' : 'no');
-  row[R10.hbvScreened] = YES_NO.word(r.hbsag ? 'yes' : 'no');
-  row[R10.hbsag] = r.hbsag ? QUALITATIVE.word(r.hbsag) : '';
-  row[R10.hcvScreened] = YES_NO.word(r.antiHcv ? 'yes' : 'no');
-  row[R10.antiHcv] = r.antiHcv ? QUALITATIVE.word(r.antiHcv) : '';
-  // Numbered order reads best for people opening the file.
+  row[R10.urineProtein] = word(QUALITATIVE, r.urineProtein);
+  row[R10.metabolicSyndrome] = yesNo(r.metabolicSyndrome);
+  // A record says "screened" by having a result; a reading says what r10.35/r10.39 said.
+  row[R10.hbvScreened] = yesNo(r.hepatitisBScreened ?? r.hbsag !== undefined);
+  row[R10.hbsag] = word(QUALITATIVE, r.hbsag);
+  row[R10.hcvScreened] = yesNo(r.hepatitisCScreened ?? r.antiHcv !== undefined);
+  row[R10.antiHcv] = word(QUALITATIVE, r.antiHcv);
+  // Numbered order, as the other sections are written.
   return Object.fromEntries(Object.entries(row).sort(([a], [b]) => Number(a.slice(4)) - Number(b.slice(4))));
 }
 
 /** r11 groups screenings by kind and item, each group's results nested in r11_1 (file order kept). */
-function screeningRows(records: readonly CancerScreeningRecord[]): MhbRow[] {
-  const groups = new Map<string, { row: MhbRow; results: MhbRow[] }>();
+function screeningRows(records: readonly MhbCancerScreeningRecord[]): MhbRow[] {
+  const groups = new Map<string, MhbRow[]>();
+  const rows: MhbRow[] = [];
   for (const r of records) {
-    const key = `${r.kind}\u001f${r.item}`;
-    let group = groups.get(key);
-    if (!group) {
-      const results: MhbRow[] = [];
-      group = { row: { [R11.kind]: SCREENING_KIND.word(r.kind), [R11.item]: r.item, [R11.results]: results }, results };
-      groups.set(key, group);
+    const key = `${r.kind ?? ''}\u001f${r.item ?? ''}`;
+    let results = groups.get(key);
+    if (!results) {
+      results = [];
+      groups.set(key, results);
+      rows.push({ [R11.kind]: word(SCREENING_KIND, r.kind), [R11.item]: text(r.item), [R11.results]: results });
     }
-    group.results.push({
-      [R11.date]: ymd(r.date),
-      [R11.institutionName]: r.institution.name,
-      [R11.result]: SCREENING_RESULT.word(r.result),
-      [R11.resultText]: r.resultText,
-      [R11.note]: r.note ?? '',
-      [R11.institutionCode]: r.institution.code,
+    results.push({
+      [R11.date]: date(r.date),
+      [R11.institutionName]: text(r.institution?.name),
+      [R11.result]: word(SCREENING_RESULT, r.result),
+      [R11.resultText]: text(r.resultText),
     });
   }
-  return [...groups.values()].map((g) => g.row);
+  return rows;
 }
 
-function sectionRows(records: readonly HealthRecord[]): MhbRow[] {
-  const first = records[0];
-  if (!first) return [];
-  switch (first.category) {
+/** The readings of one category, checking that each really is of that category. */
+function readingsOf<C extends CategoryId>(records: MhbRecordsByCategory, id: C): readonly MhbRecordOf<C>[] {
+  const list = (records[id] ?? []) as readonly MhbRecord[];
+  for (const r of list) {
+    if (r.category !== id) throw new RangeError(`a record of category "${r.category}" is in the ${id} list`);
+  }
+  return list as readonly MhbRecordOf<C>[];
+}
+
+function sectionRows(records: MhbRecordsByCategory, id: CategoryId): MhbRow[] {
+  switch (id) {
     case 'outpatient':
-      return records.map((r) => visitRow(R1, r as VisitRecord));
+      return readingsOf(records, id).map((r) => visitRow(R1, r));
     case 'dental':
-      return records.map((r) => visitRow(R3, r as VisitRecord));
+      return readingsOf(records, id).map((r) => visitRow(R3, r));
     case 'tcm':
-      return records.map((r) => visitRow(R9, r as VisitRecord));
+      return readingsOf(records, id).map((r) => visitRow(R9, r));
     case 'inpatient':
-      return records.map((r) => inpatientRow(r as InpatientRecord));
+      return readingsOf(records, id).map(inpatientRow);
     case 'allergy':
-      return records.map((r) => allergyRow(r as AllergyRecord));
+      return readingsOf(records, id).map(allergyRow);
     case 'care_wishes':
-      return records.map((r) => careWishRow(r as CareWishesRecord));
+      return readingsOf(records, id).map(careWishRow);
     case 'immunization':
-      return records.map((r) => immunizationRow(r as ImmunizationRecord));
+      return readingsOf(records, id).map(immunizationRow);
     case 'lab':
-      return records.map((r) => labRow(r as LabRecord));
+      return readingsOf(records, id).map(labRow);
     case 'imaging_pathology':
-      return records.map((r) => reportRow(r as ImagingPathologyRecord));
+      return readingsOf(records, id).map(reportRow);
     case 'adult_preventive':
-      return records.map((r) => preventiveRow(r as AdultPreventiveRecord));
+      return readingsOf(records, id).map(preventiveRow);
     case 'cancer_screening':
-      return screeningRows(records as CancerScreeningRecord[]);
+      return screeningRows(readingsOf(records, id));
   }
 }
 
 /**
  * Builds NHI's `myhealthbank` JSON for one person: b1.1 (the subject), b1.2 (the data date, in
- * Taiwan), r0 (the declaration), then one section per covered category in section order, each
- * `[{"<key>":"無資料"}]` when empty. Categories not covered are left out entirely.
+ * Taiwan), r0 (the declaration, a list of `{"r0": …}` rows), then one section per covered
+ * category in section order, each `[{"<key>":"無資料"}]` when empty. Categories not covered are
+ * left out entirely. Only fields SPEC appendix A lists are written.
  * @example toMhb({ subject: { kind: 'pairwise', value: sub }, records: { lab: labs }, generatedAt }).myhealthbank.bdata.r7
  */
 export function toMhb(input: MhbInput): MhbFile {
@@ -278,14 +303,16 @@ export function toMhb(input: MhbInput): MhbFile {
   const sections = categories
     .map((id) => ({ id, key: getCategory(id).mhbKey }))
     .sort((a, b) => Number(a.key.slice(1)) - Number(b.key.slice(1)));
+  const declaration = input.declaration ?? DEFAULT_DECLARATION;
   const bdata: MhbFile['myhealthbank']['bdata'] = {
     'b1.1': subjectValue(input.subject),
     'b1.2': taipeiDate(generatedAt),
-    r0: input.declaration ?? DEFAULT_DECLARATION,
+    // A list of rows, as in NHI's files: parsers treat a bare string as a missing declaration.
+    r0: (typeof declaration === 'string' ? [declaration] : declaration).map((paragraph) => ({ r0: paragraph })),
   };
   for (const { id, key } of sections) {
-    const records: readonly HealthRecord[] = recordsOf(input.records, id);
-    bdata[key] = records.length === 0 ? [{ [key]: NO_DATA }] : sectionRows(records);
+    const rows = sectionRows(input.records, id);
+    bdata[key] = rows.length === 0 ? [{ [key]: NO_DATA }] : rows;
   }
   return { myhealthbank: { bdata } };
 }
