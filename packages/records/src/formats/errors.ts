@@ -3,11 +3,11 @@ export class ContentFormatError extends Error {
   override readonly name = 'ContentFormatError';
 
   /**
-   * @param format - The format being read (`records` or `mhb`).
+   * @param format - The format being read (`records`, `fhir` or `mhb`).
    * @param issues - What is wrong, each naming its place in the input (e.g. `r7[3]["r7.11"]: missing`).
    */
   constructor(
-    readonly format: 'records' | 'mhb',
+    readonly format: 'records' | 'fhir' | 'mhb',
     readonly issues: readonly string[],
   ) {
     super(

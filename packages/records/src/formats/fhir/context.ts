@@ -4,6 +4,7 @@
  */
 import type { Institution } from '../../record.js';
 import { deterministicUuid } from '../uuid.js';
+import { narrative } from './narrative.js';
 import { fixedConcept, frozen, HL7, PROFILES, TWCORE_SYSTEMS } from './terminology.js';
 import type { BundleEntry, Organization, Reference, Resource } from './types.js';
 
@@ -24,6 +25,9 @@ const PROVIDER = fixedConcept(HL7.organizationType, 'prov', 'Healthcare Provider
 const PROVIDER_NUMBER = fixedConcept(HL7.identifierType, 'PRN', 'Provider number');
 
 export const urnOf = (id: string): string => `urn:uuid:${id}`;
+
+const organizationNarrative = (institution: Institution, phone: string | undefined) =>
+  narrative(`醫事機構：${institution.name}（醫事機構代碼 ${institution.code}${phone ? `，電話 ${phone}` : ''}）`);
 
 export function createContext(
   namespace: string,
@@ -49,7 +53,10 @@ export function createContext(
     organization(institution, phone) {
       const known = orgRefs.get(institution.code);
       if (known) {
-        if (phone && !known.resource.telecom) known.resource.telecom = [{ system: 'phone', value: phone, use: 'work' }];
+        if (phone && !known.resource.telecom) {
+          known.resource.telecom = [{ system: 'phone', value: phone, use: 'work' }];
+          known.resource.text = organizationNarrative(institution, phone);
+        }
         return known.reference;
       }
       const id = deterministicUuid(namespace, 'Organization', institution.code);
@@ -57,6 +64,7 @@ export function createContext(
         resourceType: 'Organization',
         id,
         meta: { profile: [PROFILES.organization] },
+        text: organizationNarrative(institution, phone),
         identifier: [
           {
             use: 'official',

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { GENERATED_AT, goldenInput } from '../../../test-fixtures/fixtures.js';
 import { CODE_SYSTEMS } from '../../codes/systems.js';
-import type { LabRecord, OutpatientRecord } from '../../record.js';
+import type { CancerScreeningRecord, CareWishesRecord, LabRecord, OutpatientRecord } from '../../record.js';
 import { type FhirBundleInput, toFhirBundle } from './index.js';
+import { escapeXhtml } from './narrative.js';
 import { impressionOf } from './reports.js';
 import { PROFILES } from './terminology.js';
 import type {
@@ -15,6 +16,7 @@ import type {
   Observation,
   Organization,
   Patient,
+  Procedure,
   Resource,
 } from './types.js';
 import { utf8Base64 } from './values.js';
@@ -222,6 +224,92 @@ describe('toFhirBundle', () => {
     expect(consent?.meta).toBeUndefined();
     expect(consent?.category.map((c) => c.coding?.[0]?.code)).toEqual(['59284-0', 'acd']);
     expect(consent?.policyRule?.text).toContain('安寧緩和醫療條例');
+  });
+
+  it('gives every resource a short zh-TW narrative in the XHTML namespace (R4 §2.4, dom-6)', () => {
+    for (const { resource } of bundle.entry) {
+      expect(resource.text?.status, resource.resourceType).toBe('generated');
+      expect(resource.text?.div).toMatch(/^<div xmlns="http:\/\/www\.w3\.org\/1999\/xhtml">[^<>]*\p{Script=Han}/u);
+      expect(resource.text?.div.endsWith('</div>')).toBe(true);
+    }
+    expect((bundle as { text?: unknown }).text).toBeUndefined(); // a Bundle is not a DomainResource
+    const visit = records.outpatient?.find((r) => r.visitType === 'outpatient') as OutpatientRecord;
+    const encounter = resources<Encounter>(bundle, 'Encounter').find((e) => e.period.start === visit.date);
+    const [dx] = visit.diagnoses;
+    expect(encounter?.text?.div).toBe(
+      `<div xmlns="http://www.w3.org/1999/xhtml">門診：${visit.date}，${visit.institution.name}<br/>主診斷：${dx?.code} ${dx?.display}</div>`,
+    );
+    const lab = resources<Observation>(bundle, 'Observation').find((o) => o.code.text?.startsWith('AFP'));
+    expect(lab?.text?.div).toBe(
+      '<div xmlns="http://www.w3.org/1999/xhtml">2018-06-30 AFP：5.1 ng/mL（參考值 &lt;20，正常）</div>',
+    );
+  });
+
+  it('escapes every value in a narrative: markup in a record stays text', () => {
+    const wish: CareWishesRecord = {
+      id: 'wish-x',
+      date: '2024-01-02',
+      category: 'care_wishes',
+      wish: 'organ_donation',
+      status: 'withdrawn',
+      note: '<script>alert(1)</script> & <img src=x onerror=alert(2)>\n\u0007',
+    };
+    const [consent] = resources<Consent>(toFhirBundle(input({ records: { care_wishes: [wish] } })), 'Consent');
+    expect(consent?.text?.div).toBe(
+      '<div xmlns="http://www.w3.org/1999/xhtml">2024-01-02 器官捐贈意願：已撤回<br/>依據：人體器官移植條例 (Human Organ Transplantation Act)<br/>簽署文件：&lt;script&gt;alert(1)&lt;/script&gt; &amp; &lt;img src=x onerror=alert(2)&gt;  </div>',
+    );
+    expect(escapeXhtml('a\ud800b\udc00c😀\ufffe')).toBe('a\ufffdb\ufffdc😀 ');
+    expect(escapeXhtml('血壓 120/80')).toBe('血壓 120/80');
+  });
+
+  it('codes an NHI procedure order the IG’s procedure-tw lacks where the IG allows it: 15021C as a cytology report', () => {
+    const visit = records.outpatient?.[0] as OutpatientRecord;
+    const withOrders: OutpatientRecord = {
+      ...visit,
+      orders: [
+        { code: '15021C', name: '薄片細胞學檢查', kind: 'procedure', quantity: 1 },
+        { code: 'B71', name: '脈診儀檢查費', kind: 'procedure', quantity: 1 },
+        { code: '19001C', name: '腹部超音波', kind: 'procedure', quantity: 1 },
+      ],
+    };
+    const b = toFhirBundle(input({ records: { outpatient: [withOrders] } }));
+    const [encounter] = resources<Encounter>(b, 'Encounter');
+    const [report] = resources<DiagnosticReport>(b, 'DiagnosticReport');
+    expect(report).toMatchObject({
+      meta: { profile: [PROFILES.diagnosticReport] },
+      status: 'final',
+      category: [{ coding: [{ code: 'CP', display: 'Cytopathology' }] }],
+      code: { coding: [{ system: CODE_SYSTEMS.nhiMedicalService, code: '15021C' }], text: '薄片細胞學檢查' },
+      encounter: { reference: `urn:uuid:${encounter?.id}` },
+      effectiveDateTime: visit.date,
+    });
+    const procedures = resources<Procedure>(b, 'Procedure');
+    expect(procedures.map((p) => p.code)).toEqual([
+      { text: '脈診儀檢查費' }, // in no value set the IG binds for NHI codes
+      {
+        coding: [{ system: CODE_SYSTEMS.nhiMedicalService, code: '19001C', display: '腹部超音波' }],
+        text: '腹部超音波',
+      },
+    ]);
+  });
+
+  it('codes oral mucosa screening with LOINC beside the NHI service code', () => {
+    const oral: CancerScreeningRecord = {
+      id: 'oral-1',
+      date: '2024-02-03',
+      category: 'cancer_screening',
+      kind: 'oral',
+      institution: { code: '3502110167', name: '小港百齡聯合診所' },
+      item: '口腔黏膜檢查',
+      result: 'negative',
+      resultText: '未發現異常',
+    };
+    const [obs] = resources<Observation>(toFhirBundle(input({ records: { cancer_screening: [oral] } })), 'Observation');
+    expect(obs?.code.coding).toEqual([
+      { system: CODE_SYSTEMS.loinc, code: '10201-2' },
+      { system: CODE_SYSTEMS.nhiMedicalService, code: '95', display: expect.stringContaining('口腔黏膜檢查') },
+    ]);
+    expect(obs?.category[0]?.coding?.[0]?.code).toBe('exam');
   });
 
   it('never writes an empty string (FHIR forbids them)', () => {

@@ -8,12 +8,14 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { twcoreDir } from '../../../test-fixtures/fixtures.js';
 import { LAB_PANELS } from '../../codes/lab-items.js';
+import { isValidLoinc } from '../../codes/loinc.js';
+import { NHI_ORDERS } from '../../codes/nhi-orders.js';
 import { CODE_SYSTEMS } from '../../codes/systems.js';
 import { NHI_LAB_CODES_OUTSIDE_IG_VALUE_SET } from './labs.js';
 import { PREVENTIVE_NHI_ORDERS } from './preventive.js';
 import { SCREENING_CODINGS } from './screening.js';
 import { TWCORE_SYSTEMS } from './terminology.js';
-import { SERVICE_TYPE } from './visits.js';
+import { NHI_PROCEDURE_ORDERS_AS_REPORTS, NHI_PROCEDURE_ORDERS_AS_TEXT, SERVICE_TYPE } from './visits.js';
 
 const ig = (file: string) => JSON.parse(readFileSync(path.join(twcoreDir, file), 'utf8'));
 
@@ -38,11 +40,29 @@ describe('codes bound by TW Core slices', () => {
     for (const code of Object.values(PREVENTIVE_NHI_ORDERS)) expect(labCategory.has(code as string), code).toBe(true);
   });
 
-  it('the screening service codes exist in medical-service-payment-tw', () => {
+  it('an NHI procedure order goes into Procedure.code exactly when procedure-tw lists it, else where the IG allows it', () => {
+    // Procedure-twcore binds (required) its `medical-service-payment` coding slice to procedure-tw.
+    const procedure = valueSet('procedure-tw').get(CODE_SYSTEMS.nhiMedicalService) ?? new Set<string>();
+    expect(procedure.size).toBeGreaterThan(3_000);
+    const outside = NHI_ORDERS.filter((o) => o.kind === 'procedure' && !procedure.has(o.code)).map((o) => o.code);
+    expect(outside.sort()).toEqual([...NHI_PROCEDURE_ORDERS_AS_REPORTS.keys(), ...NHI_PROCEDURE_ORDERS_AS_TEXT].sort());
+    expect([...NHI_PROCEDURE_ORDERS_AS_REPORTS.keys()]).toContain('15021C');
+    // Written as a DiagnosticReport: DiagnosticReport-twcore's NHI slice binds laboratory-category-tw.
+    for (const code of NHI_PROCEDURE_ORDERS_AS_REPORTS.keys()) expect(labCategory.has(code), code).toBe(true);
+    // Written as text: no value set the IG binds for NHI codes lists them.
+    for (const code of NHI_PROCEDURE_ORDERS_AS_TEXT) expect(labCategory.has(code), code).toBe(false);
+  });
+
+  it('the screening service codes exist in medical-service-payment-tw, each beside a well-formed LOINC code', () => {
     const codes = new Set(
       ig('CodeSystem-medical-service-payment-tw.json').concept.map((c: { code: string }) => c.code),
     );
-    for (const spec of Object.values(SCREENING_CODINGS)) expect(codes.has(spec.nhi), spec.nhi).toBe(true);
+    for (const spec of Object.values(SCREENING_CODINGS)) {
+      expect(codes.has(spec.nhi), spec.nhi).toBe(true);
+      expect(isValidLoinc(spec.loinc), spec.loinc).toBe(true); // shape and mod-10 check digit
+    }
+    expect(SCREENING_CODINGS.oral).toMatchObject({ nhi: '95', loinc: '10201-2' });
+    expect(isValidLoinc('10201-3')).toBe(false); // the check digit is checked
   });
 
   it('the Encounter service types are in the value sets of their serviceType slices', () => {

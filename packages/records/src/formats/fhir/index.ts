@@ -1,6 +1,7 @@
 /**
  * The `fhir` content format: one FHIR R4 Bundle of type `collection` whose resources follow the
- * TW Core IG 0.3.2 profiles. Mapping decisions are documented in docs/formats-fhir.md.
+ * TW Core IG 0.3.2 profiles, each with a short zh-TW narrative; `fromFhirBundle` reads such a
+ * Bundle back into records. Mapping decisions are documented in docs/formats-fhir.md.
  *
  * Why `collection`: the file is a package of resources handed to an app, not the result of a
  * search on a FHIR server (`searchset` implies a query, `search.mode` and paging links) nor a
@@ -24,6 +25,20 @@ import { toInstant } from './values.js';
 import { addVisit } from './visits.js';
 
 export type { FhirPatient, FhirPatientIdentifier } from './patient.js';
+export { fromFhirBundle } from './read.js';
+export {
+  FHIR_UNCARRIED_FIELDS,
+  type FhirAllergyRecord,
+  type FhirDentalRecord,
+  type FhirImagingPathologyRecord,
+  type FhirInpatientRecord,
+  type FhirLabRecord,
+  type FhirOutpatientRecord,
+  type FhirRecord,
+  type FhirRecordOf,
+  type FhirRecordsByCategory,
+  type FhirTcmRecord,
+} from './reading.js';
 export { PROFILES as TWCORE_PROFILES, TWCORE_SYSTEMS } from './terminology.js';
 
 export interface FhirBundleInput extends ContentInput {

@@ -2,6 +2,7 @@
 import { CODE_SYSTEMS } from '../../codes/systems.js';
 import type { LabRecord, Quantity as RecordQuantity, ReferenceRange } from '../../record.js';
 import type { BuildContext } from './context.js';
+import { amount, aside, INTERPRETATION_ZH, narrative } from './narrative.js';
 import { coding, INTERPRETATION, OBSERVATION_CATEGORY, PROFILES } from './terminology.js';
 import type { Coding, Observation, ObservationReferenceRange, Quantity, Reference } from './types.js';
 import { nonEmpty, toInstant, ucum } from './values.js';
@@ -42,19 +43,29 @@ export function addLab(ctx: BuildContext, record: LabRecord): Reference {
   const nhi = nhiLabCoding(record.order.code, record.order.display);
   if (nhi) codings.push(nhi);
   const range = referenceRangeOf(record.referenceRange, record.quantity?.unit);
+  const text = `${record.item} (${record.order.display})`;
+  const interpretation = record.interpretation ? INTERPRETATION[record.interpretation] : undefined;
+  const result = record.quantity ? amount(record.quantity.value, record.quantity.unit) : record.value;
   const observation: Observation = {
     resourceType: 'Observation',
     id: ctx.idFor(record.id, 'observation'),
     meta: { profile: [PROFILES.laboratoryResult] },
+    // The analyte, not the order name: "HbA1c", "Hb" say what a clinician looks for.
+    text: narrative(
+      `${record.date} ${record.item}：${result}${aside(
+        range?.text && `參考值 ${range.text}`,
+        interpretation && INTERPRETATION_ZH[interpretation.coding?.[0]?.code as string],
+      )}`,
+    ),
     status: 'final',
     category: [OBSERVATION_CATEGORY.laboratory],
-    code: { coding: codings, text: `${record.item} (${record.order.display})` },
+    code: { coding: codings, text },
     subject: ctx.patient,
     effectiveDateTime: record.date,
     issued: toInstant(record.reportedAt),
     performer: [ctx.organization(record.institution)],
     ...(record.quantity ? { valueQuantity: valueQuantityOf(record.quantity) } : { valueString: record.value }),
-    ...(record.interpretation ? { interpretation: [INTERPRETATION[record.interpretation]] } : {}),
+    ...(interpretation ? { interpretation: [interpretation] } : {}),
     ...(range ? { referenceRange: [range] } : {}),
   };
   return ctx.add(observation);

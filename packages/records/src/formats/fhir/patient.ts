@@ -1,6 +1,7 @@
 /** The Patient resource: who the bundle is about, identified as the caller chooses. */
 import { isValidNationalId } from '../../identifiers/national-id.js';
 import { isIsoDate } from '../../query.js';
+import { narrative } from './narrative.js';
 import { fixedConcept, frozen, HL7, PROFILES, TWCORE_SYSTEMS } from './terminology.js';
 import type { Identifier, Patient } from './types.js';
 
@@ -61,10 +62,13 @@ function identifierOf(id: FhirPatientIdentifier): Identifier {
 
 export function patientResource(id: string, patient: FhirPatient): Patient {
   if (!isIsoDate(patient.birthDate)) throw new RangeError(`patient.birthDate must be YYYY-MM-DD`);
+  const who = `${patient.sex === 'female' ? '女' : '男'}，${patient.birthDate} 出生`;
   return {
     resourceType: 'Patient',
     id,
     meta: { profile: [PROFILES.patient] },
+    // The identifier stays out of the narrative: a pairwise subject means nothing to a reader.
+    text: narrative(patient.name ? `${patient.name}，${who}` : `病人：${who}`),
     identifier: [identifierOf(patient.identifier)],
     ...(patient.name ? { name: [{ use: 'official' as const, text: patient.name }] } : {}),
     gender: patient.sex,

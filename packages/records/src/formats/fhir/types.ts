@@ -76,12 +76,26 @@ export interface HumanName {
   text?: string;
 }
 
+/**
+ * A human-readable summary (FHIR R4 §2.4 Narrative): `div` is an XHTML fragment in the XHTML
+ * namespace, limited to the basic formatting elements (no scripts, forms or event attributes).
+ */
+export interface Narrative {
+  status: 'generated' | 'extensions' | 'additional' | 'empty';
+  div: string;
+}
+
 interface ResourceBase {
   id?: string;
   meta?: Meta;
 }
 
-export interface Patient extends ResourceBase {
+/** DomainResource: every resource here but Bundle, which carries no narrative. */
+interface DomainResourceBase extends ResourceBase {
+  text?: Narrative;
+}
+
+export interface Patient extends DomainResourceBase {
   resourceType: 'Patient';
   identifier: Identifier[];
   name?: HumanName[];
@@ -89,7 +103,7 @@ export interface Patient extends ResourceBase {
   birthDate: string;
 }
 
-export interface Organization extends ResourceBase {
+export interface Organization extends DomainResourceBase {
   resourceType: 'Organization';
   identifier: Identifier[];
   active?: boolean;
@@ -104,7 +118,7 @@ export interface EncounterDiagnosis {
   rank?: number;
 }
 
-export interface Encounter extends ResourceBase {
+export interface Encounter extends DomainResourceBase {
   resourceType: 'Encounter';
   status: 'planned' | 'arrived' | 'triaged' | 'in-progress' | 'onleave' | 'finished' | 'cancelled';
   class: Coding;
@@ -115,7 +129,7 @@ export interface Encounter extends ResourceBase {
   serviceProvider: Reference;
 }
 
-export interface Condition extends ResourceBase {
+export interface Condition extends DomainResourceBase {
   resourceType: 'Condition';
   clinicalStatus: CodeableConcept;
   category: CodeableConcept[];
@@ -129,7 +143,7 @@ export interface ProcedurePerformer {
   actor: Reference;
 }
 
-export interface Procedure extends ResourceBase {
+export interface Procedure extends DomainResourceBase {
   resourceType: 'Procedure';
   status: 'completed';
   code: CodeableConcept;
@@ -149,7 +163,7 @@ export interface Dosage {
   timing?: Timing;
 }
 
-export interface MedicationRequest extends ResourceBase {
+export interface MedicationRequest extends DomainResourceBase {
   resourceType: 'MedicationRequest';
   status: 'completed';
   intent: 'order';
@@ -174,7 +188,7 @@ export interface ObservationComponent {
   valueQuantity?: Quantity;
 }
 
-export interface Observation extends ResourceBase {
+export interface Observation extends DomainResourceBase {
   resourceType: 'Observation';
   status: 'final';
   category: CodeableConcept[];
@@ -193,13 +207,15 @@ export interface Observation extends ResourceBase {
   component?: ObservationComponent[];
 }
 
-export interface DiagnosticReport extends ResourceBase {
+export interface DiagnosticReport extends DomainResourceBase {
   resourceType: 'DiagnosticReport';
   status: 'final';
   category?: CodeableConcept[];
   code: CodeableConcept;
   subject: Reference;
+  encounter?: Reference;
   effectiveDateTime?: string;
+  effectivePeriod?: Period;
   issued?: string;
   performer?: Reference[];
   result?: Reference[];
@@ -213,7 +229,7 @@ export interface AllergyReaction {
   severity?: 'mild' | 'moderate' | 'severe';
 }
 
-export interface AllergyIntolerance extends ResourceBase {
+export interface AllergyIntolerance extends DomainResourceBase {
   resourceType: 'AllergyIntolerance';
   clinicalStatus: CodeableConcept;
   verificationStatus: CodeableConcept;
@@ -227,7 +243,7 @@ export interface AllergyIntolerance extends ResourceBase {
   reaction?: AllergyReaction[];
 }
 
-export interface Immunization extends ResourceBase {
+export interface Immunization extends DomainResourceBase {
   resourceType: 'Immunization';
   status: 'completed';
   vaccineCode: CodeableConcept;
@@ -239,7 +255,7 @@ export interface Immunization extends ResourceBase {
   protocolApplied?: { doseNumberPositiveInt: number }[];
 }
 
-export interface Consent extends ResourceBase {
+export interface Consent extends DomainResourceBase {
   resourceType: 'Consent';
   status: 'active' | 'inactive';
   scope: CodeableConcept;

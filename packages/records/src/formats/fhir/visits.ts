@@ -3,15 +3,19 @@
  * (ICD-10-CM), Procedures (ICD-10-PCS, and NHI procedure orders) and MedicationRequests (drug and
  * herb orders). Fee and lab order lines are claim items, not clinical statements: lab results
  * arrive as their own Observations (r7), and fees stay in the `records` and `mhb` formats.
+ * An NHI procedure order the IG does not allow in Procedure.code is coded where the IG does allow
+ * it (see `NHI_PROCEDURE_ORDERS_AS_REPORTS`).
  */
 import { CODE_SYSTEMS } from '../../codes/systems.js';
 import type { InpatientOrder, InpatientRecord, Order, VisitRecord } from '../../record.js';
 import type { BuildContext } from './context.js';
+import { aside, narrative, span } from './narrative.js';
 import { coding, fixedConcept, HL7, PROFILES, TWCORE_SYSTEMS } from './terminology.js';
 import type {
   CodeableConcept,
   Coding,
   Condition,
+  DiagnosticReport,
   Encounter,
   EncounterDiagnosis,
   MedicationRequest,
@@ -47,7 +51,43 @@ const MED_CATEGORY = {
   inpatient: fixedConcept(HL7.medicationRequestCategory, 'inpatient', 'Inpatient'),
 } as const;
 
+/**
+ * NHI procedure orders that the IG's value set procedure-tw (bound, required, to the
+ * `medical-service-payment` slice of Procedure-twcore's code) does not list; the tests recompute
+ * both sets from the IG package.
+ *
+ * Those the IG's laboratory-category-tw lists are laboratory examinations billed as procedures:
+ * they become a DiagnosticReport-twcore, whose code binds that value set for NHI codes
+ * (slice `TWLaboratoryCategory`), in the diagnostic service section given here. 15021C
+ * 薄片細胞學檢查 (thin-layer cytology, the liquid-based Pap test of a cervical work-up) is v2-0074
+ * `CP` Cytopathology. The claim names the examination, not its findings, which NHI reports as a
+ * pathology report (r8) or a screening result (r11) when it has them.
+ */
+export const NHI_PROCEDURE_ORDERS_AS_REPORTS: ReadonlyMap<string, CodeableConcept> = new Map([
+  ['15021C', fixedConcept(HL7.diagnosticServiceSection, 'CP', 'Cytopathology')],
+]);
+
+/**
+ * NHI procedure orders in no value set the IG binds for NHI codes (B71 脈診儀檢查費, a TCM pulse
+ * diagnosis device): a Procedure coded by text alone, so that no slice holds a code outside its
+ * value set. `fromFhirBundle` finds the code again by the name.
+ */
+export const NHI_PROCEDURE_ORDERS_AS_TEXT: ReadonlySet<string> = new Set(['B71']);
+
 type AnyVisit = VisitRecord | InpatientRecord;
+
+const VISIT_LABEL = {
+  outpatient: '門診',
+  emergency: '急診',
+  tcm: '中醫門診',
+  dental: '牙醫門診',
+  inpatient: '住院',
+} as const;
+
+function visitLabel(record: AnyVisit): string {
+  if (record.category === 'outpatient') return VISIT_LABEL[record.visitType];
+  return VISIT_LABEL[record.category];
+}
 
 function classAndService(record: AnyVisit): { cls: Coding; service?: CodeableConcept } {
   switch (record.category) {
@@ -80,6 +120,7 @@ export function addVisit(ctx: BuildContext, record: AnyVisit): void {
   const encounterRef: Reference = { reference: `urn:uuid:${encounterId}` };
   const stay: Period | undefined =
     record.category === 'inpatient' ? { start: record.admissionDate, end: record.dischargeDate } : undefined;
+  const when = stay ? span(stay.start as string, stay.end) : record.date;
 
   const diagnosis: EncounterDiagnosis[] = [];
   const conditions: Condition[] = [];
@@ -89,6 +130,9 @@ export function addVisit(ctx: BuildContext, record: AnyVisit): void {
       resourceType: 'Condition',
       id,
       meta: { profile: [PROFILES.condition] },
+      text: narrative(
+        `${i === 0 ? '主診斷' : '次診斷'}：${dx.code} ${dx.display}${aside(`${when} ${visitLabel(record)}`)}`,
+      ),
       // Claims carry no later status; "active" states the condition as recorded at this visit.
       clinicalStatus: ACTIVE,
       category: [ENCOUNTER_DIAGNOSIS],
@@ -101,10 +145,16 @@ export function addVisit(ctx: BuildContext, record: AnyVisit): void {
   });
 
   const { cls, service } = classAndService(record);
+  const [principal] = record.diagnoses;
   const encounter: Encounter = {
     resourceType: 'Encounter',
     id: encounterId,
     meta: { profile: [PROFILES.encounter] },
+    text: narrative(
+      `${visitLabel(record)}：${when}，${record.institution.name}`,
+      principal &&
+        `主診斷：${principal.code} ${principal.display}${record.diagnoses.length > 1 ? `（另有 ${record.diagnoses.length - 1} 項診斷）` : ''}`,
+    ),
     status: 'finished',
     class: cls,
     ...(service ? { serviceType: service } : {}),
@@ -122,6 +172,7 @@ export function addVisit(ctx: BuildContext, record: AnyVisit): void {
       resourceType: 'Procedure',
       id: ctx.idFor(record.id, `px:${i}`),
       meta: { profile: [PROFILES.procedure] },
+      text: narrative(`處置：${px.code} ${px.display}${aside(when)}`),
       status: 'completed',
       code: { coding: [coding(CODE_SYSTEMS.icd10pcs, px.code, px.display)], text: px.display },
       subject: ctx.patient,
@@ -135,8 +186,13 @@ export function addVisit(ctx: BuildContext, record: AnyVisit): void {
 
   const orders: readonly (Order | InpatientOrder)[] = record.orders;
   orders.forEach((order, i) => {
-    if (order.kind === 'procedure') ctx.add(orderProcedure(ctx, record, order, i, encounterRef, org));
-    else if (order.kind === 'drug' || order.kind === 'herb') {
+    if (order.kind === 'procedure') {
+      ctx.add(
+        NHI_PROCEDURE_ORDERS_AS_REPORTS.has(order.code)
+          ? orderReport(ctx, record, order, i, encounterRef, org)
+          : orderProcedure(ctx, record, order, i, encounterRef, org),
+      );
+    } else if (order.kind === 'drug' || order.kind === 'herb') {
       ctx.add(medicationRequest(ctx, record, order, i, encounterRef, org));
     }
   });
@@ -151,16 +207,51 @@ function orderProcedure(
   org: Reference,
 ): Procedure {
   const { at, period } = orderTime(record, order);
+  const coded = !NHI_PROCEDURE_ORDERS_AS_TEXT.has(order.code);
   return {
     resourceType: 'Procedure',
     id: ctx.idFor(record.id, `order:${index}`),
     meta: { profile: [PROFILES.procedure] },
+    // A text-only order's code stays out of the narrative too: `generated` says nothing more than the elements.
+    text: narrative(`處置：${order.name}${aside(coded ? `健保醫令 ${order.code}` : undefined, span(at, period?.end))}`),
     status: 'completed',
-    code: { coding: [coding(CODE_SYSTEMS.nhiMedicalService, order.code, order.name)], text: order.name },
+    code: coded
+      ? { coding: [coding(CODE_SYSTEMS.nhiMedicalService, order.code, order.name)], text: order.name }
+      : { text: order.name },
     subject: ctx.patient,
     encounter,
     ...(period ? { performedPeriod: period } : { performedDateTime: at }),
     performer: [{ actor: org }],
+  };
+}
+
+/** A laboratory examination billed as a procedure order (see `NHI_PROCEDURE_ORDERS_AS_REPORTS`). */
+function orderReport(
+  ctx: BuildContext,
+  record: AnyVisit,
+  order: Order | InpatientOrder,
+  index: number,
+  encounter: Reference,
+  org: Reference,
+): DiagnosticReport {
+  const { at, period } = orderTime(record, order);
+  return {
+    resourceType: 'DiagnosticReport',
+    id: ctx.idFor(record.id, `order:${index}`),
+    meta: { profile: [PROFILES.diagnosticReport] },
+    text: narrative(
+      `檢查：${order.name}${aside(`健保醫令 ${order.code}`, span(at, period?.end))}`,
+      '此為就醫申報的檢查項目，不含檢查結果',
+    ),
+    // The order line is the claim for an examination that was done: its report was final at the
+    // institution; the findings are not in the claim (see above).
+    status: 'final',
+    category: [NHI_PROCEDURE_ORDERS_AS_REPORTS.get(order.code) as CodeableConcept],
+    code: { coding: [coding(CODE_SYSTEMS.nhiMedicalService, order.code, order.name)], text: order.name },
+    subject: ctx.patient,
+    encounter,
+    ...(period ? { effectivePeriod: period } : { effectiveDateTime: at }),
+    performer: [org],
   };
 }
 
@@ -178,10 +269,12 @@ function medicationRequest(
     coding(herb ? CODE_SYSTEMS.nhiHerbMedication : CODE_SYSTEMS.nhiMedication, order.code, order.name),
   ];
   if (order.atc) codings.push(coding(CODE_SYSTEMS.atc, order.atc));
+  const supply = `總量 ${order.quantity}${herb ? ' 公克' : ''}${order.days === undefined ? '' : `，${order.days} 日份`}`;
   return {
     resourceType: 'MedicationRequest',
     id: ctx.idFor(record.id, `order:${index}`),
     meta: { profile: [PROFILES.medicationRequest] },
+    text: narrative(`處方：${order.name}，${supply}${aside(span(at, period?.end))}`),
     // An NHI order line records a prescription that was issued, not one still to be filled.
     status: 'completed',
     intent: 'order',
