@@ -101,6 +101,8 @@ const NHI_ORDERS = [
   ['00225B', 'fee', 'consultation', 'Emergency consultation, triage level 5'],
   ['05202B', 'fee', 'consultation', 'Outpatient dispensing fee, general prescription (≤ 7 days)'],
   ['05205A', 'fee', 'consultation', 'Outpatient dispensing fee, chronic prescription of 14–27 days'],
+  ['05206B', 'fee', 'consultation', 'Pharmacy dispensing fee, chronic prescription of 14–27 days'],
+  ['05210B', 'fee', 'consultation', 'Pharmacy dispensing fee, chronic prescription of 28 days or more'],
   // Laboratory (檢驗)
   ['09005C', 'lab', 'lab', 'Glucose, fasting (blood and body fluids)'],
   ['09140C', 'lab', 'lab', 'Glucose, postprandial (blood and body fluids)'],

@@ -18,33 +18,35 @@ import { isoOf, yearOf } from './days.js';
 import type { Facility } from './institutions.js';
 import { hashString } from './rng.js';
 
-const codingCache = new Map<string, Coding>();
 const institutionCache = new WeakMap<Facility, Institution>();
 
 /** A coding from a code list, built once per code and shared (records never mutate codings). */
 function cachedCoding(
-  system: string,
+  cache: Map<string, Coding>,
   code: string,
   lookup: (code: string) => { code: string; zh: string; en: string },
 ): Coding {
-  const key = `${system}:${code}`;
-  let c = codingCache.get(key);
+  let c = cache.get(code);
   if (!c) {
     const e = lookup(code);
     c = { code: e.code, display: e.zh, displayEn: e.en };
-    codingCache.set(key, c);
+    cache.set(code, c);
   }
   return c;
 }
 
+const cmCodings = new Map<string, Coding>();
+const pcsCodings = new Map<string, Coding>();
+const orderCodings = new Map<string, Coding>();
+
 /** An ICD-10-CM coding (shared, immutable). */
-export const dx = (code: string): Coding => cachedCoding('cm', code, icd10cm);
+export const dx = (code: string): Coding => cachedCoding(cmCodings, code, icd10cm);
 
 /** An ICD-10-PCS coding (shared, immutable). */
-export const px = (code: string): Coding => cachedCoding('pcs', code, icd10pcs);
+export const px = (code: string): Coding => cachedCoding(pcsCodings, code, icd10pcs);
 
 /** An NHI order coding (code and IG display). */
-export const orderCoding = (code: string): Coding => cachedCoding('nhi', code, nhiOrder);
+export const orderCoding = (code: string): Coding => cachedCoding(orderCodings, code, nhiOrder);
 
 export function institution(f: Facility): Institution {
   let i = institutionCache.get(f);
@@ -118,14 +120,15 @@ export function pointsOf(code: string): number {
   return points;
 }
 
+const drugPriceCache = new Map<string, number>();
+
 /** A drug's unit price in points: steady per code, cheap for generics, dearer for new drugs. */
 export function unitPrice(code: string): number {
-  const key = `drug:${code}`;
-  let price = priceCache.get(key);
+  let price = drugPriceCache.get(code);
   if (price === undefined) {
     const base = code.startsWith('B') || code.startsWith('K') ? 8 : 1.5;
     price = base + (hashString(code)[1] % 100) / (code.startsWith('K') ? 0.2 : 12);
-    priceCache.set(key, price);
+    drugPriceCache.set(code, price);
   }
   return price;
 }
@@ -135,16 +138,23 @@ export function feeOrder(code: string, quantity = 1): Order {
   return { code, name: e.zh, kind: e.kind, quantity };
 }
 
+/** NHI pays at most about a month of drugs per claim; a refill prescription is dispensed monthly. */
+export const MAX_SUPPLY_DAYS = 30;
+
+/** A drug order; only verified NHI drug codes are ever prescribed (docs/synthetic-population.md). */
 export function drugOrder(code: string, days: number, unitsPerDay?: number): Order {
+  if (days > MAX_SUPPLY_DAYS) throw new RangeError(`${days} days of ${code} in one claim`);
   const d = drug(code);
+  if (d.verification !== 'public-document') throw new RangeError(`${code} is not a verified NHI drug code`);
   const perDay = unitsPerDay ?? d.unitsPerDay;
   const quantity = Math.max(1, Math.ceil(perDay * days));
   return { code, name: d.zh, kind: 'drug', quantity, days, atc: d.atc };
 }
 
-export function herbOrder(code: string, days: number): Order {
+/** An herbal preparation for `days` days at `gramsPerDay` (default: the preparation's usual dose). */
+export function herbOrder(code: string, days: number, gramsPerDay?: number): Order {
   const h = herb(code);
-  return { code, name: h.zh, kind: 'herb', quantity: h.gramsPerDay * days, days };
+  return { code, name: h.zh, kind: 'herb', quantity: (gramsPerDay ?? h.gramsPerDay) * days, days };
 }
 
 export function orderPoints(order: Order): number {
@@ -156,7 +166,8 @@ export function orderPoints(order: Order): number {
 export class Chart {
   readonly records: HealthRecord[] = [];
   private seq = 0;
-  private readonly serials = new Map<number, number>();
+  /** Visits counted so far in each calendar year, indexed by year − 1900. */
+  private readonly serials = new Uint16Array(256);
 
   constructor(private readonly key: string) {}
 
@@ -167,31 +178,34 @@ export class Chart {
 
   /** 就醫序號: counts the visits of each calendar year, as the NHI card does. */
   nextSerial(day: number): string {
-    const year = yearOf(day);
-    const n = (this.serials.get(year) ?? 0) + 1;
-    this.serials.set(year, n);
-    return String(n).padStart(4, '0');
+    const year = yearOf(day) - 1900;
+    const n = (this.serials[year] as number) + 1;
+    this.serials[year] = n;
+    return n < 10 ? `000${n}` : n < 100 ? `00${n}` : n < 1000 ? `0${n}` : String(n);
   }
 
   push(record: HealthRecord): void {
     this.records.push(record);
   }
 
-  /** Adds an ambulatory visit (西醫, 中醫 or 牙醫) and returns it. */
+  /**
+   * Adds an ambulatory visit (西醫, 中醫 or 牙醫) and returns its 就醫序號. A pharmacy's refill of a
+   * refill prescription passes the serial of the visit that wrote it instead of taking a new one.
+   */
   visit(
     category: 'outpatient' | 'tcm' | 'dental',
     day: number,
     facility: Facility,
     diagnoses: readonly string[],
     orders: Order[],
-    opts: { procedures?: readonly string[]; copay: number; emergency?: boolean },
-  ): void {
+    opts: { procedures?: readonly string[]; copay: number; emergency?: boolean; serial?: string },
+  ): string {
     let points = 0;
     for (const o of orders) points += orderPoints(o);
     const id = this.nextId();
     const date = isoOf(day);
     const inst = institution(facility);
-    const serial = this.nextSerial(day);
+    const serial = opts.serial ?? this.nextSerial(day);
     const dxs = uniqueCodes(diagnoses, 6).map(dx);
     const pxs = uniqueCodes(opts.procedures ?? [], 3).map(px);
     const rounded = Math.round(points);
@@ -238,6 +252,7 @@ export class Chart {
         orders,
       });
     }
+    return serial;
   }
 }
 

@@ -50,6 +50,7 @@ describe('institution directory', () => {
       'district_hospital',
       'health_station',
       'medical_center',
+      'pharmacy',
       'regional_hospital',
       'tcm_clinic',
     ]);

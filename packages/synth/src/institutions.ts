@@ -1,7 +1,7 @@
 /**
  * A synthetic but realistically shaped set of NHI-contracted institutions per county: medical
- * centres, regional and district hospitals, clinics, dental and TCM clinics, and a health station
- * (衛生所) in every township. Codes have the real 醫事機構代碼 layout (ownership, the county code
+ * centres, regional and district hospitals, clinics of eight specialties, dental and TCM clinics,
+ * community pharmacies (健保特約藥局), and a health station (衛生所) in every township. Codes have the real 醫事機構代碼 layout (ownership, the county code
  * of the township, the township, a serial); names are invented and do not refer to real places
  * of care. The directory depends only on the seed, so every citizen of a population shares it.
  */
@@ -17,8 +17,52 @@ export const INSTITUTION_LEVELS = [
   'dental_clinic',
   'tcm_clinic',
   'health_station',
+  'pharmacy',
 ] as const;
 export type InstitutionLevel = (typeof INSTITUTION_LEVELS)[number];
+
+/**
+ * The ownership digits given to contracted community pharmacies (健保特約藥局), as their real codes
+ * begin to our knowledge (not checked against NHIA's institution list here).
+ */
+export const PHARMACY_OWNERSHIP = '59';
+
+/**
+ * What a western-medicine clinic practises, as its name says (…內科診所, …骨科診所); `general` is a
+ * 聯合診所 of several doctors. Weights: roughly the mix of Taiwan's 西醫診所 by registered specialty.
+ */
+export const CLINIC_SPECIALTIES = [
+  'family',
+  'internal',
+  'ent',
+  'paediatrics',
+  'orthopaedics',
+  'dermatology',
+  'obstetrics',
+  'general',
+] as const;
+export type Specialty = (typeof CLINIC_SPECIALTIES)[number];
+
+const SPECIALTY_WORDS: Readonly<Record<Specialty, string>> = {
+  family: '家庭醫學科',
+  internal: '內科',
+  ent: '耳鼻喉科',
+  paediatrics: '小兒科',
+  orthopaedics: '骨科',
+  dermatology: '皮膚科',
+  obstetrics: '婦產科',
+  general: '聯合',
+};
+const SPECIALTY_WEIGHTS: Readonly<Record<Specialty, number>> = {
+  family: 20,
+  internal: 22,
+  ent: 14,
+  paediatrics: 10,
+  orthopaedics: 8,
+  dermatology: 6,
+  obstetrics: 8,
+  general: 12,
+};
 
 export interface Facility extends Institution {
   readonly level: InstitutionLevel;
@@ -26,6 +70,8 @@ export interface Facility extends Institution {
   readonly township: string;
   /** 院所電話 as printed on reports, e.g. `(02)2712-3456`. */
   readonly phone: string;
+  /** A clinic's specialty (western-medicine clinics only). */
+  readonly specialty?: Specialty;
 }
 
 export interface CountyFacilities {
@@ -35,10 +81,16 @@ export interface CountyFacilities {
   readonly clinicsByTownship: ReadonlyMap<string, readonly Facility[]>;
   readonly dentalByTownship: ReadonlyMap<string, readonly Facility[]>;
   readonly tcmByTownship: ReadonlyMap<string, readonly Facility[]>;
+  readonly pharmaciesByTownship: ReadonlyMap<string, readonly Facility[]>;
   readonly healthStations: ReadonlyMap<string, Facility>;
   readonly allClinics: readonly Facility[];
   readonly allDental: readonly Facility[];
   readonly allTcm: readonly Facility[];
+  readonly allPharmacies: readonly Facility[];
+  /** The county's clinics of each specialty. */
+  readonly clinicsBySpecialty: ReadonlyMap<Specialty, readonly Facility[]>;
+  /** Each township's clinics of each specialty. */
+  readonly townshipClinicsBySpecialty: ReadonlyMap<string, ReadonlyMap<Specialty, readonly Facility[]>>;
 }
 
 export interface Directory {
@@ -66,6 +118,7 @@ const OWNERSHIP: Readonly<Record<InstitutionLevel, readonly string[]>> = {
   dental_clinic: ['35'],
   tcm_clinic: ['35'],
   health_station: ['23'],
+  pharmacy: [PHARMACY_OWNERSHIP],
 };
 
 const HOSPITAL_WORDS = [...'仁愛安康博愛慈心惠民長安福安德恩聖光天祥明德宏恩信望永和'];
@@ -99,7 +152,10 @@ const CLINIC_WORDS = [
   '宏仁',
   '晨光',
 ];
-const FAMILY_WORDS = ['家庭醫學科', '內科', '耳鼻喉科', '小兒科', '骨科', '皮膚科', '婦產科', '聯合'];
+const specialtyTable = new WeightedTable(
+  CLINIC_SPECIALTIES,
+  CLINIC_SPECIALTIES.map((s) => SPECIALTY_WEIGHTS[s]),
+);
 
 function shortCounty(name: string): string {
   return name.replace(/[縣市]$/, '');
@@ -128,14 +184,20 @@ function build(seed: string): Directory {
   const usedNames = new Set<string>();
   const all: Facility[] = [];
 
-  const make = (level: InstitutionLevel, county: County, township: Township, name: string): Facility => {
+  const make = (
+    level: InstitutionLevel,
+    county: County,
+    township: Township,
+    name: string,
+    specialty?: Specialty,
+  ): Facility => {
     const ownership = rng.pick(OWNERSHIP[level]);
     const prefix = `${ownership}${township.institutionCounty}${township.institutionTownship}`;
     const serial = (serials.get(prefix) ?? rng.int(1, 40)) + rng.int(1, 9);
     serials.set(prefix, serial);
     // Names repeat by chance; a branch number keeps them distinct, as real branch clinics do.
     let unique = name;
-    for (let n = 2; usedNames.has(unique); n++) unique = name.replace(/(醫院|診所|衛生所)$/, `第${n}$1`);
+    for (let n = 2; usedNames.has(unique); n++) unique = name.replace(/(醫院|診所|衛生所|藥局)$/, `第${n}$1`);
     usedNames.add(unique);
     const facility: Facility = {
       code: `${prefix}${String(serial).padStart(4, '0')}`,
@@ -144,6 +206,7 @@ function build(seed: string): Directory {
       county: county.name,
       township: township.name,
       phone: phoneFor(rng, county.areaCode),
+      ...(specialty ? { specialty } : {}),
     };
     all.push(facility);
     return facility;
@@ -187,6 +250,7 @@ function build(seed: string): Directory {
     const clinicsByTownship = new Map<string, Facility[]>();
     const dentalByTownship = new Map<string, Facility[]>();
     const tcmByTownship = new Map<string, Facility[]>();
+    const pharmaciesByTownship = new Map<string, Facility[]>();
     const healthStations = new Map<string, Facility>();
     for (const t of county.townships) {
       const tn = shortTownship(t.name);
@@ -195,9 +259,14 @@ function build(seed: string): Directory {
       const clinics = remote ? (t.population > 20 ? 1 : 0) : Math.max(1, Math.round(t.population / 5));
       const dental = remote ? (t.population > 10 ? 1 : 0) : Math.max(1, Math.round(t.population / 8));
       const tcm = remote ? 0 : Math.max(1, Math.round(t.population / 12));
+      const pharmacies = remote ? (t.population > 10 ? 1 : 0) : Math.max(1, Math.round(t.population / 4));
       const list: Facility[] = [];
-      for (let i = 0; i < clinics; i++)
-        list.push(make('clinic', county, t, `${tn}${rng.pick(CLINIC_WORDS)}${rng.pick(FAMILY_WORDS)}診所`));
+      for (let i = 0; i < clinics; i++) {
+        // A remote township's one clinic is a family doctor's.
+        const specialty = remote ? 'family' : specialtyTable.draw(rng);
+        const words = `${rng.pick(CLINIC_WORDS)}${SPECIALTY_WORDS[specialty]}`;
+        list.push(make('clinic', county, t, `${tn}${words}診所`, specialty));
+      }
       clinicsByTownship.set(t.name, list);
       const dentalList: Facility[] = [];
       for (let i = 0; i < dental; i++)
@@ -207,7 +276,18 @@ function build(seed: string): Directory {
       for (let i = 0; i < tcm; i++)
         tcmList.push(make('tcm_clinic', county, t, `${tn}${rng.pick(CLINIC_WORDS)}中醫診所`));
       tcmByTownship.set(t.name, tcmList);
+      const pharmacyList: Facility[] = [];
+      for (let i = 0; i < pharmacies; i++)
+        pharmacyList.push(make('pharmacy', county, t, `${tn}${rng.pick(CLINIC_WORDS)}藥局`));
+      pharmaciesByTownship.set(t.name, pharmacyList);
     }
+    const allClinics = [...clinicsByTownship.values()].flat();
+    const bySpecialty = (list: readonly Facility[]) =>
+      new Map(CLINIC_SPECIALTIES.map((sp) => [sp, list.filter((c) => c.specialty === sp)] as const));
+    const clinicsBySpecialty = bySpecialty(allClinics);
+    const townshipClinicsBySpecialty = new Map(
+      [...clinicsByTownship].map(([name, list]) => [name, bySpecialty(list)] as const),
+    );
     byCounty.set(county.name, {
       county,
       medicalCenters,
@@ -215,10 +295,14 @@ function build(seed: string): Directory {
       clinicsByTownship,
       dentalByTownship,
       tcmByTownship,
+      pharmaciesByTownship,
       healthStations,
-      allClinics: [...clinicsByTownship.values()].flat(),
+      allClinics,
       allDental: [...dentalByTownship.values()].flat(),
       allTcm: [...tcmByTownship.values()].flat(),
+      allPharmacies: [...pharmaciesByTownship.values()].flat(),
+      clinicsBySpecialty,
+      townshipClinicsBySpecialty,
     });
   }
   return { byCounty, all };

@@ -43,7 +43,7 @@ describe('personas', () => {
     expect(new Set(ids).size).toBe(ids.length);
   });
 
-  it('A小姐: a woman in her fifties with 8+ years of quarterly HbA1c and fasting glucose, metformin and more', () => {
+  it('A小姐: a woman in her fifties with 8+ years of quarterly HbA1c and fasting glucose, metformin and more, refilled at a pharmacy', () => {
     const c = missA.citizen;
     expect(c.persona).toBe('A小姐');
     expect(c.sex).toBe('female');
@@ -68,8 +68,14 @@ describe('personas', () => {
     const drugs = visits.flatMap((v) => v.orders.filter((o) => o.kind === 'drug'));
     expect(drugs.some((o) => o.atc === 'A10BA02')).toBe(true);
     const firstOf = (atc: string) => drugs.filter((o) => o.atc === atc).length;
-    expect(firstOf('A10BH01')).toBeGreaterThan(0);
-    expect(firstOf('A10BK03')).toBeGreaterThan(0);
+    // Linagliptin, then dapagliflozin with saxagliptin in its place.
+    expect(firstOf('A10BH05')).toBeGreaterThan(0);
+    expect(firstOf('A10BD21')).toBeGreaterThan(0);
+    // Her hospital writes refill prescriptions: a community pharmacy dispenses the second and
+    // third months, a month's drugs at a time.
+    const refills = visits.filter((v) => v.institution.code.startsWith('59'));
+    expect(refills.length).toBeGreaterThan(40);
+    expect(drugs.every((o) => (o.days ?? 0) <= 30)).toBe(true);
   });
 
   it('B爺爺: 82, in a mountain township, hypertension and CKD, 8+ drugs in the last year, 衛生所 visits and hospital stays', () => {

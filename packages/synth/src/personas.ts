@@ -1,8 +1,8 @@
 /**
  * The three personas of the brochure (SPEC §4.5), with national IDs that never change:
  * - A小姐, a woman in her fifties with type 2 diabetes for nine and a half years (quarterly HbA1c
- *   and fasting glucose, metformin with sitagliptin and later empagliflozin added), high
- *   cholesterol and, lately, hypertension;
+ *   and fasting glucose, metformin with linagliptin, later dapagliflozin with saxagliptin in its
+ *   place, on refill prescriptions from a hospital), high cholesterol and, lately, hypertension;
  * - B爺爺, 82, in 南投縣信義鄉 (a mountain township), with hypertension, chronic kidney disease,
  *   heart disease and many medications, followed at the 衛生所 and admitted to hospital a few times;
  * - C職場, a company (valid 統一編號) with sixty employees of mixed ages and health.
@@ -105,18 +105,17 @@ function missA(seed: string, end: number, directory: Directory): CitizenRecords 
         },
         treatment: {
           metformin: 'BC241891G0',
-          secondDiabetesDrug: 'BC24862100',
+          secondDiabetesDrug: 'BC25537100',
           secondDiabetesAt: 3,
-          sglt2: 'BC26325100',
+          sglt2: 'BC27467100',
           sglt2At: 6.5,
-          insulinAt: 99,
-          firstBp: 'AC45887100',
+          firstBp: 'BC25005100',
           secondBpAt: 99,
           thirdBpAt: 99,
-          statin: 'AC45856100',
-          ezetimibeAt: 99,
+          statin: 'BC24131100',
           fibrate: false,
-          refillDays: 84,
+          refills: true,
+          supplyDays: 28,
         },
         places: { chronic: hospital, hospital },
         smoker: false,
@@ -165,14 +164,14 @@ function grandpaB(seed: string, end: number, directory: Directory): CitizenRecor
       overrides: {
         physiology: { egfrNow: 24, egfrDecline: 2.6, sbp: 128, uricAcid: 8.6, bmi: 23.5, ldl: 150 },
         treatment: {
-          firstBp: 'AC45012100',
-          secondBp: 'AC45887100',
+          firstBp: 'BC21571100',
+          secondBp: 'BC25005100',
           secondBpAt: 0,
           thirdBpAt: 99,
-          statin: 'AC48850100',
-          ezetimibeAt: 99,
+          statin: 'BC22889100',
           fibrate: false,
-          refillDays: 28,
+          refills: false,
+          supplyDays: 28,
         },
         places: { chronic: station, clinic: station, hospital, medicalCenter },
         smoker: false,

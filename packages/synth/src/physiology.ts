@@ -68,7 +68,7 @@ export function lipids(profile: Profile, day: number, rng: Rng): Lipids {
   const treated = hasOn(profile, 'hyperlipidemia', day + 60) && yearsSince(profile, 'hyperlipidemia', day) > 0.15;
   const ldl = clamp(p.ldl * (treated ? 0.58 : 1) + rng.normal(0, 9), 35, 280);
   const hdl = clamp(p.hdl + rng.normal(0, 4), 22, 110);
-  const tg = clamp(p.tg * (treated && profile.treatment.fibrate ? 0.7 : 1) * Math.exp(rng.normal(0, 0.18)), 35, 900);
+  const tg = clamp(p.tg * Math.exp(rng.normal(0, 0.18)), 35, 900);
   return { ldl, hdl, tg, total: ldl + hdl + tg / 5 };
 }
 

@@ -141,7 +141,7 @@ describe('a 2,000-citizen population', () => {
     expect(rate(aged(0, 17), (i) => has(i, diagnosed('E11')))).toBe(0);
   });
 
-  it('follows diabetes with quarterly HbA1c and refills of 28–84 days', () => {
+  it('follows diabetes with quarterly HbA1c; no claim supplies more than 30 days; pharmacies refill a month apart', () => {
     const diabetics = everyone().filter((i) => has(i, diagnosed('E11')));
     let gaps = 0;
     let quarterly = 0;
@@ -153,19 +153,48 @@ describe('a 2,000-citizen population', () => {
       for (let k = 1; k < a1c.length; k++) {
         const days = (Date.parse(a1c[k] as string) - Date.parse(a1c[k - 1] as string)) / 86_400_000;
         gaps++;
-        if (days >= 70 && days <= 200) quarterly++;
+        if (days >= 60 && days <= 200) quarterly++;
       }
     }
     expect(quarterly / gaps).toBeGreaterThan(0.8);
-    const chronicDays = population.flatMap((p) =>
+    const supplies = population.flatMap((p) =>
       p.records.flatMap((r) =>
-        r.category === 'outpatient' && r.orders.some((o) => o.code.endsWith('A') || o.code === '00158C')
-          ? r.orders.filter((o) => o.kind === 'drug' && (o.days ?? 0) >= 28).map((o) => o.days as number)
+        r.category === 'outpatient' || r.category === 'inpatient' || r.category === 'dental' || r.category === 'tcm'
+          ? r.orders.filter((o) => o.kind === 'drug' || o.kind === 'herb').map((o) => o.days ?? 0)
           : [],
       ),
     );
-    expect(chronicDays.length).toBeGreaterThan(1000);
-    expect(chronicDays.every((d) => d >= 28 && d <= 90)).toBe(true);
+    expect(supplies.length).toBeGreaterThan(10_000);
+    expect(supplies.every((d) => d >= 1 && d <= 30)).toBe(true);
+    // A refill prescription's second and third months: pharmacy claims of their own (dispensing
+    // fee, drugs, no copay), under the serial of the visit that wrote it, each about a month after
+    // the one before.
+    let refills = 0;
+    let monthApart = 0;
+    for (const p of population) {
+      // The last dispensing under each serial (serials restart every year, so the latest wins).
+      const last = new Map<string, number>();
+      const visits = p.records.filter((r) => r.category === 'outpatient').sort((a, b) => a.date.localeCompare(b.date));
+      for (const r of visits) {
+        if (r.category !== 'outpatient') continue;
+        const day = Date.parse(r.date) / 86_400_000;
+        if (r.institution.code.startsWith('59')) {
+          expect(r.orders.some((o) => o.code === '05210B' || o.code === '05206B')).toBe(true);
+          expect(r.orders.filter((o) => o.kind === 'drug').length).toBeGreaterThan(0);
+          expect(r.copay).toBe(0);
+          const before = last.get(r.serial);
+          if (before !== undefined) {
+            refills++;
+            if (day - before >= 18 && day - before <= 40) monthApart++;
+          }
+          last.set(r.serial, day);
+        } else if (r.orders.some((o) => ['00155A', '00131B', '00135B', '00158C'].includes(o.code))) {
+          last.set(r.serial, day);
+        }
+      }
+    }
+    expect(refills).toBeGreaterThan(1000);
+    expect(monthApart / refills).toBeGreaterThan(0.9);
   });
 
   it('interprets lab values against their reference ranges', () => {
@@ -276,9 +305,13 @@ describe('a 2,000-citizen population', () => {
   });
 
   it('has hospital stays that become more common with age', () => {
-    const stays = (people: number[]) => rate(people, (i) => has(i, (r) => r.category === 'inpatient'));
-    expect(stays(aged(75, 120))).toBeGreaterThan(stays(aged(20, 44)) * 2);
-    expect(stays(everyone())).toBeLessThan(0.5);
+    const stays = (people: number[]) =>
+      people.reduce(
+        (n, i) => n + (population[i] as CitizenRecords).records.filter((r) => r.category === 'inpatient').length,
+        0,
+      ) / people.length;
+    expect(stays(aged(75, 120))).toBeGreaterThan(stays(aged(20, 44)) * 3);
+    expect(rate(everyone(), (i) => !has(i, (r) => r.category === 'inpatient'))).toBeGreaterThan(0.3);
   });
 
   it('has care-wish registrations more often among the elderly, TCM for about a quarter and dentistry for most', () => {

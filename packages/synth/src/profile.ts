@@ -7,15 +7,26 @@ import type { Citizen } from '@healthbank/records';
 import { type ConditionId, type ConditionState, sampleConditions } from './conditions.js';
 import { addYears, ageOn, isoOf, yearOf } from './days.js';
 import { TOWNSHIPS, type Township } from './geography.js';
-import { type Directory, type Facility, facilitiesOf, medicalCentersFor } from './institutions.js';
+import {
+  CLINIC_SPECIALTIES,
+  type Directory,
+  type Facility,
+  facilitiesOf,
+  medicalCentersFor,
+  type Specialty,
+} from './institutions.js';
 import { type Rng, WeightedTable } from './rng.js';
 
 /** Years of history generated before `asOf`. */
 export const HISTORY_YEARS = 11;
 
 export interface CarePlaces {
-  /** Usual primary-care clinic (or the 衛生所 where there is no clinic). */
+  /** Usual primary-care clinic: family medicine, internal medicine or a 聯合診所 (or the 衛生所). */
   readonly clinic: Facility;
+  /** The clinic of each specialty this person would go to, near home where there is one. */
+  readonly specialists: Readonly<Record<Specialty, Facility>>;
+  /** The community pharmacy that fills refill prescriptions (the 衛生所 where there is none). */
+  readonly pharmacy: Facility;
   readonly dental: Facility;
   readonly tcm: Facility;
   /** District or regional hospital of the county. */
@@ -55,16 +66,21 @@ export interface Treatment {
   readonly secondDiabetesAt: number;
   readonly sglt2: string;
   readonly sglt2At: number;
-  readonly insulinAt: number;
   readonly firstBp: string;
   readonly secondBp: string;
   readonly secondBpAt: number;
   readonly thirdBpAt: number;
   readonly statin: string;
-  readonly ezetimibeAt: number;
+  /** Mixed hyperlipidaemia (E78.2) rather than hypercholesterolaemia alone. */
   readonly fibrate: boolean;
-  /** Days of drugs per chronic visit (28, 56 or 84). */
-  readonly refillDays: number;
+  /**
+   * Whether chronic drugs come on a refill prescription (慢性病連續處方箋): a doctor's visit every
+   * three months with the first month's drugs, then two refills at a pharmacy a month apart.
+   * Otherwise the patient sees the doctor every month.
+   */
+  readonly refills: boolean;
+  /** Days of drugs per dispensing (28 or 30: NHI pays at most about a month per claim). */
+  readonly supplyDays: number;
 }
 
 export interface Profile {
@@ -87,6 +103,11 @@ export interface Profile {
   readonly places: CarePlaces;
   /** How readily this person uses services (visits, screening, vaccines): around 1. */
   readonly engagement: number;
+  /**
+   * How often this person brings an illness to a doctor, on top of engagement: 1 on average but
+   * skewed, as utilisation is (a tenth of people make a large share of visits).
+   */
+  readonly frequency: number;
   readonly usesTcm: boolean;
   readonly usesDental: boolean;
 }
@@ -141,6 +162,9 @@ function pickFrom(rng: Rng, list: readonly Facility[], fallback: Facility): Faci
   return list.length > 0 ? rng.pick(list) : fallback;
 }
 
+/** Specialties a person's usual clinic can have. */
+const PRIMARY: readonly Specialty[] = ['family', 'internal', 'general'];
+
 export function choosePlaces(
   rng: Rng,
   directory: Directory,
@@ -152,14 +176,19 @@ export function choosePlaces(
   const healthStation = local.healthStations.get(township.name) as Facility;
   const hospital = rng.pick(local.hospitals);
   const medicalCenter = rng.pick(medicalCentersFor(directory, township.county));
-  const nearby = (byTownship: ReadonlyMap<string, readonly Facility[]>, all: readonly Facility[]) => {
-    const own = byTownship.get(township.name) ?? [];
-    return own.length > 0 && rng.chance(0.8) ? rng.pick(own) : pickFrom(rng, all, healthStation);
-  };
+  const nearby = (own: readonly Facility[], all: readonly Facility[]) =>
+    own.length > 0 && rng.chance(0.8) ? rng.pick(own) : pickFrom(rng, all, healthStation);
+  const inTown = local.townshipClinicsBySpecialty.get(township.name);
+  const specialist = (sp: Specialty) => nearby(inTown?.get(sp) ?? [], local.clinicsBySpecialty.get(sp) ?? []);
   const remote = township.mountain || township.island;
-  const clinic = remote && rng.chance(0.7) ? healthStation : nearby(local.clinicsByTownship, local.allClinics);
-  const dental = nearby(local.dentalByTownship, local.allDental);
-  const tcm = nearby(local.tcmByTownship, local.allTcm);
+  const specialists = {} as Record<Specialty, Facility>;
+  for (const sp of CLINIC_SPECIALTIES) specialists[sp] = specialist(sp);
+  const primary = specialists[rng.pick(PRIMARY)];
+  const clinic = remote && rng.chance(0.7) ? healthStation : primary;
+  const dental = nearby(local.dentalByTownship.get(township.name) ?? [], local.allDental);
+  const tcm = nearby(local.tcmByTownship.get(township.name) ?? [], local.allTcm);
+  const pharmacies = local.pharmaciesByTownship.get(township.name) ?? [];
+  const pharmacy = remote && pharmacies.length === 0 ? healthStation : nearby(pharmacies, local.allPharmacies);
   let chronic: Facility;
   const complex = conditions.has('heart_failure') || conditions.has('stroke') || (conditions.get('ckd') && age >= 60);
   if (remote && age >= 60) chronic = rng.chance(0.85) ? healthStation : hospital;
@@ -168,7 +197,7 @@ export function choosePlaces(
     const x = rng.next();
     chronic = x < 0.58 ? clinic : x < 0.86 ? hospital : medicalCenter;
   }
-  return { clinic, dental, tcm, hospital, medicalCenter, healthStation, chronic };
+  return { clinic, specialists, pharmacy, dental, tcm, hospital, medicalCenter, healthStation, chronic };
 }
 
 function samplePhysiology(
@@ -202,7 +231,9 @@ function samplePhysiology(
   return {
     heightCm,
     bmi,
-    a1cTarget: clamp(rng.normal(6.9, 0.45), 6.1, 8.4),
+    // Control varies widely and leans high: Taiwan's treated type 2 diabetics have a median HbA1c
+    // a little above 7% and about a quarter at 8% or more (docs/synthetic-population.md).
+    a1cTarget: clamp(5.7 + Math.exp(rng.normal(Math.log(1.15), 0.75)), 6, 11.5),
     a1cAtDiagnosis: clamp(rng.normal(8.8, 1.1), 7, 12.5),
     a1cDrift: rng.uniform(0.01, 0.06),
     a1cPhase: rng.uniform(0, Math.PI * 2),
@@ -222,32 +253,40 @@ function samplePhysiology(
   };
 }
 
-const METFORMINS = ['AC46185100', 'BC241891G0'];
-const SECOND_DM = ['BC24862100', 'BC25397100', 'AC49521100', 'AC47130100'];
-const SGLT2 = ['BC26325100', 'BC26014100'];
-const FIRST_BP = ['AC45012100', 'AC45887100', 'AC48722100', 'BC24131100'];
-const STATINS = ['AC45856100', 'AC48850100', 'BC23488100'];
+/** Drug choices by role; every code is a verified one (`drugOrder` refuses any other). */
+const METFORMINS = ['BC241891G0', 'AC585341G0'];
+/** Second-line: linagliptin, glimepiride, pioglitazone, acarbose. */
+const SECOND_DM = ['BC25537100', 'BC25537100', 'AB46766100', 'AB46766100', 'AA48333100', 'AB57312100'];
+/** Dapagliflozin with saxagliptin (Qtern): the SGLT2 inhibitor the verified list has. */
+const SGLT2 = 'BC27467100';
+/** First-line for hypertension: amlodipine, olmesartan, irbesartan, nifedipine. */
+const FIRST_BP = ['BC21571100', 'BC25005100', 'AB57178100', 'AB58075100'];
+const CALCIUM_CHANNEL = new Set(['BC21571100', 'AB58075100']);
+const ARBS = ['BC25005100', 'AB57178100'];
+const STATINS = ['BC22889100', 'AC57805100', 'BC24131100', 'AC58316100'];
 
-function sampleTreatment(rng: Rng): Treatment {
+function sampleTreatment(rng: Rng, site: Facility, remote: boolean): Treatment {
   const firstBp = rng.pick(FIRST_BP);
-  const secondBp = firstBp === 'AC45012100' ? rng.pick(FIRST_BP.slice(1)) : 'AC45012100';
+  // The second drug is of the other class: an ARB with a calcium-channel blocker and vice versa.
+  const secondBp = CALCIUM_CHANNEL.has(firstBp) ? rng.pick(ARBS) : 'BC21571100';
   const never = 99;
-  const x = rng.next();
+  // Hospitals give refill prescriptions more readily than clinics, which prefer monthly visits;
+  // a 衛生所 in the mountains dispenses itself.
+  const refillChance = site.level === 'health_station' || remote ? 0.05 : site.level === 'clinic' ? 0.35 : 0.75;
   return {
     metformin: rng.pick(METFORMINS),
     secondDiabetesDrug: rng.pick(SECOND_DM),
     secondDiabetesAt: rng.uniform(1.5, 4.5),
-    sglt2: rng.pick(SGLT2),
-    sglt2At: rng.chance(0.65) ? rng.uniform(4, 8) : never,
-    insulinAt: rng.chance(0.18) ? rng.uniform(7, 12) : never,
+    sglt2: SGLT2,
+    sglt2At: rng.chance(0.55) ? rng.uniform(4, 8) : never,
     firstBp,
     secondBp,
     secondBpAt: rng.chance(0.55) ? rng.uniform(1.5, 6) : never,
     thirdBpAt: rng.chance(0.25) ? rng.uniform(5, 10) : never,
     statin: rng.pick(STATINS),
-    ezetimibeAt: rng.chance(0.15) ? rng.uniform(2, 6) : never,
     fibrate: rng.chance(0.3),
-    refillDays: x < 0.3 ? 28 : x < 0.45 ? 56 : 84,
+    refills: rng.chance(refillChance),
+    supplyDays: rng.chance(0.75) ? 28 : 30,
   };
 }
 
@@ -270,6 +309,7 @@ export interface ProfileInput {
     readonly smoker?: boolean;
     readonly betel?: boolean;
     readonly engagement?: number;
+    readonly frequency?: number;
     readonly usesTcm?: boolean;
     readonly usesDental?: boolean;
   };
@@ -301,11 +341,13 @@ export function buildProfile(rng: Rng, input: ProfileInput): Profile {
       endDay,
     );
   const physiology = { ...samplePhysiology(rng, d.sex, d.age, conditions, bmi), ...o.physiology };
-  const treatment = { ...sampleTreatment(rng), ...o.treatment };
   const places = { ...choosePlaces(rng, input.directory, d.township, d.age, conditions), ...o.places };
+  const treatment = { ...sampleTreatment(rng, places.chronic, remote), ...o.treatment };
   const engagement = o.engagement ?? clamp(rng.normal(1, 0.35), 0.3, 1.8);
   const usesTcm = o.usesTcm ?? rng.chance(d.age < 12 ? 0.1 : d.sex === 'female' ? 0.32 : 0.22);
-  const usesDental = o.usesDental ?? rng.chance(d.age < 3 ? 0.1 : d.age >= 75 ? 0.4 : 0.62);
+  const usesDental = o.usesDental ?? rng.chance(d.age < 3 ? 0.1 : d.age >= 75 ? 0.45 : 0.7);
+  // Log-normal with mean 1 (σ = 0.55): the heaviest few in a hundred see doctors three times as often.
+  const frequency = o.frequency ?? clamp(Math.exp(rng.normal(-0.151, 0.55)), 0.15, 6);
   const letter = birthYear >= 2011 ? d.township.letterNow : d.township.letter;
   const { nationalId, nhiCardNumber } = input.identity(d.sex, letter);
   const citizen: Citizen = {
@@ -337,6 +379,7 @@ export function buildProfile(rng: Rng, input: ProfileInput): Profile {
     treatment,
     places,
     engagement,
+    frequency,
     usesTcm,
     usesDental,
   };

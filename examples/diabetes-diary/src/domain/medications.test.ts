@@ -40,9 +40,9 @@ describe('currentMedications', () => {
     const list = currentMedications(outpatient, AS_OF);
     expect(new Set(list.map((m) => m.code))).toEqual(drugCodes);
     expect(list).toHaveLength(drugCodes.size);
-    // Her metformin (two 1,000 mg tablets a day on 84-day refills) is current.
+    // Her metformin (two 1,000 mg tablets a day, a refill prescription dispensed 28 days at a time) is current.
     const metformin = list.find((m) => m.code === 'BC241891G0');
-    expect(metformin).toMatchObject({ strength: '1000 毫克', dailyUnits: 2, days: 84, current: true });
+    expect(metformin).toMatchObject({ strength: '1000 毫克', dailyUnits: 2, days: 28, current: true });
     // Nothing from an older visit leaks in.
     const older = outpatient.filter((v) => v.date < since).flatMap((v) => v.orders.map((o) => o.code));
     for (const m of list) expect(m.lastPrescribed >= since || !older.includes(m.code)).toBe(true);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PREVENTIVE_MEASUREMENTS } from '../record.js';
-import { ATC_PATTERN, DRUGS, drug, NHI_DRUG_CODE_PATTERN } from './drugs.js';
+import { ATC_PATTERN, DRUGS, drug, NHI_DRUG_CODE_PATTERN, VERIFIED_DRUGS } from './drugs.js';
 import { HERBS, herb } from './herbs.js';
 import { ICD10CM, ICD10CM_PATTERN, icd10cm } from './icd10cm.js';
 import { ICD10PCS, ICD10PCS_PATTERN, icd10pcs } from './icd10pcs.js';
@@ -66,21 +66,35 @@ describe('code formats', () => {
     expect(DRUGS.filter((d) => d.verification === 'public-document').every((d) => d.source)).toBe(true);
   });
 
-  it('has the chronic and acute drugs the generator needs', () => {
-    const ingredients = new Set(DRUGS.map((d) => d.ingredient));
+  it('has the chronic and acute drugs the generator needs, all verified', () => {
+    const ingredients = new Set(VERIFIED_DRUGS.map((d) => d.ingredient));
     for (const i of [
       'metformin',
-      'sitagliptin',
+      'linagliptin',
       'amlodipine',
-      'losartan',
+      'olmesartan medoxomil',
       'atorvastatin',
       'allopurinol',
       'paracetamol',
+      'amoxicillin',
     ]) {
       expect(ingredients.has(i), i).toBe(true);
     }
-    expect(DRUGS.filter((d) => d.use === 'chronic').length).toBeGreaterThanOrEqual(20);
-    expect(DRUGS.filter((d) => d.use === 'acute').length).toBeGreaterThanOrEqual(10);
+    expect(VERIFIED_DRUGS.filter((d) => d.use === 'chronic').length).toBeGreaterThanOrEqual(20);
+    expect(VERIFIED_DRUGS.filter((d) => d.use === 'acute').length).toBeGreaterThanOrEqual(5);
+    for (const d of VERIFIED_DRUGS) expect(d.source, d.code).toBeTruthy();
+  });
+
+  it('keeps unverified codes only where test fixtures of the content formats still name them', () => {
+    const unverified = DRUGS.filter((d) => d.verification === 'unverified').map((d) => d.code);
+    expect(unverified.sort()).toEqual([
+      'AC33480100',
+      'AC36120100',
+      'AC37890100',
+      'AC38550100',
+      'AC39910100',
+      'AC46185100',
+    ]);
   });
 
   it('CVX codes are one to three digits', () => {

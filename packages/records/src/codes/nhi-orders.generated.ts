@@ -22,6 +22,8 @@ export const NHI_ORDER_DATA: readonly NhiOrderEntry[] = [
   { code: '00225B', kind: 'fee', group: 'consultation', zh: '急診診察費(按檢傷分類)檢傷分類第五級', en: 'Emergency consultation, triage level 5' },
   { code: '05202B', kind: 'fee', group: 'consultation', zh: '門診藥事服務費－每人每日八十件內-一般處方給藥(七天以內)-特約藥局(山地離島地區每人每日一百件內)', en: 'Outpatient dispensing fee, general prescription (≤ 7 days)' },
   { code: '05205A', kind: 'fee', group: 'consultation', zh: '門診藥事服務費－慢性病處方給藥十四至二十七天', en: 'Outpatient dispensing fee, chronic prescription of 14–27 days' },
+  { code: '05206B', kind: 'fee', group: 'consultation', zh: '門診藥事服務費－每人每日八十件內-慢性病處方給藥十四至二十七天-特約藥局(山地離島地區每人每日一百件內)', en: 'Pharmacy dispensing fee, chronic prescription of 14–27 days' },
+  { code: '05210B', kind: 'fee', group: 'consultation', zh: '門診藥事服務費－每人每日八十件內-慢性病處方給藥二十八天以上-特約藥局(山地離島地區每人每日一百件內)', en: 'Pharmacy dispensing fee, chronic prescription of 28 days or more' },
   { code: '09005C', kind: 'lab', group: 'lab', zh: '血液及體液葡萄糖-空腹', en: 'Glucose, fasting (blood and body fluids)' },
   { code: '09140C', kind: 'lab', group: 'lab', zh: '血液及體液葡萄糖-餐後', en: 'Glucose, postprandial (blood and body fluids)' },
   { code: '09006C', kind: 'lab', group: 'lab', zh: '醣化血紅素', en: 'Haemoglobin A1c' },

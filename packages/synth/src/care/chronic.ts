@@ -1,7 +1,9 @@
 /**
- * Chronic care: patients with chronic conditions visit their usual place of care every one to
- * three months for refills (orders of 28–84 days), with the labs each disease calls for, and
- * see specialists for hepatitis B surveillance, osteoporosis and heart failure.
+ * Chronic care: patients with chronic conditions see the doctor at their usual place of care every
+ * month, or every three months with a refill prescription (慢性病連續處方箋) whose second and third
+ * months a community pharmacy dispenses as its own claims; each claim supplies at most about a
+ * month of drugs. Visits carry the labs each disease calls for; hepatitis B carriers and people
+ * with osteoporosis are also followed at a hospital.
  */
 import type { Order } from '@healthbank/records';
 import { type Chart, drugOrder, feeOrder, outpatientCopay } from '../chart.js';
@@ -13,6 +15,7 @@ import { ageAt, hasOn, type Profile } from '../profile.js';
 import { regimen } from '../regimen.js';
 import { addReport } from '../reports.js';
 import type { Rng } from '../rng.js';
+import { openDay } from '../schedule.js';
 
 /** Conditions followed at the usual place of chronic care, in the order diagnoses are listed. */
 const MANAGED: readonly ConditionId[] = [
@@ -80,16 +83,19 @@ function diagnosisCode(id: ConditionId, profile: Profile, sample: SampleDay, rng
   }
 }
 
-/** The consultation fee of a chronic-care visit at this kind of place. */
-function chronicFee(facility: Facility, remote: boolean): string {
+/**
+ * The consultation fee of a chronic-care visit at this kind of place: the refill-prescription
+ * item when the visit writes one, the ordinary item (prescription filled at a pharmacy) when not.
+ */
+function chronicFee(facility: Facility, remote: boolean, refill: boolean): string {
   switch (facility.level) {
     case 'medical_center':
     case 'regional_hospital':
-      return '00155A';
+      return refill ? '00155A' : '00154A';
     case 'district_hospital':
-      return remote ? '00135B' : '00131B';
+      return remote ? (refill ? '00135B' : '00105B') : refill ? '00131B' : '00101B';
     default:
-      return '00158C';
+      return refill ? '00158C' : '00109C';
   }
 }
 
@@ -109,7 +115,8 @@ function labsDue(profile: Profile, day: number, clock: LabClock, sample: SampleD
   const codes: string[] = [];
   const dm = has('diabetes');
   const ckd = has('ckd');
-  if (dm && due(clock, 'a1c', day, 75)) codes.push('09006C', '09005C');
+  // Quarterly HbA1c: at every three-monthly visit, or every third monthly one.
+  if (dm && due(clock, 'a1c', day, 60)) codes.push('09006C', '09005C');
   if ((dm || has('hyperlipidemia')) && due(clock, 'lipids', day, dm ? 160 : 300)) {
     codes.push('09001C', '09004C', '09043C', '09044C');
   }
@@ -141,20 +148,23 @@ export function chronicCare(chart: Chart, profile: Profile, rng: Rng): void {
 function routineVisits(chart: Chart, profile: Profile, rng: Rng, managed: readonly ConditionId[]): void {
   const firstOnset = Math.min(...managed.map((id) => profile.conditions.get(id)?.onset ?? profile.end));
   const site = profile.places.chronic;
+  const { supplyDays, refills } = profile.treatment;
   const clock: LabClock = { last: new Map() };
   let enrolledAt = -1;
   let annualAt = -1;
   const inCareProgram =
     hasOn(profile, 'diabetes', profile.end) && (profile.index % 2 === 0 || profile.citizen.persona === 'A小姐');
-  let day = Math.max(profile.start, firstOnset) + rng.int(0, 14);
+  let day = openDay(site, Math.max(profile.start, firstOnset) + rng.int(0, 14), profile, rng);
   let first = true;
   while (day <= profile.end) {
     const sample = new SampleDay(profile, day, rng);
     const active = managed.filter((id) => hasOn(profile, id, day));
     const codes = active.map((id) => diagnosisCode(id, profile, sample, rng));
-    const days = first ? 28 : profile.treatment.refillDays;
-    const orders: Order[] = [feeOrder(chronicFee(site, profile.remote))];
-    for (const p of regimen(profile, day, sample.egfr)) orders.push(drugOrder(p.code, days, p.unitsPerDay));
+    const drugs = regimen(profile, day, sample.egfr);
+    // A refill prescription is written once the regimen has settled (not at the first visit).
+    const refill = refills && !first && drugs.length > 0;
+    const orders: Order[] = [feeOrder(chronicFee(site, profile.remote, refill))];
+    for (const p of drugs) orders.push(drugOrder(p.code, supplyDays, p.unitsPerDay));
     const labs = labsDue(profile, day, clock, sample);
     if (labs.length > 0) orders.push(...addLabs(chart, profile, rng, day, site, labs, sample));
     if (inCareProgram && labs.includes('09006C')) {
@@ -182,14 +192,45 @@ function routineVisits(chart: Chart, profile: Profile, rng: Rng, managed: readon
       orders.push(feeOrder(addReport(chart, rng, day, site, 'knee_oa', profile.end)));
     }
     if (codes.length === 0) codes.push('Z76.0');
-    chart.visit('outpatient', day, site, codes, orders, {
+    const serial = chart.visit('outpatient', day, site, codes, orders, {
       copay: outpatientCopay(site, profile.remote, true),
       procedures,
     });
+    const next = refill ? pharmacyRefills(chart, profile, rng, day, codes, drugs, serial) : day + supplyDays;
     first = false;
-    // Refill intervals with the odd late visit; a few patients lapse for a while.
-    day += days + rng.int(-3, 6) + (rng.chance(0.04) ? rng.int(20, 90) : 0);
+    // The odd late visit; a few patients lapse for a while.
+    day = openDay(site, next + rng.int(-3, 4) + (rng.chance(0.03) ? rng.int(20, 90) : 0), profile, rng);
   }
+}
+
+/**
+ * The second and third months of a refill prescription, each dispensed by the patient's
+ * community pharmacy as its own claim (藥事服務費 05210B, no copay), about a month apart: a refill
+ * may be collected up to ten days before the last supply runs out. Returns the day the next
+ * doctor's visit falls due.
+ */
+function pharmacyRefills(
+  chart: Chart,
+  profile: Profile,
+  rng: Rng,
+  written: number,
+  codes: readonly string[],
+  drugs: readonly { code: string; unitsPerDay?: number }[],
+  serial: string,
+): number {
+  const pharmacy = profile.places.pharmacy;
+  const { supplyDays } = profile.treatment;
+  let last = written;
+  for (let refill = 0; refill < 2; refill++) {
+    const planned = last + supplyDays - rng.int(0, 7) + (rng.chance(0.1) ? rng.int(1, 10) : 0);
+    const day = openDay(pharmacy, planned, profile, rng, 'later');
+    if (day > profile.end) return day;
+    const orders: Order[] = [feeOrder(supplyDays >= 28 ? '05210B' : '05206B')];
+    for (const p of drugs) orders.push(drugOrder(p.code, supplyDays, p.unitsPerDay));
+    chart.visit('outpatient', day, pharmacy, codes, orders, { copay: 0, serial });
+    last = day;
+  }
+  return last + supplyDays - rng.int(0, 5);
 }
 
 function hepatitisBSurveillance(chart: Chart, profile: Profile, rng: Rng): void {
@@ -197,8 +238,8 @@ function hepatitisBSurveillance(chart: Chart, profile: Profile, rng: Rng): void 
   if (!hbv || profile.index % 20 >= 11) return;
   const site =
     profile.places.hospital.level === 'district_hospital' ? profile.places.medicalCenter : profile.places.hospital;
-  let day = Math.max(profile.start, hbv.onset) + rng.int(0, 120);
-  while (day <= profile.end) {
+  for (let planned = Math.max(profile.start, hbv.onset) + rng.int(0, 120); planned <= profile.end; ) {
+    const day = openDay(site, planned, profile, rng);
     const active = profile.physiology.liverEnzymes > 40;
     const orders = [feeOrder('00156A')];
     orders.push(...addLabs(chart, profile, rng, day, site, ['09025C', '09026C', '12007C']));
@@ -207,7 +248,7 @@ function hepatitisBSurveillance(chart: Chart, profile: Profile, rng: Rng): void 
       copay: outpatientCopay(site, profile.remote, false),
       procedures: ['BW40ZZZ'],
     });
-    day += rng.int(160, 380);
+    planned = day + rng.int(160, 380);
   }
 }
 
@@ -215,12 +256,12 @@ function osteoporosisFollowUp(chart: Chart, profile: Profile, rng: Rng): void {
   const c = profile.conditions.get('osteoporosis');
   if (!c) return;
   const site = profile.places.hospital;
-  let day = Math.max(profile.start, c.onset) + rng.int(0, 60);
-  while (day <= profile.end) {
+  for (let planned = Math.max(profile.start, c.onset) + rng.int(0, 60); planned <= profile.end; ) {
+    const day = openDay(site, planned, profile, rng);
+    // No osteoporosis drug has a verified NHI code here; the visit carries the bone-density report.
     const orders = [feeOrder('00156A'), feeOrder(addReport(chart, rng, day, site, 'dxa_osteoporosis', profile.end))];
-    orders.push(drugOrder('AC36812100', 84, 2));
     chart.visit('outpatient', day, site, ['M81.0'], orders, { copay: outpatientCopay(site, profile.remote, false) });
-    day += rng.int(700, 800);
-    if (ageAt(profile, day) > 95) break;
+    planned = day + rng.int(700, 800);
+    if (ageAt(profile, planned) > 95) break;
   }
 }

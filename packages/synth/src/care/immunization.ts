@@ -9,6 +9,7 @@ import { addYears, dayOfYmd, isoOf, yearOf } from '../days.js';
 import type { Facility } from '../institutions.js';
 import { ageAt, type Profile } from '../profile.js';
 import type { Rng } from '../rng.js';
+import { openDay } from '../schedule.js';
 
 const codings = new Map<string, ImmunizationRecord['vaccine']>();
 function vaccineCoding(cvx: string): ImmunizationRecord['vaccine'] {
@@ -37,9 +38,12 @@ function give(
   dose?: number,
 ): void {
   if (day < profile.start || day > profile.end) return;
+  // On a day the place gives vaccines; later rather than earlier, never before an age limit.
+  const given = openDay(place, day, profile, rng, 'later');
+  if (given > profile.end) return;
   const record: ImmunizationRecord = {
     id: chart.nextId(),
-    date: isoOf(day),
+    date: isoOf(given),
     category: 'immunization',
     vaccine: vaccineCoding(cvx),
     lot: lot(rng),

@@ -5,13 +5,24 @@
  * and for surgical stays the operation with its ICD-10-PCS code and pathology.
  */
 import type { InpatientOrder, InpatientRecord } from '@healthbank/records';
-import { type Chart, drugOrder, dx, feeOrder, institution, orderPoints, px, uniqueCodes } from '../chart.js';
+import {
+  type Chart,
+  drugOrder,
+  dx,
+  feeOrder,
+  institution,
+  orderPoints,
+  outpatientCopay,
+  px,
+  uniqueCodes,
+} from '../chart.js';
 import { isoOf, yearOf } from '../days.js';
 import type { Facility } from '../institutions.js';
 import { addLabs } from '../labs.js';
 import { ageAt, hasOn, type Profile } from '../profile.js';
 import { addReport, type ReportTopic } from '../reports.js';
 import type { Rng } from '../rng.js';
+import { openDay } from '../schedule.js';
 
 interface Stay {
   readonly diagnosis: string | ((rng: Rng) => string);
@@ -25,32 +36,31 @@ interface Stay {
   readonly secondary?: readonly string[];
 }
 
-const AMOXICLAV = 'BC22112100';
-const LEVOFLOXACIN = 'AC50080100';
-const CEPHALEXIN = 'AC40231100';
-const ACETAMINOPHEN = 'AC38550100';
-const FUROSEMIDE = 'AC38715100';
-const TIOTROPIUM = 'BC23230100';
-const PREDNISOLONE = 'AC37210100';
-const CLOPIDOGREL = 'AC48993100';
-const ASPIRIN = 'AC43920100';
-const ATORVASTATIN = 'AC48850100';
-const CELECOXIB = 'BC23160100';
-const TAMSULOSIN = 'BC22010100';
+// Drugs from the verified code list only (no injectable antibiotics or inhalers are in it yet).
+const AMOXICILLIN = 'AC120511G0';
+const ERYTHROMYCIN = 'A000106100';
+const ACETAMINOPHEN = 'A000076100';
+const MEFENAMIC_ACID = 'AC19420100';
+const FUROSEMIDE = 'AB307491G0';
+const BISOPROLOL = 'BC171251G0';
+const ASPIRIN = 'AC373441G0';
+const DIPYRIDAMOLE = 'AC198951G0';
+const ATORVASTATIN = 'BC22889100';
+const TAMSULOSIN = 'BC24403100';
 const BASIC_LABS = ['08011C', '12015C', '09015C', '09002C', '09021C', '09022C'];
 
 const STAYS = {
   pneumonia: {
     diagnosis: 'J18.9',
     los: [5, 10],
-    drugs: [AMOXICLAV, ACETAMINOPHEN],
+    drugs: [AMOXICILLIN, ACETAMINOPHEN],
     labs: BASIC_LABS,
     reports: ['chest_pneumonia'],
   },
   aspiration: {
     diagnosis: 'J69.0',
     los: [7, 14],
-    drugs: [AMOXICLAV],
+    drugs: [AMOXICILLIN],
     labs: BASIC_LABS,
     reports: ['chest_pneumonia'],
     procedures: ['0DH67UZ'],
@@ -58,33 +68,33 @@ const STAYS = {
   pyelonephritis: {
     diagnosis: (rng) => (rng.chance(0.5) ? 'N10' : 'N39.0'),
     los: [4, 7],
-    drugs: [LEVOFLOXACIN, ACETAMINOPHEN],
+    drugs: [AMOXICILLIN, ACETAMINOPHEN],
     labs: [...BASIC_LABS, '06013C'],
   },
   cellulitis: {
     diagnosis: (rng) => (rng.chance(0.5) ? 'L03.115' : 'L03.116'),
     los: [5, 8],
-    drugs: [CEPHALEXIN, ACETAMINOPHEN],
+    drugs: [AMOXICILLIN, ACETAMINOPHEN],
     labs: ['08011C', '12015C'],
   },
   heartFailure: {
     diagnosis: (rng) => (rng.chance(0.5) ? 'I50.23' : 'I50.33'),
     los: [5, 9],
-    drugs: [FUROSEMIDE],
+    drugs: [FUROSEMIDE, BISOPROLOL],
     labs: [...BASIC_LABS],
     reports: ['chest_heart_failure', 'echo_heart_failure'],
   },
   copd: {
     diagnosis: 'J44.1',
     los: [5, 9],
-    drugs: [TIOTROPIUM, PREDNISOLONE, AMOXICLAV],
+    drugs: [ERYTHROMYCIN, ACETAMINOPHEN],
     labs: ['08011C', '12015C'],
     reports: ['chest_normal'],
   },
   stroke: {
     diagnosis: 'I63.9',
     los: [7, 14],
-    drugs: [CLOPIDOGREL, ATORVASTATIN],
+    drugs: [ASPIRIN, DIPYRIDAMOLE, ATORVASTATIN],
     labs: [...BASIC_LABS, '09005C', '09001C', '09044C'],
     reports: ['ct_brain_infarct', 'chest_normal'],
     procedures: ['B020ZZZ'],
@@ -92,7 +102,7 @@ const STAYS = {
   infarction: {
     diagnosis: 'I21.4',
     los: [4, 6],
-    drugs: [ASPIRIN, CLOPIDOGREL, ATORVASTATIN],
+    drugs: [ASPIRIN, BISOPROLOL, ATORVASTATIN],
     labs: [...BASIC_LABS, '08026C'],
     reports: ['echo_normal'],
     surgery: ['33076B', '027034Z'],
@@ -101,7 +111,7 @@ const STAYS = {
   hipFracture: {
     diagnosis: (rng) => rng.pick(['S72.001A', 'S72.002A', 'S72.141A']),
     los: [7, 12],
-    drugs: [CELECOXIB, ACETAMINOPHEN, CEPHALEXIN],
+    drugs: [MEFENAMIC_ACID, ACETAMINOPHEN, AMOXICILLIN],
     labs: [...BASIC_LABS, '08026C'],
     reports: ['hip_fracture', 'chest_normal'],
     surgery: ['64029B', (rng) => (rng.chance(0.5) ? '0QS634Z' : '0SRR0J9')],
@@ -109,7 +119,7 @@ const STAYS = {
   kneeReplacement: {
     diagnosis: (rng) => (rng.chance(0.5) ? 'M17.11' : 'M17.12'),
     los: [5, 7],
-    drugs: [CELECOXIB, CEPHALEXIN],
+    drugs: [MEFENAMIC_ACID, AMOXICILLIN],
     labs: ['08011C', '09015C', '08026C'],
     reports: ['knee_oa'],
     surgery: ['64164B', (rng) => (rng.chance(0.5) ? '0SRC0J9' : '0SRD0J9')],
@@ -117,7 +127,7 @@ const STAYS = {
   appendicitis: {
     diagnosis: 'K35.80',
     los: [3, 4],
-    drugs: [AMOXICLAV, ACETAMINOPHEN],
+    drugs: [AMOXICILLIN, ACETAMINOPHEN],
     labs: ['08011C', '12015C'],
     reports: ['pathology_appendix'],
     surgery: ['74004B', '0DTJ4ZZ'],
@@ -125,7 +135,7 @@ const STAYS = {
   cholecystitis: {
     diagnosis: 'K80.00',
     los: [4, 6],
-    drugs: [AMOXICLAV, ACETAMINOPHEN],
+    drugs: [AMOXICILLIN, ACETAMINOPHEN],
     labs: ['08011C', '12015C', '09025C', '09026C', '09029C'],
     reports: ['abdomen_gallstone', 'pathology_gallbladder'],
     surgery: ['75215B', '0FT44ZZ'],
@@ -147,7 +157,7 @@ const STAYS = {
   sepsis: {
     diagnosis: 'A41.9',
     los: [8, 16],
-    drugs: [LEVOFLOXACIN],
+    drugs: [AMOXICILLIN],
     labs: [...BASIC_LABS, '08026C'],
     reports: ['chest_normal'],
     procedures: ['02HV33Z', '0T9B70Z'],
@@ -155,7 +165,7 @@ const STAYS = {
   turp: {
     diagnosis: 'N40.1',
     los: [3, 4],
-    drugs: [TAMSULOSIN, CEPHALEXIN],
+    drugs: [TAMSULOSIN, AMOXICILLIN],
     labs: ['08011C', '09015C', '12081C'],
     surgery: ['79411B', '0VT08ZZ'],
   },
@@ -175,14 +185,19 @@ const STAYS = {
 } as const satisfies Record<string, Stay>;
 type StayKind = keyof typeof STAYS;
 
-function baseRate(age: number): number {
-  if (age < 3) return 0.04;
-  if (age < 18) return 0.012;
-  if (age < 45) return 0.015;
-  if (age < 65) return 0.03;
-  if (age < 75) return 0.07;
-  if (age < 85) return 0.12;
-  return 0.18;
+/**
+ * General admissions a year by age (stays for heart failure, COPD and childbirth come on top), set
+ * so that all admissions together meet the published rate of about 0.13 a person-year, most of
+ * them among young children and the elderly (docs/synthetic-population.md).
+ */
+export function admissionRate(age: number): number {
+  if (age < 3) return 0.2;
+  if (age < 15) return 0.05;
+  if (age < 45) return 0.06;
+  if (age < 65) return 0.12;
+  if (age < 75) return 0.27;
+  if (age < 85) return 0.42;
+  return 0.58;
 }
 
 /** What a general admission is for, by age and conditions. */
@@ -313,9 +328,11 @@ export function hospitalStays(
   planned: readonly (readonly [day: number, kind: StayKind])[] = [],
 ): void {
   const occupied: [number, number][] = [];
-  const tryAdmit = (day: number, kind: StayKind) => {
-    if (occupied.some(([a, b]) => day >= a - 3 && day <= b + 3)) return;
-    if (admit(chart, profile, rng, day, kind)) occupied.push([day, day + STAYS[kind].los[1]]);
+  const tryAdmit = (day: number, kind: StayKind): boolean => {
+    if (occupied.some(([a, b]) => day >= a - 3 && day <= b + 3)) return false;
+    if (!admit(chart, profile, rng, day, kind)) return false;
+    occupied.push([day, day + STAYS[kind].los[1]]);
+    return true;
   };
   for (const [day, kind] of planned) tryAdmit(day, kind);
   // A stroke or infarction diagnosed during the history starts with an admission.
@@ -332,16 +349,38 @@ export function hospitalStays(
     if (to < from) continue;
     const fraction = (to - from + 1) / 365;
     const age = ageAt(profile, from);
-    if (rng.chance(baseRate(age) * fraction)) {
+    for (let n = rng.poisson(admissionRate(age) * fraction); n > 0; n--) {
       const day = rng.int(from, to);
       tryAdmit(day, chooseStay(profile, ageAt(profile, day), day, rng));
     }
     if (hasOn(profile, 'heart_failure', from) && rng.chance(0.25 * fraction))
       tryAdmit(rng.int(from, to), 'heartFailure');
     if (hasOn(profile, 'copd', from) && rng.chance(0.12 * fraction)) tryAdmit(rng.int(from, to), 'copd');
-    if (profile.sex === 'female' && age >= 22 && age <= 40 && rng.chance(0.055 * fraction))
-      tryAdmit(rng.int(from, to), 'delivery');
+    if (profile.sex === 'female' && age >= 22 && age <= 40 && rng.chance(0.055 * fraction)) {
+      const day = rng.int(from, to);
+      if (tryAdmit(day, 'delivery')) prenatalCare(chart, profile, rng, day);
+    }
   }
 }
 
 export type { StayKind };
+
+/**
+ * Prenatal check-ups (產前檢查) at an obstetrics clinic before a delivery: NHI pays for about
+ * fourteen, from the first trimester to term; most mothers attend ten or more.
+ */
+function prenatalCare(chart: Chart, profile: Profile, rng: Rng, delivery: number): void {
+  const clinic = profile.remote ? profile.places.hospital : profile.places.specialists.obstetrics;
+  const visits = rng.int(8, 13);
+  const first = delivery - rng.int(230, 250);
+  for (let i = 0; i < visits; i++) {
+    // Monthly at first, then every two weeks, weekly near term.
+    const planned = first + Math.round((delivery - 7 - first) * (1 - (1 - i / visits) ** 1.6));
+    if (planned < profile.start) continue;
+    const day = openDay(clinic, planned, profile, rng);
+    if (day >= delivery) break;
+    chart.visit('outpatient', day, clinic, ['Z34.90'], [feeOrder(clinic.level === 'clinic' ? '00110C' : '00156A')], {
+      copay: outpatientCopay(clinic, profile.remote, false),
+    });
+  }
+}

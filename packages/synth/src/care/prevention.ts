@@ -13,6 +13,7 @@ import { bloodPressure, creatinineFromEgfr, egfrFromCreatinine, fastingGlucose, 
 import { ageAt, hasOn, type Profile } from '../profile.js';
 import { addReport } from '../reports.js';
 import type { Rng } from '../rng.js';
+import { openDay } from '../schedule.js';
 
 const round = (x: number, d = 0) => Number(x.toFixed(d));
 const assess = (ok: boolean, normal: string, abnormal: string, followUp = false): Assessment =>
@@ -35,6 +36,7 @@ function cycles(
   years: number,
   take: number,
   visit: (day: number) => void,
+  place: Facility,
 ): void {
   const interval = Math.round(years * 365.25);
   const firstDay = Math.max(birthday(profile, fromAge), profile.start);
@@ -43,6 +45,8 @@ function cycles(
   let day = firstDay + rng.int(0, birthday(profile, fromAge) >= profile.start ? 180 : interval - 1);
   while (day <= lastDay) {
     if (rng.chance(take)) {
+      // On a day the place is open, still within the ages the service is offered at.
+      day = openDay(place, day, { start: firstDay, end: lastDay }, rng);
       visit(day);
       day += interval + rng.int(0, 120);
     } else {
@@ -63,8 +67,8 @@ export function preventiveCare(chart: Chart, profile: Profile, rng: Rng): void {
     if (hepatitis) screenedHepatitis = true;
     preventiveCheck(chart, profile, rng, day, place, hepatitis);
   };
-  cycles(profile, rng, 40, 64, 3, 0.85, check);
-  cycles(profile, rng, 65, 120, 1, 0.88, check);
+  cycles(profile, rng, 40, 64, 3, 0.85, check, place);
+  cycles(profile, rng, 65, 120, 1, 0.88, check, place);
 }
 
 function preventiveCheck(
@@ -258,9 +262,9 @@ function screen(chart: Chart, profile: Profile, rng: Rng, day: number, kind: Scr
 
 /** Positive screens lead to a diagnostic work-up a few weeks later. */
 function followUp(chart: Chart, profile: Profile, rng: Rng, screened: number, kind: ScreeningKind): void {
-  const day = screened + rng.int(14, 60);
-  if (day > profile.end || !rng.chance(0.8)) return;
   const site = profile.places.hospital;
+  const day = openDay(site, screened + rng.int(14, 60), profile, rng);
+  if (day > profile.end || !rng.chance(0.8)) return;
   const copay = outpatientCopay(site, profile.remote, false);
   if (kind === 'colorectal') {
     const polyp = rng.chance(0.55);
@@ -291,23 +295,27 @@ function followUp(chart: Chart, profile: Profile, rng: Rng, screened: number, ki
       { copay },
     );
   } else {
-    chart.visit('outpatient', day, site, ['K13.21'], [feeOrder('00156A'), drugOrder('AC38550100', 3)], { copay });
+    chart.visit('outpatient', day, site, ['K13.21'], [feeOrder('00156A'), drugOrder('A000076100', 3)], { copay });
   }
 }
 
 export function cancerScreening(chart: Chart, profile: Profile, rng: Rng): void {
   const e = profile.engagement;
-  const place = profile.remote ? profile.places.healthStation : profile.places.clinic;
-  const hospital = profile.places.hospital;
+  const p = profile.places;
+  const place = profile.remote ? p.healthStation : p.clinic;
+  const hospital = p.hospital;
   if (profile.sex === 'female') {
+    // Smears are taken by gynaecologists, family doctors and the 衛生所: never at, say, an
+    // orthopaedic clinic.
+    const smear = profile.remote ? p.healthStation : rng.chance(0.55) ? p.specialists.obstetrics : place;
     if (rng.chance(Math.min(0.9, 0.55 * e)))
-      cycles(profile, rng, 30, 120, 3, 0.85, (d) => screen(chart, profile, rng, d, 'cervical', place));
+      cycles(profile, rng, 30, 120, 3, 0.85, (d) => screen(chart, profile, rng, d, 'cervical', smear), smear);
     if (rng.chance(Math.min(0.9, 0.42 * e)))
-      cycles(profile, rng, 45, 69, 2, 0.85, (d) => screen(chart, profile, rng, d, 'breast', hospital));
+      cycles(profile, rng, 45, 69, 2, 0.85, (d) => screen(chart, profile, rng, d, 'breast', hospital), hospital);
   }
   if (rng.chance(Math.min(0.9, 0.42 * e)))
-    cycles(profile, rng, 50, 74, 2, 0.85, (d) => screen(chart, profile, rng, d, 'colorectal', place));
+    cycles(profile, rng, 50, 74, 2, 0.85, (d) => screen(chart, profile, rng, d, 'colorectal', place), place);
   if ((profile.smoker || profile.formerSmoker || profile.betel) && rng.chance(Math.min(0.9, 0.35 * e))) {
-    cycles(profile, rng, 30, 120, 2, 0.8, (d) => screen(chart, profile, rng, d, 'oral', place));
+    cycles(profile, rng, 30, 120, 2, 0.8, (d) => screen(chart, profile, rng, d, 'oral', place), place);
   }
 }

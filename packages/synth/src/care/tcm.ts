@@ -1,13 +1,15 @@
 /**
  * Traditional Chinese medicine: about a quarter of people use it, in episodes of a few weekly
  * visits for pain, menstrual and menopausal complaints, allergies, sleep, digestion or fatigue;
- * herbal concentrates for seven days, acupuncture or tui na for pain and sprains.
+ * herbal concentrates, usually for a week, at a daily dose the doctor divides between a main
+ * formula and what is added to it; acupuncture or tui na for pain and sprains.
  */
-import type { Order } from '@healthbank/records';
+import { herb, type Order } from '@healthbank/records';
 import { type Chart, feeOrder, herbOrder } from '../chart.js';
 import { dayOfYmd, yearOf } from '../days.js';
 import { ageAt, type Profile } from '../profile.js';
 import { type Rng, WeightedTable } from '../rng.js';
+import { openDay } from '../schedule.js';
 
 interface Complaint {
   readonly code: string;
@@ -54,16 +56,19 @@ export function tcmCare(chart: Chart, profile: Profile, rng: Rng): void {
     const from = Math.max(profile.start, dayOfYmd(year, 1, 1));
     const to = Math.min(profile.end, dayOfYmd(year, 12, 31));
     if (to < from) continue;
-    const episodes = rng.poisson((1.1 * profile.engagement * (to - from + 1)) / 365);
+    const episodes = rng.poisson((TCM_EPISODES * profile.engagement * (to - from + 1)) / 365);
     for (let e = 0; e < episodes; e++) {
       const start = rng.int(from, to);
       const age = ageAt(profile, start);
       let complaint = table.draw(rng);
       for (let tries = 0; tries < 4 && !fits(complaint, profile, age); tries++) complaint = table.draw(rng);
       if (!fits(complaint, profile, age)) continue;
-      const visits = rng.int(1, 4);
-      for (let v = 0, day = start; v < visits && day <= profile.end; v++, day += rng.int(6, 10)) {
+      const visits = rng.int(1, 5);
+      for (let v = 0, planned = start; v < visits && planned <= profile.end; v++) {
+        const day = openDay(site, planned, profile, rng);
+        if (day > profile.end) break;
         tcmVisit(chart, profile, rng, day, complaint);
+        planned = day + rng.int(6, 10);
       }
     }
   }
@@ -73,12 +78,33 @@ function fits(c: Complaint, profile: Profile, age: number): boolean {
   return (c.sex === undefined || c.sex === profile.sex) && age >= (c.minAge ?? 0);
 }
 
+/** Episodes a year for a TCM user, set to meet the published TCM visit rate. */
+const TCM_EPISODES = 1.9;
+
+/** Total daily grams of concentrate a prescription gives, as doctors commonly write them. */
+const DAILY_TOTALS = [6, 7.5, 9, 9, 10.5, 12, 12, 13.5, 15, 18];
+
+/**
+ * Grams a day of each preparation: the main formula takes half to two-thirds of the day's total
+ * and the rest is shared; single herbs stay within their usual dose. Rounded to half a gram.
+ */
+function dailyGrams(rng: Rng, codes: readonly string[]): number[] {
+  const total = rng.pick(DAILY_TOTALS) * (rng.chance(0.2) ? 0.5 : 1);
+  const half = (x: number) => Math.max(0.5, Math.round(x * 2) / 2);
+  if (codes.length === 1) return [half(Math.min(total, herb(codes[0] as string).gramsPerDay * 1.5))];
+  const main = total * rng.uniform(0.5, 0.67);
+  const rest = (total - main) / (codes.length - 1);
+  return codes.map((code, i) => half(Math.min(i === 0 ? main : rest, herb(code).gramsPerDay)));
+}
+
 function tcmVisit(chart: Chart, profile: Profile, rng: Rng, day: number, complaint: Complaint): void {
-  const days = 7;
+  const x = rng.next();
+  const days = x < 0.1 ? 3 : x < 0.22 ? 5 : x < 0.86 ? 7 : 14;
   const herbs = rng.int(1, Math.min(3, complaint.herbs.length));
   const chosen = complaint.herbs.slice(0, herbs);
+  const grams = dailyGrams(rng, chosen);
   const orders: Order[] = [feeOrder(rng.pick(['A01', 'A01', 'A03', 'A02']))];
-  for (const code of chosen) orders.push(herbOrder(code, days));
+  for (let i = 0; i < chosen.length; i++) orders.push(herbOrder(chosen[i] as string, days, grams[i]));
   orders.push(feeOrder('A21', days), feeOrder(rng.chance(0.7) ? 'A31' : 'A32'));
   const procedures: string[] = [];
   if (complaint.treatment === 'acupuncture' && rng.chance(0.7)) {
