@@ -12,7 +12,10 @@ import { describe, expect, it } from 'vitest';
 
 const root = path.resolve(import.meta.dirname, '..');
 /** This file, whose examples of escapes are the check's own test cases. */
-const SELF = path.relative(root, import.meta.filename).split(path.sep).join('/');
+const SELF = path
+  .relative(root, import.meta.filename)
+  .split(path.sep)
+  .join('/');
 
 /** Files whose text is data, not paths: code lists, fixtures, images, the lock file. */
 const NOT_CODE = /\.(json|png|jpe?g|gif|ico|svg|woff2?|ttc|lock)$|(^|\/)package-lock\.json$/;
