@@ -59,7 +59,7 @@ await build({
 if (process.argv.includes('--size')) {
   const bytes = readFileSync(join(dist, 'app.js'));
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-  console.log(
+  console.error(
     `diabetes-diary app.js: ${kib(bytes.length)} minified, ${kib(gzipSync(bytes, { level: 9 }).length)} gzipped`,
   );
 }

@@ -1,11 +1,17 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type AddressInfo, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { CATEGORY_IDS } from '@healthbank/records';
-import { populationStats } from '@healthbank/server/db';
+import { openDatabase, populationStats } from '@healthbank/server/db';
 import { createTestDatabase, type TestDatabase, testDatabases } from '@healthbank/server/testing';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli as cli } from './testing.js';
+
+const BIN = resolve(import.meta.dirname, 'bin.ts');
 
 describe.each(testDatabases())('healthbank CLI on $label', (target) => {
   let t: TestDatabase;
@@ -98,6 +104,39 @@ describe.each(testDatabases())('healthbank CLI on $label', (target) => {
     expect(kept.some((v) => v.institution.code === code)).toBe(false);
   });
 
+  it('says which port is in use and what to do, exit 2', async () => {
+    const blocker = createServer();
+    blocker.listen(0, '127.0.0.1');
+    await once(blocker, 'listening');
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const res = await cli(['start', '--port', String(port), '--database', t.url]);
+      expect(res.code).toBe(2);
+      expect(res.stderr).toBe(
+        `healthbank: port ${port} is already in use (127.0.0.1:${port}): stop the program using it, or choose another port with --port or PORT\n`,
+      );
+    } finally {
+      blocker.close();
+    }
+  });
+
+  it('ends quietly when its reader stops early (| head)', async () => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@healthbank/source', '--import', 'tsx', BIN, 'records', personas.B爺爺, '--database', t.url],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    // Like `head -c 1`: read the first chunk of a file far larger than a pipe's buffer, then close.
+    child.stdout.once('data', () => child.stdout.destroy());
+    const [code] = await once(child, 'exit');
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+  });
+
   it.each([
     [['records', 'A123456788'], /^healthbank: invalid national ID/],
     [['records', 'A123456789', '--categories', 'lab,xray'], /^healthbank: unknown category "xray"/],
@@ -143,8 +182,37 @@ describe('healthbank CLI without a usable database', () => {
     expect(res.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('exits 2 on an unknown command and 0 for help', async () => {
-    expect((await cli(['frobnicate'])).code).toBe(2);
+  it('says a database is missing, creating neither the file nor its folder', async () => {
+    const path = join(dir, 'absent', 'healthbank.sqlite');
+    for (const args of [
+      ['personas'],
+      ['records', 'A123456789'],
+      ['contacts', 'set', 'A123456789', '--mobile', '0912345678'],
+    ]) {
+      const res = await cli([...args, '--database', `sqlite:${path}`]);
+      expect(res).toMatchObject({ code: 2, stdout: '' });
+      expect(res.stderr).toMatch(/^healthbank: no database at .*: start the platform once \(npm start\)/);
+      expect(res.stderr.trim().split('\n')).toHaveLength(1);
+    }
+    expect(existsSync(join(dir, 'absent'))).toBe(false);
+  });
+
+  it('says an unmigrated database is empty instead of "no such table", and leaves it empty', async () => {
+    const path = join(dir, 'empty.sqlite');
+    writeFileSync(path, '');
+    const res = await cli(['personas', '--database', `sqlite:${path}`]);
+    expect(res).toMatchObject({ code: 2, stdout: '' });
+    expect(res.stderr).toMatch(/^healthbank: the database is empty: start the platform once/);
+    const db = await openDatabase(`sqlite:${path}`);
+    const tables = await sql<{ name: string }>`select name from sqlite_master`.execute(db.kysely);
+    await db.close();
+    expect(tables.rows).toEqual([]);
+  });
+
+  it('exits 2 on an unknown command, in the one error format, and 0 for help', async () => {
+    const unknown = await cli(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toBe("healthbank: unknown command 'frobnicate' (see healthbank --help)\n");
     const help = await cli(['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain('records');

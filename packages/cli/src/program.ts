@@ -18,7 +18,12 @@ const databaseOption = () =>
 export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) => void): Command {
   const program = new Command('healthbank')
     .description('My Health Bank (健康存摺) SDK platform: database, synthetic sandbox and server')
-    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
+    .configureOutput({
+      writeOut: (s) => io.stdout.write(s),
+      writeErr: (s) => io.stderr.write(s),
+      // Commander's own complaints (unknown command, missing argument) in docs/cli.md's one format.
+      outputError: (s, write) => write(`healthbank: ${s.replace(/^error: /, '').trimEnd()} (see healthbank --help)\n`),
+    })
     .exitOverride()
     .showHelpAfterError(false);
 

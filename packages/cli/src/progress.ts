@@ -1,6 +1,7 @@
 /**
  * A terminal progress bar with rate and ETA. On a TTY it redraws one line in place; elsewhere
- * (CI logs, pipes) it prints a line at most every few seconds so logs stay readable.
+ * (CI logs, pipes, files) it stays silent until the end and prints one summary line, so a log or a
+ * pipe gets a result, not a stream of redraws.
  */
 export interface ProgressStream {
   write(text: string): unknown;
@@ -29,6 +30,9 @@ export function formatDuration(seconds: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** Ten redraws a second look continuous without costing the work they report on. */
+const REDRAW_MS = 100;
+
 const grouping = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 export class ProgressBar {
@@ -49,9 +53,9 @@ export class ProgressBar {
   update(done: number, secondary = this.secondary): void {
     this.done = done;
     this.secondary = secondary;
+    if (!this.opts.stream.isTTY) return;
     const now = this.now();
-    const interval = this.opts.interval ?? (this.opts.stream.isTTY ? 100 : 5000);
-    if (now - this.lastDraw >= interval) {
+    if (now - this.lastDraw >= (this.opts.interval ?? REDRAW_MS)) {
       this.lastDraw = now;
       this.draw(false);
     }

@@ -66,7 +66,7 @@ await writeFile(join(outdir, 'size.json'), `${JSON.stringify(size, null, 2)}\n`)
 if (args.report) {
   const inputs = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.inputs ?? {};
   const largest = Object.entries(inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
-  for (const [path, { bytesInOutput }] of largest.slice(0, 25)) console.log(String(bytesInOutput).padStart(8), path);
+  for (const [path, { bytesInOutput }] of largest.slice(0, 25)) console.error(String(bytesInOutput).padStart(8), path);
 }
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-console.log(`healthbank-sdk.min.js: ${kib(size.minifiedBytes)} minified, ${kib(size.gzippedBytes)} gzipped`);
+console.error(`healthbank-sdk.min.js: ${kib(size.minifiedBytes)} minified, ${kib(size.gzippedBytes)} gzipped`);

@@ -17,7 +17,13 @@ export async function serve(
   options: Omit<AppOptions, 'config' | 'db'> = {},
 ): Promise<RunningServer> {
   const app = await buildApp({ config, db, ...options });
-  await app.listen({ host: config.host, port: config.port });
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    // A port in use must not leave the app's background work (workers, timers) running.
+    await app.close();
+    throw error;
+  }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
   const url = config.publicUrl.replace(/:\d+$/, '').replace(/\/$/, '');

@@ -56,10 +56,15 @@ function describeContacts(contacts: CitizenContacts): string {
  */
 export async function contactsSetCommand(io: CliIo, nationalId: string, flags: ContactsSetFlags): Promise<void> {
   const changes = parseContactsSet(nationalId, flags);
-  const saved = await withDatabase(io, flags.database, async (db) => {
-    const citizen = await findCitizenByNationalId(db, nationalId);
-    if (!citizen) throw new CliError('no citizen with this national ID in the database');
-    return setCitizenContacts(db, citizen.id, changes);
-  });
+  const saved = await withDatabase(
+    io,
+    flags.database,
+    async (db) => {
+      const citizen = await findCitizenByNationalId(db, nationalId);
+      if (!citizen) throw new CliError('no citizen with this national ID in the database');
+      return setCitizenContacts(db, citizen.id, changes);
+    },
+    { existing: true },
+  );
   io.stdout.write(`contacts saved: ${describeContacts(saved)}\n`);
 }

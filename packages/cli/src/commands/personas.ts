@@ -5,7 +5,7 @@ import { writeJson } from '../io.js';
 
 /** Persona name → national ID; the workplace persona maps to its employees' IDs. */
 export async function personasCommand(io: CliIo, opts: { database?: string }): Promise<void> {
-  const personas = await withDatabase(io, opts.database, listPersonas);
+  const personas = await withDatabase(io, opts.database, listPersonas, { existing: true });
   const out: Record<string, string | string[]> = {};
   for (const { persona, nationalId } of personas) {
     if (persona === 'C職場') out[persona] = [...((out[persona] as string[] | undefined) ?? []), nationalId];

@@ -48,11 +48,16 @@ export function parseRecordQuery(nationalId: string, flags: RecordsFlags): Recor
 
 export async function recordsCommand(io: CliIo, nationalId: string, flags: RecordsFlags): Promise<void> {
   const query = parseRecordQuery(nationalId, flags);
-  const records = await withDatabase(io, flags.database, async (db) => {
-    const citizen = await findCitizenByNationalId(db, nationalId);
-    // The ID is not repeated in the message: terminal output ends up in logs (ASVS V7.1.1).
-    if (!citizen) throw new CliError('no citizen with this national ID in the database');
-    return readRecords(db, citizen.id, query);
-  });
+  const records = await withDatabase(
+    io,
+    flags.database,
+    async (db) => {
+      const citizen = await findCitizenByNationalId(db, nationalId);
+      // The ID is not repeated in the message: terminal output ends up in logs (ASVS V7.1.1).
+      if (!citizen) throw new CliError('no citizen with this national ID in the database');
+      return readRecords(db, citizen.id, query);
+    },
+    { existing: true },
+  );
   writeJson(io, records);
 }

@@ -45,7 +45,13 @@ export async function startCommand(
     await db.close();
     throw error;
   }
-  const server = await serve(config, db);
+  let server: Awaited<ReturnType<typeof serve>>;
+  try {
+    server = await serve(config, db);
+  } catch (error) {
+    await db.close();
+    throw listenError(error, config) ?? error;
+  }
   const stats = await populationStats(db);
   io.stdout.write(
     [
@@ -75,4 +81,19 @@ async function prepareSandbox(io: CliIo, db: Database, config: Config): Promise<
     `seeding a sandbox of ${count.format(config.sandboxCitizens)} synthetic citizens and the personas…\n`,
   );
   await seedInto(io, db, { citizens: config.sandboxCitizens, seed: 'healthbank', asOf: io.today(), personas: true });
+}
+
+/** A port that cannot be had is the user's to fix: say which and how, in one line (exit 2). */
+function listenError(error: unknown, config: Config): CliError | undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') {
+    return new CliError(
+      `port ${config.port} is already in use (${where}): stop the program using it, or choose another port with --port or PORT`,
+    );
+  }
+  if (code === 'EACCES') {
+    return new CliError(`not allowed to listen on ${where}: choose a port above 1023 with --port or PORT`);
+  }
+  return undefined;
 }

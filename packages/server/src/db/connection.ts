@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
@@ -58,14 +58,28 @@ const BUSY_TIMEOUT_MS = 5_000;
  * await db.close();
  * ```
  */
-export async function openDatabase(url: string): Promise<Database> {
+export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const target = parseDatabaseUrl(url);
   return target.dialect === 'postgres'
     ? openPostgres(target.connectionString ?? url)
-    : openSqlite(target.path ?? ':memory:');
+    : openSqlite(target.path ?? ':memory:', options);
 }
 
-function openSqlite(path: string): Database {
+export interface OpenOptions {
+  /**
+   * Fail with `database_missing` instead of creating the SQLite file and its folder: for commands
+   * that only read, which must leave no trace when pointed at the wrong place.
+   */
+  mustExist?: boolean;
+}
+
+function openSqlite(path: string, { mustExist = false }: OpenOptions): Database {
+  if (mustExist && path !== ':memory:' && !existsSync(path)) {
+    throw new DatabaseError(
+      'database_missing',
+      `no database at ${path}: start the platform once (npm start), or run healthbank migrate and healthbank seed`,
+    );
+  }
   let handle: SqliteDatabase.Database;
   try {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });

@@ -9,6 +9,10 @@ export const DATABASE_ERROR_CODES = [
   'database_unreachable',
   /** A migration failed; the database is left at the last migration that succeeded. */
   'migration_failed',
+  /** A command that only reads found no SQLite file where the URL points (nothing was created). */
+  'database_missing',
+  /** The database exists but its schema is behind this version (run `healthbank migrate`). */
+  'database_not_migrated',
   /** A records query asked for an unknown category or an invalid or inverted period. */
   'invalid_query',
   /** A contact is not a plausible e-mail address or Taiwanese mobile number (`contacts.ts`). */

@@ -5,7 +5,7 @@
  */
 
 export { findCitizenByNationalId, listPersonas, type StoredCitizen } from './citizens.js';
-export { type Database, executeWithoutSync, openDatabase } from './connection.js';
+export { type Database, executeWithoutSync, type OpenOptions, openDatabase } from './connection.js';
 export {
   type CitizenContacts,
   CONTACT_KINDS,
@@ -20,7 +20,7 @@ export {
 } from './contacts.js';
 export { DATABASE_ERROR_CODES, DatabaseError, type DatabaseErrorCode } from './errors.js';
 export { type InsertCounts, insertPopulation } from './insert.js';
-export { migrateToLatest } from './migrate.js';
+export { assertMigrated, migrateToLatest } from './migrate.js';
 export { listVisitedInstitutions, readRecords, readRecordsJson } from './records.js';
 export type { Schema } from './schema.js';
 export { type SeedOptions, seedPopulation } from './seed.js';
