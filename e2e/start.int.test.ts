@@ -66,6 +66,22 @@ describe('healthbank start', () => {
     expect(page).toMatch(/data-testid="citizens">102</);
   });
 
+  it('writes a log for people in development: readable lines, none per request', async () => {
+    const child = start({ LOG_LEVEL: 'info' });
+    let stdout = '';
+    child.stdout?.on('data', (c: Buffer) => {
+      stdout += c.toString();
+    });
+    const [, url] = await waitForLine(child, /Platform {3}(http:\/\/localhost:\d+)\//, 60_000);
+    for (const path of ['/', '/healthz', '/no-such-page']) await (await fetch(`${url}${path}`)).arrayBuffer();
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await exited;
+    expect(stdout).toMatch(/^\d\d:\d\d:\d\d info {2}Server listening at http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(stdout.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
+    expect(stdout).not.toMatch(/incoming request|request completed|no-such-page/);
+  });
+
   it('without a sandbox seeds nothing and registers no example app', async () => {
     const child = start({ HEALTHBANK_SANDBOX: 'false' }, 'plain.sqlite');
     let output = '';

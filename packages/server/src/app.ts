@@ -15,6 +15,7 @@ import { registerExamples } from './examples/index.js';
 import { registerExport } from './export/index.js';
 import { registerHealthRoutes } from './health/routes.js';
 import { registerHomeRoutes } from './home/routes.js';
+import { readableLogStream } from './logging/readable.js';
 import { SITE_CSS } from './pages/layout.js';
 import { registerTrustedForwarding } from './security/forwarded.js';
 import { registerSecurityHeaders } from './security/headers.js';
@@ -44,9 +45,13 @@ export async function buildApp({
   upstreamFetch,
 }: AppOptions): Promise<FastifyInstance> {
   const tls = config.publicUrl.startsWith('https://');
+  // In development the terminal is read by people: readable lines, no line per request.
+  const readable = config.environment === 'development';
   const app = Fastify({
+    disableRequestLogging: readable,
     logger: {
       level: config.logLevel,
+      ...(readable ? { stream: readableLogStream(process.stdout, ['debug', 'trace'].includes(config.logLevel)) } : {}),
       // Log the route, never the raw URL: query strings may carry identifiers (ASVS V7.1.1).
       serializers: {
         req: (req) => ({ method: req.method, route: req.routeOptions?.url ?? 'unmatched', id: req.id }),
