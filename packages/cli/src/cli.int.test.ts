@@ -7,8 +7,10 @@ import { join, resolve } from 'node:path';
 import { CATEGORY_IDS } from '@healthbank/records';
 import { openDatabase, populationStats } from '@healthbank/server/db';
 import { createTestDatabase, type TestDatabase, testDatabases } from '@healthbank/server/testing';
+import type { Command } from 'commander';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildProgram } from './program.js';
 import { runCli as cli } from './testing.js';
 
 const BIN = resolve(import.meta.dirname, 'bin.ts');
@@ -207,6 +209,18 @@ describe('healthbank CLI without a usable database', () => {
     const tables = await sql<{ name: string }>`select name from sqlite_master`.execute(db.kysely);
     await db.close();
     expect(tables.rows).toEqual([]);
+  });
+
+  it('gives every command --help with examples', async () => {
+    const leaves = (command: Command, path: string[] = []): string[][] =>
+      command.commands.length === 0 ? [path] : command.commands.flatMap((sub) => leaves(sub, [...path, sub.name()]));
+    const commands = leaves(buildProgram((await import('./io.js')).processIo));
+    expect(commands.length).toBeGreaterThanOrEqual(9);
+    for (const path of commands) {
+      const help = await cli([...path, '--help']);
+      expect(help.code, path.join(' ')).toBe(0);
+      expect(help.stdout, path.join(' ')).toMatch(new RegExp(`Examples:\\n {2}\\$ .*healthbank ${path.join(' ')}`));
+    }
   });
 
   it('exits 2 on an unknown command, in the one error format, and 0 for help', async () => {

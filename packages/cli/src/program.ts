@@ -30,12 +30,20 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
   program
     .command('migrate')
     .description('bring the database schema up to date')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ healthbank migrate\n  $ healthbank migrate --database postgres://hb@db.example.tw/healthbank',
+    )
     .addOption(databaseOption())
     .action((opts) => migrateCommand(io, opts));
 
   program
     .command('seed')
     .description('stream a deterministic synthetic population (plus the personas) into an empty database')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ healthbank seed --citizens 10000 --seed demo --as-of 2026-11-01 --database sqlite:/tmp/demo.sqlite',
+    )
     .requiredOption('--citizens <n>', 'number of ordinary citizens')
     .option('--seed <s>', 'generator seed', 'healthbank')
     .option('--as-of <date>', 'last day of the generated histories, YYYY-MM-DD (default: today in Taiwan)')
@@ -46,12 +54,17 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
   program
     .command('personas')
     .description('print persona name → national ID as JSON')
+    .addHelpText('after', '\nExamples:\n  $ healthbank personas | jq -r \'.["A小姐"]\'')
     .addOption(databaseOption())
     .action((opts) => personasCommand(io, opts));
 
   program
     .command('records')
     .description("print one citizen's records as JSON, grouped by category")
+    .addHelpText(
+      'after',
+      "\nExamples:\n  $ healthbank records A299991011 --categories lab,outpatient --from 2020-01-01 --to 2024-12-31\n  $ healthbank records A299991011 | jq '.lab | length'",
+    )
     .argument('<nationalId>', 'national ID, e.g. A123456789')
     .option('--categories <list>', 'comma-separated category ids (default: all)')
     .option('--from <date>', 'first day, YYYY-MM-DD')
@@ -65,6 +78,10 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
     .description("a citizen's contact details, where one-time sign-in codes are sent")
     .command('set')
     .description("set or replace a citizen's e-mail address and mobile number")
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ healthbank contacts set A299991011 --email a.citizen@example.tw --mobile 0912345678',
+    )
     .argument('<nationalId>', 'national ID, e.g. A123456789')
     .option('--email <address>', 'e-mail address for sign-in codes')
     .option('--mobile <number>', 'Taiwanese mobile number for sign-in codes, 09 and 8 digits')
@@ -77,11 +94,19 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
   keys
     .command('generate')
     .description('print a new root secret and private JWK Sets as an env file (keep it out of source control)')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ healthbank keys generate > production.env\n  $ healthbank keys generate --upstream > production.env',
+    )
     .option('--upstream', 'also a key for private_key_jwt at an upstream identity provider (UPSTREAM_OIDC_JWKS)')
     .action((opts) => keysGenerateCommand(io, opts));
   keys
     .command('rotate')
     .description('print the next key set: a new signing key first, the current one kept published')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ HEALTHBANK_SIGNING_JWKS="$(cat jwks.json)" healthbank keys rotate HEALTHBANK_SIGNING_JWKS',
+    )
     .argument(
       '<variable>',
       'HEALTHBANK_SIGNING_JWKS, HEALTHBANK_EXPORT_SIGNING_KEYS or UPSTREAM_OIDC_JWKS (read from the environment)',
@@ -90,6 +115,7 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
   keys
     .command('public')
     .description('print the public half of a key set (e.g. to register at the upstream identity provider)')
+    .addHelpText('after', '\nExamples:\n  $ healthbank keys public UPSTREAM_OIDC_JWKS')
     .argument(
       '<variable>',
       'HEALTHBANK_SIGNING_JWKS, HEALTHBANK_EXPORT_SIGNING_KEYS or UPSTREAM_OIDC_JWKS (read from the environment)',
@@ -99,6 +125,10 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
   program
     .command('start')
     .description('migrate, seed a sandbox into an empty database, and serve the platform')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ healthbank start\n  $ healthbank start --port 8080 --citizens 200\n  $ DATABASE_URL=postgres://hb@127.0.0.1/healthbank healthbank start',
+    )
     .addOption(databaseOption())
     .option('--port <port>', 'port to listen on (default: PORT, else 3000)')
     .option('--citizens <n>', 'sandbox size when seeding an empty database (default: 1000)')
