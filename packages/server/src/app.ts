@@ -4,7 +4,7 @@
  */
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { registerAuth } from './auth/index.js';
 import type { MessageChannel } from './auth/signin/index.js';
 import { type Clock, systemClock } from './clock.js';
@@ -48,7 +48,7 @@ export async function buildApp({
   // In development the terminal is read by people: readable lines, no line per request.
   const readable = config.environment === 'development';
   const app = Fastify({
-    disableRequestLogging: readable,
+    logController: new LogController({ disableRequestLogging: readable }),
     logger: {
       level: config.logLevel,
       ...(readable ? { stream: readableLogStream(process.stdout, ['debug', 'trace'].includes(config.logLevel)) } : {}),
