@@ -13,3 +13,5 @@ export * from './identifiers/national-id.js';
 export * from './identifiers/ubn.js';
 export * from './query.js';
 export * from './record.js';
+export { type LeanSchema, type SchemaIssue, validateLean } from './validation/json-schema.js';
+export { RECORD_SCHEMA } from './validation/record-schema.generated.js';

@@ -1,13 +1,15 @@
 /**
- * Builds the SDK for browsers: one minified ES module, `dist/browser/healthbank-sdk.min.js`, with
- * jose's and oauth4webapi's browser builds inside. Fails on any Node-only import (the SDK must run
- * in browsers and mobile runtimes), then prints the minified and gzipped sizes and writes them to
- * `dist/browser/size.json`.
+ * Builds the SDK for browsers: one minified ES module per entry point in `dist/browser/`
+ * (`healthbank-sdk.min.js` for `@healthbank/sdk`, `healthbank-sdk-fhir.min.js` and
+ * `healthbank-sdk-mhb.min.js` for the format readers), with oauth4webapi's browser build inside.
+ * Fails on any Node-only import (the SDK must run in browsers and mobile runtimes) and when the main
+ * bundle is over its size budget; prints each bundle's minified and gzipped sizes and the largest
+ * inputs of the main one, and writes the sizes to `dist/browser/size.json`.
  *
  *   npm run -w @healthbank/sdk build:browser
- *   node packages/sdk/scripts/build-browser.mjs [--outdir DIR] [--entry FILE] [--report]
+ *   node packages/sdk/scripts/build-browser.mjs [--outdir DIR] [--entry FILE] [--budget BYTES]
  *
- * `--entry` and `--outdir` exist for the build's own test; `--report` lists the largest inputs.
+ * `--entry`, `--outdir` and `--budget` exist for the build's own test.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { builtinModules } from 'node:module';
@@ -19,10 +21,23 @@ import { build } from 'esbuild';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
-  options: { outdir: { type: 'string' }, entry: { type: 'string' }, report: { type: 'boolean' } },
+  options: { outdir: { type: 'string' }, entry: { type: 'string' }, budget: { type: 'string' } },
 });
 const outdir = resolve(args.outdir ?? join(root, 'dist', 'browser'));
-const outfile = join(outdir, 'healthbank-sdk.min.js');
+
+/**
+ * The main bundle's budget, gzipped: every partner app pays it on each cold start, often over a slow
+ * mobile network (fhirclient, without DPoP, PAR or JWE, is 18.6 KB).
+ */
+const BUDGET_GZIPPED_BYTES = Number(args.budget ?? 30_000);
+
+const entries = args.entry
+  ? [{ name: 'healthbank-sdk.min.js', entry: resolve(args.entry) }]
+  : [
+      { name: 'healthbank-sdk.min.js', entry: join(root, 'src', 'index.ts') },
+      { name: 'healthbank-sdk-fhir.min.js', entry: join(root, 'src', 'fhir.ts') },
+      { name: 'healthbank-sdk-mhb.min.js', entry: join(root, 'src', 'mhb.ts') },
+    ];
 const nodeOnly = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
 
 /** Turns a Node built-in import into a build error that names the importer. */
@@ -38,35 +53,51 @@ const refuseNodeImports = {
   },
 };
 
-const result = await build({
-  entryPoints: [resolve(args.entry ?? join(root, 'src', 'index.ts'))],
-  outfile,
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: ['es2022', 'chrome111', 'firefox111', 'safari16.4'],
-  // Workspace packages resolve to their TypeScript sources, as everywhere else in the repository.
-  conditions: ['@healthbank/source', 'browser'],
-  minify: true,
-  sourcemap: 'linked',
-  legalComments: 'eof',
-  metafile: true,
-  logLevel: 'warning',
-  plugins: [refuseNodeImports],
-});
-
-const bytes = await readFile(outfile);
-const size = {
-  file: 'healthbank-sdk.min.js',
-  minifiedBytes: bytes.length,
-  gzippedBytes: gzipSync(bytes, { level: 9 }).length,
-};
-await mkdir(outdir, { recursive: true });
-await writeFile(join(outdir, 'size.json'), `${JSON.stringify(size, null, 2)}\n`);
-if (args.report) {
+async function bundle({ name, entry }) {
+  const outfile = join(outdir, name);
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['es2022', 'chrome111', 'firefox111', 'safari16.4'],
+    // Workspace packages resolve to their TypeScript sources, as everywhere else in the repository.
+    conditions: ['@healthbank/source', 'browser'],
+    minify: true,
+    sourcemap: 'linked',
+    legalComments: 'eof',
+    metafile: true,
+    logLevel: 'warning',
+    plugins: [refuseNodeImports],
+  });
+  const bytes = await readFile(outfile);
   const inputs = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.inputs ?? {};
-  const largest = Object.entries(inputs).sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput);
-  for (const [path, { bytesInOutput }] of largest.slice(0, 25)) console.error(String(bytesInOutput).padStart(8), path);
+  return {
+    file: name,
+    minifiedBytes: bytes.length,
+    gzippedBytes: gzipSync(bytes, { level: 9 }).length,
+    largest: Object.entries(inputs)
+      .sort((a, b) => b[1].bytesInOutput - a[1].bytesInOutput)
+      .slice(0, 8)
+      .map(([path, { bytesInOutput }]) => ({ path, bytes: bytesInOutput })),
+  };
 }
+
+await mkdir(outdir, { recursive: true });
+const built = [];
+for (const entry of entries) built.push(await bundle(entry));
+const [main] = built;
+const size = { ...main, budgetGzippedBytes: BUDGET_GZIPPED_BYTES, entries: built };
+await writeFile(join(outdir, 'size.json'), `${JSON.stringify(size, null, 2)}\n`);
+
 const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
-console.error(`healthbank-sdk.min.js: ${kib(size.minifiedBytes)} minified, ${kib(size.gzippedBytes)} gzipped`);
+for (const b of built) console.error(`${b.file}: ${kib(b.minifiedBytes)} minified, ${kib(b.gzippedBytes)} gzipped`);
+console.error(`largest inputs of ${main.file} (minified bytes):`);
+for (const { path, bytes } of main.largest) console.error(`  ${String(bytes).padStart(7)}  ${path}`);
+if (main.gzippedBytes > BUDGET_GZIPPED_BYTES) {
+  console.error(
+    `${main.file} is ${main.gzippedBytes} bytes gzipped, over its budget of ${BUDGET_GZIPPED_BYTES}: see the largest inputs above`,
+  );
+  process.exit(1);
+}

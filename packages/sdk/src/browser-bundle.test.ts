@@ -1,7 +1,7 @@
 /**
  * The browser build (scripts/build-browser.mjs): it bundles without any Node-only import, refuses
- * one when it appears, and the bundle itself works: it opens every positive test vector (jose, the
- * inflater and the claim schema as bundled).
+ * one when it appears, keeps within its size budget, and the bundle itself works: it opens every
+ * positive test vector (the WebCrypto JOSE, the inflater and the claims check as bundled).
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -34,6 +34,27 @@ describe('the browser build', () => {
     const size = JSON.parse(await readFile(join(dir, 'size.json'), 'utf8'));
     expect(size.gzippedBytes).toBeGreaterThan(0);
     expect(size.gzippedBytes).toBeLessThan(size.minifiedBytes);
+    expect(size.gzippedBytes).toBeLessThanOrEqual(size.budgetGzippedBytes);
+    expect(size.entries.map((e: { file: string }) => e.file)).toEqual([
+      'healthbank-sdk.min.js',
+      'healthbank-sdk-fhir.min.js',
+      'healthbank-sdk-mhb.min.js',
+    ]);
+  });
+
+  it('keeps the schema library and a general JOSE library out of the main bundle', async () => {
+    const size = JSON.parse(await readFile(join(dir, 'size.json'), 'utf8'));
+    const inputs = size.largest.map((i: { path: string }) => i.path).join('\n');
+    expect(inputs).not.toMatch(/node_modules\/(zod|jose)\//);
+    const source = await readFile(join(dir, 'healthbank-sdk.min.js'), 'utf8');
+    expect(source).not.toContain('toJSONSchema');
+  });
+
+  it('fails a build over its size budget, naming the largest inputs', async () => {
+    const build = run(process.execPath, [script, '--outdir', join(dir, 'over'), '--budget', '10000']);
+    await expect(build).rejects.toMatchObject({
+      stderr: expect.stringMatching(/largest inputs[\s\S]*over its budget of 10000/),
+    });
   });
 
   it('opens every positive test vector', async () => {

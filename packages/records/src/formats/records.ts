@@ -14,7 +14,9 @@
  */
 import type { CategoryId } from '../categories.js';
 import { CATEGORY_IDS, isCategoryId } from '../categories.js';
-import { type RecordsByCategory, recordSchema } from '../record.js';
+import type { HealthRecord, RecordsByCategory } from '../record.js';
+import { validateLean } from '../validation/json-schema.js';
+import { RECORD_SCHEMA } from '../validation/record-schema.generated.js';
 import { ContentFormatError } from './errors.js';
 import { type ContentInput, checkInstant, coveredCategories, recordsOf } from './input.js';
 import { utf8 } from './utf8.js';
@@ -130,13 +132,13 @@ export function parseRecordsDocument(json: unknown): RecordsDocument {
       }
       const parsed: unknown[] = [];
       list.forEach((item, i) => {
-        const result = recordSchema.safeParse(item);
-        if (!result.success) {
-          for (const issue of result.error.issues)
-            issues.push(`records.${key}[${i}].${issue.path.join('.')}: ${issue.message}`);
-        } else if (result.data.category !== key) {
-          issues.push(`records.${key}[${i}].category: "${result.data.category}" in the ${key} list`);
-        } else parsed.push(result.data);
+        // The lean validator, not the schema library: this runs in every app (validation/json-schema.ts).
+        const result = validateLean(RECORD_SCHEMA, item);
+        if ('issues' in result) {
+          for (const issue of result.issues) issues.push(`records.${key}[${i}].${issue.path}: ${issue.message}`);
+        } else if ((result.value as HealthRecord).category !== key) {
+          issues.push(`records.${key}[${i}].category: "${(result.value as HealthRecord).category}" in the ${key} list`);
+        } else parsed.push(result.value);
       });
       records[key] = parsed;
     }

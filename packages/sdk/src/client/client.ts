@@ -3,9 +3,9 @@
  * issuer checks, code exchange, ticket), fetch files (verified, decrypted, typed), and revoke.
  */
 import { type CategoryId, EXPORT_CONTENT_FORMATS, isCategoryId, scopeOf } from '@healthbank/records';
-import type { JSONWebKeySet } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { type ExportFile, openExportFile } from '../envelope/open.js';
+import type { JSONWebKeySet } from '../envelope/webcrypto-jose.js';
 import { isSdkError, SdkError } from '../errors.js';
 import { typedData } from './content.js';
 import { type DeviceKeys, deviceKeys, loadDeviceKeys } from './device.js';

@@ -3,8 +3,9 @@
  * Discovery, checked against the issuer identifier), the export API's address and the JWKS
  * export files are signed with (`healthbank_export_endpoint`, `healthbank_export_jwks_uri`).
  */
-import type { JSONWebKeySet } from 'jose';
+
 import * as oauth from 'oauth4webapi';
+import type { JSONWebKeySet } from '../envelope/webcrypto-jose.js';
 import { SdkError } from '../errors.js';
 import { oauthFailure } from './oauth-errors.js';
 import type { FetchFunction } from './types.js';

@@ -3,17 +3,20 @@
  * revoking): RFC 9449 §4.2 without `ath`. Requests with an access token use oauth4webapi's DPoP
  * handle instead.
  */
-import { base64url, SignJWT } from 'jose';
+import { encodeBase64url } from '../envelope/base64url.js';
+import { signEs256 } from '../envelope/webcrypto-jose.js';
 
 /** A proof for `method` on `url` (query and fragment excluded from `htu`, as §4.2 says). */
 export async function ticketProof(keys: CryptoKeyPair, method: string, url: URL): Promise<string> {
   const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', keys.publicKey);
-  return new SignJWT({
-    htm: method,
-    htu: `${url.origin}${url.pathname}`,
-    jti: base64url.encode(crypto.getRandomValues(new Uint8Array(24))),
-  })
-    .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: { kty: kty as string, crv, x, y } })
-    .setIssuedAt()
-    .sign(keys.privateKey);
+  return signEs256(
+    { typ: 'dpop+jwt', jwk: { kty, crv, x, y } },
+    {
+      htm: method,
+      htu: `${url.origin}${url.pathname}`,
+      jti: encodeBase64url(crypto.getRandomValues(new Uint8Array(24))),
+      iat: Math.floor(Date.now() / 1000),
+    },
+    keys.privateKey,
+  );
 }

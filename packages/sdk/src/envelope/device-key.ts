@@ -3,7 +3,7 @@
  * non-extractable (WebCrypto keeps it; script cannot read it); the app sends only the public JWK
  * and pins its RFC 7638 thumbprint at consent (`export_key_jkt`).
  */
-import { calculateJwkThumbprint, type JWK } from 'jose';
+import { ecThumbprint, type JWK } from './webcrypto-jose.js';
 
 export interface ExportKey {
   /** Non-extractable; store it as a `CryptoKey` (e.g. in IndexedDB), never as JWK. */
@@ -27,5 +27,5 @@ export async function generateExportKey(): Promise<ExportKey> {
   ])) as CryptoKeyPair;
   const { kty, crv, x, y } = await crypto.subtle.exportKey('jwk', pair.publicKey);
   const publicJwk = { kty, crv, x, y } as JWK;
-  return { privateKey: pair.privateKey, publicJwk, thumbprint: await calculateJwkThumbprint(publicJwk, 'sha256') };
+  return { privateKey: pair.privateKey, publicJwk, thumbprint: await ecThumbprint(publicJwk) };
 }

@@ -22,6 +22,8 @@ export interface JweHeader {
   enc: typeof EXPORT_CONTENT_ENCRYPTION_ALG;
   /** RFC 7638 thumbprint of the recipient's export key. */
   kid: string;
+  /** The sender's ephemeral P-256 public key. */
+  epk: { x: string; y: string };
 }
 
 export interface JwsHeader {
@@ -73,14 +75,22 @@ export function checkJweHeader(header: Record<string, unknown>): JweHeader {
     epk === null ||
     Object.keys(epk).some((name) => !['kty', 'crv', 'x', 'y'].includes(name)) ||
     (epk as { kty?: unknown }).kty !== 'EC' ||
-    (epk as { crv?: unknown }).crv !== EXPORT_KEY_CURVE
+    (epk as { crv?: unknown }).crv !== EXPORT_KEY_CURVE ||
+    typeof (epk as { x?: unknown }).x !== 'string' ||
+    typeof (epk as { y?: unknown }).y !== 'string'
   ) {
     throw new SdkError('header_not_allowed', 'the JWE ephemeral key (epk) is not a bare P-256 public key');
   }
   if (header.cty !== EXPORT_FILE_CTY) {
     throw new SdkError('format_invalid', `the JWE content type is not "${EXPORT_FILE_CTY}"`);
   }
-  return { alg: EXPORT_KEY_MANAGEMENT_ALG, enc: EXPORT_CONTENT_ENCRYPTION_ALG, kid: kidOf(header, 'JWE') };
+  const { x, y } = epk as { x: string; y: string };
+  return {
+    alg: EXPORT_KEY_MANAGEMENT_ALG,
+    enc: EXPORT_CONTENT_ENCRYPTION_ALG,
+    kid: kidOf(header, 'JWE'),
+    epk: { x, y },
+  };
 }
 
 /** The JWS header: ES256 or EdDSA, a `kid`, this format's `typ`, nothing else. */

@@ -5,20 +5,18 @@
  * signature and the claims are verified.
  */
 import {
+  checkExportClaims,
   EXPORT_CLOCK_TOLERANCE_S,
-  EXPORT_CONTENT_ENCRYPTION_ALG,
-  EXPORT_KEY_MANAGEMENT_ALG,
   EXPORT_MAX_CONTENT_BYTES,
   EXPORT_PLAINTEXT_SEPARATOR,
   type ExportClaims,
-  exportClaimsSchema,
 } from '@healthbank/records';
-import { base64url, compactDecrypt, compactVerify, errors, type JSONWebKeySet } from 'jose';
 import { SdkError } from '../errors.js';
-import { isCanonicalBase64url } from './base64url.js';
+import { encodeBase64url, isCanonicalBase64url } from './base64url.js';
 import { checkJweHeader, checkJwsHeader, decodeHeader } from './headers.js';
 import { InflateError, inflateRaw } from './inflate.js';
 import { verificationKey } from './verification-key.js';
+import { decryptEcdhEsA256Gcm, type JSONWebKeySet, verifyCompactJws } from './webcrypto-jose.js';
 
 export interface OpenExportFileOptions {
   /** The device's export key: a non-extractable ECDH P-256 private `CryptoKey`. */
@@ -53,17 +51,6 @@ function fail(code: ConstructorParameters<typeof SdkError>[0], message: string, 
   throw new SdkError(code, message, cause === undefined ? {} : { cause });
 }
 
-/** Maps a jose failure to this format's codes; `fallback` for failures jose does not classify. */
-function joseFailure(error: unknown, fallback: 'decryption_failed' | 'signature_invalid'): never {
-  if (error instanceof SdkError) throw error;
-  if (error instanceof errors.JOSEAlgNotAllowed || error instanceof errors.JOSENotSupported) {
-    fail('header_not_allowed', error.message, error);
-  }
-  if (error instanceof errors.JWEInvalid || error instanceof errors.JWSInvalid)
-    fail('format_invalid', error.message, error);
-  fail(fallback, fallback === 'decryption_failed' ? 'the file does not decrypt with this key' : 'bad signature', error);
-}
-
 function assertDeviceKey(key: CryptoKey): void {
   const algorithm = key?.algorithm as EcKeyAlgorithm | undefined;
   if (key?.type !== 'private' || algorithm?.name !== 'ECDH' || algorithm.namedCurve !== 'P-256') {
@@ -72,18 +59,18 @@ function assertDeviceKey(key: CryptoKey): void {
 }
 
 /** Splits the compact JWE and checks what needs no key: encoding, shape and header. */
-function parseJwe(file: string): { kid: string } {
+function parseJwe(file: string): { kid: string; epk: { x: string; y: string } } {
   if (typeof file !== 'string') fail('format_invalid', 'an export file is a string');
   const parts = file.split('.');
   if (parts.length !== 5) fail('format_invalid', 'a compact JWE has five parts');
   if (!parts.every(isCanonicalBase64url)) fail('format_invalid', 'a part of the file is not canonical base64url');
   const [header, encryptedKey, iv, , tag] = parts as [string, string, string, string, string];
-  const { kid } = checkJweHeader(decodeHeader(header, 'JWE'));
+  const { kid, epk } = checkJweHeader(decodeHeader(header, 'JWE'));
   // ECDH-ES uses the agreed key directly, so there is no encrypted key; IV 96 bits, tag 128 bits.
   if (encryptedKey !== '' || iv.length !== 16 || tag.length !== 22) {
     fail('format_invalid', 'the JWE encrypted key, IV or tag has the wrong length');
   }
-  return { kid };
+  return { kid, epk };
 }
 
 /** Splits the plaintext into the signed claim set (a compact JWS) and the compressed content. */
@@ -105,24 +92,19 @@ function splitPlaintext(plaintext: Uint8Array): { jws: string; compressed: Uint8
 async function verifyClaims(jws: string, opts: OpenExportFileOptions): Promise<ExportClaims> {
   const { alg, kid } = checkJwsHeader(decodeHeader(jws.slice(0, jws.indexOf('.')), 'JWS'));
   const key = await verificationKey(opts.jwks, kid, alg);
-  let payload: Uint8Array;
-  try {
-    ({ payload } = await compactVerify(jws, key, { algorithms: [alg] }));
-  } catch (error) {
-    joseFailure(error, 'signature_invalid');
-  }
+  const payload = await verifyCompactJws(jws, key, alg);
   let json: unknown;
   try {
     json = JSON.parse(utf8.decode(payload));
   } catch (cause) {
     fail('format_invalid', 'the signed claims are not JSON', cause);
   }
-  const parsed = exportClaimsSchema.safeParse(json);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    fail('format_invalid', `claim ${issue?.path.join('.')}: ${issue?.message}`);
+  const checked = checkExportClaims(json);
+  if ('issues' in checked) {
+    const issue = checked.issues[0];
+    fail('format_invalid', `claim ${issue?.path}: ${issue?.message}`);
   }
-  return parsed.data;
+  return checked.claims;
 }
 
 function checkClaims(claims: ExportClaims, jweKid: string, opts: OpenExportFileOptions): void {
@@ -148,7 +130,7 @@ async function inflateSigned(compressed: Uint8Array, claims: ExportClaims): Prom
   }
   if (content.length !== claims.content_length)
     fail('signature_invalid', 'the content does not match the signed length');
-  const digest = base64url.encode(
+  const digest = encodeBase64url(
     new Uint8Array(await crypto.subtle.digest('SHA-256', content as Uint8Array<ArrayBuffer>)),
   );
   if (digest !== claims.content_digest) fail('signature_invalid', 'the content does not match the signed digest');
@@ -172,19 +154,11 @@ async function inflateSigned(compressed: Uint8Array, claims: ExportClaims): Prom
  */
 export async function openExportFile(file: string, opts: OpenExportFileOptions): Promise<ExportFile> {
   assertDeviceKey(opts.decryptionKey);
-  const { kid } = parseJwe(file);
+  const { kid, epk } = parseJwe(file);
   if (opts.recipientKeyThumbprint !== undefined && kid !== opts.recipientKeyThumbprint) {
     fail('decryption_failed', 'the file is encrypted to another device key');
   }
-  let plaintext: Uint8Array;
-  try {
-    ({ plaintext } = await compactDecrypt(file, opts.decryptionKey, {
-      keyManagementAlgorithms: [EXPORT_KEY_MANAGEMENT_ALG],
-      contentEncryptionAlgorithms: [EXPORT_CONTENT_ENCRYPTION_ALG],
-    }));
-  } catch (error) {
-    joseFailure(error, 'decryption_failed');
-  }
+  const plaintext = await decryptEcdhEsA256Gcm(file, epk, opts.decryptionKey);
   const { jws, compressed } = splitPlaintext(plaintext);
   const claims = await verifyClaims(jws, opts);
   checkClaims(claims, kid, opts);

@@ -4,8 +4,8 @@
  * publishes a private key still verifies with the public half.
  */
 import type { ExportSigningAlg } from '@healthbank/records';
-import { importJWK, type JSONWebKeySet, type JWK } from 'jose';
 import { SdkError } from '../errors.js';
+import { importVerificationKey, type JSONWebKeySet, type JWK } from './webcrypto-jose.js';
 
 function fits(jwk: JWK, alg: ExportSigningAlg): boolean {
   const shape = alg === 'ES256' ? jwk.kty === 'EC' && jwk.crv === 'P-256' : jwk.kty === 'OKP' && jwk.crv === 'Ed25519';
@@ -29,9 +29,8 @@ export async function verificationKey(jwks: JSONWebKeySet, kid: string, alg: Exp
     // A header algorithm that does not fit the named key is an algorithm-confusion attempt.
     throw new SdkError('signature_invalid', `platform key "${kid}" is not a single ${alg} key`);
   }
-  const { kty, crv, x, y } = usable[0] as JWK;
   try {
-    return (await importJWK(alg === 'ES256' ? { kty, crv, x, y } : { kty, crv, x }, alg)) as CryptoKey;
+    return await importVerificationKey(usable[0] as JWK, alg);
   } catch (cause) {
     throw new SdkError('signature_invalid', `platform key "${kid}" cannot be imported`, { cause });
   }
