@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type AddressInfo, createServer } from 'node:net';
@@ -209,6 +209,13 @@ describe('healthbank CLI without a usable database', () => {
     const tables = await sql<{ name: string }>`select name from sqlite_master`.execute(db.kysely);
     await db.close();
     expect(tables.rows).toEqual([]);
+  });
+
+  it("is on the PATH of npm scripts and npx after npm ci (the README's npx healthbank)", () => {
+    const root = resolve(import.meta.dirname, '..', '..', '..');
+    const help = spawnSync('npx', ['--no-install', 'healthbank', '--help'], { cwd: root, encoding: 'utf8' });
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: healthbank \[options\] \[command\]/);
   });
 
   it('gives every command --help with examples', async () => {
