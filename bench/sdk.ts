@@ -24,9 +24,11 @@ import {
   toRecordsDocument,
 } from '@healthbank/records';
 import { generateCitizen } from '@healthbank/synth';
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import type { Browser } from 'playwright-core';
+// @ts-expect-error: a plain ES module of the SDK's build, without declarations.
+import { browserBuildOptions } from '../packages/sdk/scripts/browser-options.mjs';
 import { sealExportFile } from '../packages/server/src/export/envelope.js';
 import { loadExportKeyring } from '../packages/server/src/export/keys.js';
 import { machineFacts } from './lib/machine.js';
@@ -50,16 +52,10 @@ interface Bundle {
 /** One minified ESM browser bundle of `entry`, as packages/sdk/scripts/build-browser.mjs makes it. */
 async function bundle(entry: string, alias: Record<string, string> = {}): Promise<Bundle> {
   const result = await build({
+    ...(browserBuildOptions as BuildOptions),
     entryPoints: [entry],
-    bundle: true,
     write: false,
     outfile: 'bundle.js',
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2022', 'chrome111', 'firefox111', 'safari16.4'],
-    conditions: ['@healthbank/source', 'browser'],
-    minify: true,
-    legalComments: 'eof',
     logLevel: 'error',
     alias,
     nodePaths: [join(ROOT, 'node_modules')],

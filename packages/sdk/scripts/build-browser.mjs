@@ -12,12 +12,12 @@
  * `--entry`, `--outdir` and `--budget` exist for the build's own test.
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { builtinModules } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { browserBuildOptions } from './browser-options.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const { values: args } = parseArgs({
@@ -38,38 +38,15 @@ const entries = args.entry
       { name: 'healthbank-sdk-fhir.min.js', entry: join(root, 'src', 'fhir.ts') },
       { name: 'healthbank-sdk-mhb.min.js', entry: join(root, 'src', 'mhb.ts') },
     ];
-const nodeOnly = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
-
-/** Turns a Node built-in import into a build error that names the importer. */
-const refuseNodeImports = {
-  name: 'refuse-node-imports',
-  setup(b) {
-    b.onResolve({ filter: /.*/ }, (args) => {
-      if (!nodeOnly.has(args.path) && !args.path.startsWith('node:')) return undefined;
-      return {
-        errors: [{ text: `Node-only import "${args.path}" in ${args.importer}: the SDK must run in browsers` }],
-      };
-    });
-  },
-};
-
 async function bundle({ name, entry }) {
   const outfile = join(outdir, name);
   const result = await build({
+    ...browserBuildOptions,
     entryPoints: [entry],
     outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: ['es2022', 'chrome111', 'firefox111', 'safari16.4'],
-    // Workspace packages resolve to their TypeScript sources, as everywhere else in the repository.
-    conditions: ['@healthbank/source', 'browser'],
-    minify: true,
     sourcemap: 'linked',
-    legalComments: 'eof',
     metafile: true,
     logLevel: 'warning',
-    plugins: [refuseNodeImports],
   });
   const bytes = await readFile(outfile);
   const inputs = Object.values(result.metafile.outputs).find((o) => o.entryPoint)?.inputs ?? {};
