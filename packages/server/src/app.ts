@@ -16,7 +16,9 @@ import { registerExport } from './export/index.js';
 import { registerHealthRoutes } from './health/routes.js';
 import { registerHomeRoutes } from './home/routes.js';
 import { readableLogStream } from './logging/readable.js';
+import { FAVICON_SVG } from './pages/favicon.js';
 import { SITE_CSS } from './pages/layout.js';
+import { sendAsset, staticAsset } from './pages/static-asset.js';
 import { registerTrustedForwarding } from './security/forwarded.js';
 import { registerSecurityHeaders } from './security/headers.js';
 
@@ -81,9 +83,12 @@ export async function buildApp({
   });
   await registerExport(app, { config, db, clock, access: auth.access });
 
-  app.get('/assets/site.css', async (_request, reply) =>
-    reply.type('text/css; charset=utf-8').header('cache-control', 'public, max-age=3600').send(SITE_CSS),
-  );
+  const siteCss = staticAsset('text/css; charset=utf-8', Buffer.from(SITE_CSS));
+  const favicon = staticAsset('image/svg+xml', Buffer.from(FAVICON_SVG));
+  app.get('/assets/site.css', async (request, reply) => sendAsset(request, reply, siteCss, 'public, max-age=3600'));
+  for (const path of ['/favicon.ico', '/favicon.svg']) {
+    app.get(path, async (request, reply) => sendAsset(request, reply, favicon, 'public, max-age=86400'));
+  }
   registerHealthRoutes(app, db);
   registerHomeRoutes(app, db, { sandbox: config.sandbox });
   if (config.sandbox) registerExamples(app, { publicUrl: config.publicUrl });

@@ -14,12 +14,13 @@
  * real app on another origin gets none of this: SameSite cookies, CORS and `frame-ancestors`
  * keep it out, and it sees the citizen's data only through the consented, encrypted export.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SANDBOX_DIABETES_DIARY } from '../auth/clients/sandbox.js';
 import { issuerOf } from '../auth/provider/routes.js';
 import { ProblemError } from '../errors/problems.js';
+import { type StaticAsset, sendAsset, staticAsset } from '../pages/static-asset.js';
 
 export const DIABETES_DIARY_PATH = '/examples/diabetes-diary';
 
@@ -63,17 +64,30 @@ export interface ExampleOptions {
   dir?: string;
 }
 
-async function sendFile(reply: FastifyReply, dir: string, name: string): Promise<FastifyReply> {
-  let body: Buffer;
+/** Built files, prepared once per build (keyed by path and modification time). */
+const prepared = new Map<string, { mtimeMs: number; asset: StaticAsset }>();
+
+async function assetOf(dir: string, name: string): Promise<StaticAsset> {
+  const path = resolve(dir, name);
+  let mtimeMs: number;
   try {
-    body = await readFile(resolve(dir, name));
+    mtimeMs = (await stat(path)).mtimeMs;
   } catch {
     throw new ProblemError('not_found', 'the example app is not built: run `npm run build`');
   }
-  return reply
-    .type(TYPES[extname(name)] ?? 'application/octet-stream')
-    .header('cache-control', 'no-cache')
-    .send(body);
+  const cached = prepared.get(path);
+  if (cached?.mtimeMs === mtimeMs) return cached.asset;
+  const asset = staticAsset(TYPES[extname(name)] ?? 'application/octet-stream', await readFile(path));
+  prepared.set(path, { mtimeMs, asset });
+  return asset;
+}
+
+/**
+ * The app's files keep their names across builds, so the browser revalidates each time (`no-cache`)
+ * and, with the ETag, gets `304` and no body until a rebuild changes the file.
+ */
+async function sendFile(request: FastifyRequest, reply: FastifyReply, dir: string, name: string) {
+  return sendAsset(request, reply, await assetOf(dir, name), 'no-cache');
 }
 
 /**
@@ -101,7 +115,7 @@ export function registerExamples(app: FastifyInstance, { publicUrl, dir = DIABET
       reply.header('cache-control', 'no-store').send(platform),
     );
     for (const [path, name] of Object.entries(FILES)) {
-      scope.get(`${DIABETES_DIARY_PATH}${path}`, async (_request, reply) => sendFile(reply, dir, name));
+      scope.get(`${DIABETES_DIARY_PATH}${path}`, async (request, reply) => sendFile(request, reply, dir, name));
     }
   });
 }
