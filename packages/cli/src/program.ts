@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander';
+import { auditVerifyCommand } from './commands/audit.js';
 import { contactsSetCommand } from './commands/contacts.js';
 import { keysGenerateCommand, keysPublicCommand, keysRotateCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -121,6 +122,18 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
       'HEALTHBANK_SIGNING_JWKS, HEALTHBANK_EXPORT_SIGNING_KEYS or UPSTREAM_OIDC_JWKS (read from the environment)',
     )
     .action((variable) => keysPublicCommand(io, variable));
+
+  program
+    .command('audit')
+    .description('the tamper-evident audit log')
+    .command('verify')
+    .description('check the whole hash chain; names the first bad entry and exits 1')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ healthbank audit verify\n  $ healthbank audit verify --database postgres://hb@db.example.tw/healthbank',
+    )
+    .addOption(databaseOption())
+    .action((opts) => auditVerifyCommand(io, opts));
 
   program
     .command('start')

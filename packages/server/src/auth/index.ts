@@ -64,7 +64,7 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
     clock,
     ...(deps.channel ? { channel: deps.channel } : {}),
     ...(deps.upstreamFetch ? { upstreamFetch: deps.upstreamFetch } : {}),
-    onSignedIn: finishLogin(provider),
+    onSignedIn: finishLogin(provider, { db, clock }),
   });
   registerConsentRoutes(app, { provider, db, clock, csrf, resource });
   registerRevokeRoute(app, { provider, db, clock, csrf });

@@ -2,8 +2,9 @@
 import { randomBytes } from 'node:crypto';
 import type { CategoryId } from '@healthbank/records';
 import type { Selectable } from 'kysely';
+import { appendAudit } from '../audit/index.js';
 import { type AuthTables, authKysely } from '../auth/tables.js';
-import type { Database } from '../db/index.js';
+import { type Database, inTransaction } from '../db/index.js';
 import type { Consent, ConsentTerms } from './model.js';
 
 export interface NewConsent {
@@ -105,12 +106,24 @@ export async function markConsentRevoked(db: Database, id: string, nowMs: number
  * app revoked its refresh token (RFC 7009), or a code or refresh token was replayed.
  */
 export async function markGrantConsentRevoked(db: Database, grantId: string, nowMs: number): Promise<void> {
-  await authKysely(db)
-    .updateTable('consents')
-    .set({ status: 'revoked', revoked_at: nowMs })
-    .where('grant_id', '=', grantId)
-    .where('status', '=', 'active')
-    .execute();
+  await inTransaction(db, async (tx) => {
+    const revoked = await authKysely(tx)
+      .updateTable('consents')
+      .set({ status: 'revoked', revoked_at: nowMs })
+      .where('grant_id', '=', grantId)
+      .where('status', '=', 'active')
+      .returning(['id', 'citizen_id', 'client_id'])
+      .execute();
+    for (const row of revoked) {
+      const entry = {
+        type: 'consent.revoked',
+        citizenId: row.citizen_id,
+        clientId: row.client_id,
+        subject: row.id,
+      } as const;
+      await appendAudit(tx, { ...entry, details: { by: 'authorization server' } }, nowMs);
+    }
+  });
 }
 
 function toConsent(row: Selectable<AuthTables['consents']>): Consent {

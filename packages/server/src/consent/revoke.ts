@@ -5,9 +5,11 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import { appendAudit } from '../audit/index.js';
 import { revokeGrantArtifacts } from '../auth/adapter.js';
 import type { Clock } from '../clock.js';
 import type { Database } from '../db/index.js';
+import { inTransaction } from '../db/index.js';
 import { ProblemError } from '../errors/problems.js';
 import { type CsrfOptions, requireCsrf } from '../security/csrf.js';
 import { findConsent, markConsentRevoked } from './repository.js';
@@ -26,7 +28,19 @@ export async function revokeConsent(db: Database, consentId: string, clock: Cloc
   if (!consent) return false;
   // Tokens first: if the second step fails, access has already ended.
   await revokeGrantArtifacts(db, consent.grantId);
-  await markConsentRevoked(db, consentId, clock.now());
+  const now = clock.now();
+  await inTransaction(db, async (tx) => {
+    // Only the first revocation is an event; revoking again changes nothing.
+    if (await markConsentRevoked(tx, consentId, now)) {
+      const entry = {
+        type: 'consent.revoked',
+        citizenId: consent.citizenId,
+        clientId: consent.clientId,
+        subject: consentId,
+      } as const;
+      await appendAudit(tx, entry, now);
+    }
+  });
   return true;
 }
 

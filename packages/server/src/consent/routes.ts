@@ -6,12 +6,13 @@
 import { type CategoryId, categoryOfScope, scopeOf } from '@healthbank/records';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import { appendAudit } from '../audit/index.js';
 import { findApp } from '../auth/clients/apps.js';
 import { findOrganisation } from '../auth/clients/organisations.js';
 import { finishInteraction, loadInteraction } from '../auth/interaction/interactions.js';
 import { EXPORT_KEY_PARAM } from '../auth/provider/request-policy.js';
 import type { Clock } from '../clock.js';
-import { type Database, listVisitedInstitutions } from '../db/index.js';
+import { type Database, inTransaction, listVisitedInstitutions } from '../db/index.js';
 import { ProblemError } from '../errors/problems.js';
 import { isLocale } from '../pages/i18n.js';
 import { requestLocale } from '../pages/request-locale.js';
@@ -150,6 +151,13 @@ export function registerConsentRoutes(app: FastifyInstance, deps: ConsentRouteDe
       }
 
       if (body.action === 'decline') {
+        await inTransaction(deps.db, (tx) =>
+          appendAudit(
+            tx,
+            { type: 'consent.declined', citizenId: req.citizenId, clientId: req.clientId },
+            deps.clock.now(),
+          ),
+        );
         // RFC 6749 §4.1.2.1: the app learns only that the citizen said no.
         return finishInteraction(
           provider,
@@ -181,14 +189,33 @@ export function registerConsentRoutes(app: FastifyInstance, deps: ConsentRouteDe
       const grantId = await grant.save();
 
       const exportKeyJkt = req.details.params[EXPORT_KEY_PARAM];
-      await insertConsent(deps.db, {
-        citizenId: req.citizenId,
-        clientId: req.clientId,
-        grantId,
-        requestedCategories: req.requested,
-        terms,
-        ...(typeof exportKeyJkt === 'string' ? { exportKeyJkt } : {}),
-        createdAt: now,
+      await inTransaction(deps.db, async (tx) => {
+        const consent = await insertConsent(tx, {
+          citizenId: req.citizenId,
+          clientId: req.clientId,
+          grantId,
+          requestedCategories: req.requested,
+          terms,
+          ...(typeof exportKeyJkt === 'string' ? { exportKeyJkt } : {}),
+          createdAt: now,
+        });
+        const audited = {
+          categories: consent.categories.join(' '),
+          period: consent.period,
+          duration: consent.duration,
+          expires_at: consent.expiresAt,
+        };
+        await appendAudit(
+          tx,
+          {
+            type: 'consent.given',
+            citizenId: consent.citizenId,
+            clientId: consent.clientId,
+            subject: consent.id,
+            details: audited,
+          },
+          now,
+        );
       });
       return finishInteraction(provider, request, reply, { consent: { grantId } }, { mergeWithLastSubmission: true });
     },

@@ -25,6 +25,7 @@ export { listVisitedInstitutions, readRecords, readRecordsJson } from './records
 export type { Schema } from './schema.js';
 export { type SeedOptions, seedPopulation } from './seed.js';
 export { type PopulationStats, populationStats } from './stats.js';
+export { inTransaction } from './transaction.js';
 export {
   type DatabaseTarget,
   DEFAULT_DATABASE_URL,

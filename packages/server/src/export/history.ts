@@ -3,7 +3,8 @@
  * about itself (consent, app, categories, period, format, counts, digest) and never its records.
  */
 import type { CategoryId, ExportClaims, ExportContentFormat, ExportCounts } from '@healthbank/records';
-import type { Database } from '../db/index.js';
+import { appendAudit } from '../audit/index.js';
+import { type Database, inTransaction } from '../db/index.js';
 import { exportKysely } from './tables.js';
 
 export interface ExportEntry {
@@ -22,8 +23,35 @@ export interface ExportEntry {
   createdAt: number;
 }
 
-/** Records a file from its signed claims. */
+/** Records a file from its signed claims, with its audit entry, in one transaction. */
 export async function recordExport(
+  db: Database,
+  input: { citizenId: number; claims: ExportClaims; signingKid: string; createdAt: number },
+): Promise<void> {
+  const { claims } = input;
+  await inTransaction(db, async (tx) => {
+    await insertExport(tx, input);
+    await appendAudit(
+      tx,
+      {
+        type: 'export.file',
+        citizenId: input.citizenId,
+        clientId: claims.aud,
+        subject: claims.jti,
+        digest: claims.content_digest,
+        details: {
+          consent_id: claims.consent_id,
+          format: claims.format,
+          categories: claims.categories.join(' '),
+          content_length: claims.content_length,
+        },
+      },
+      input.createdAt,
+    );
+  });
+}
+
+async function insertExport(
   db: Database,
   input: { citizenId: number; claims: ExportClaims; signingKid: string; createdAt: number },
 ): Promise<void> {

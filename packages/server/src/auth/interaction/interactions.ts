@@ -6,6 +6,9 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
+import { appendAudit } from '../../audit/index.js';
+import type { Clock } from '../../clock.js';
+import { type Database, inTransaction } from '../../db/index.js';
 import { ProblemError } from '../../errors/problems.js';
 import { isLocale } from '../../pages/i18n.js';
 
@@ -82,7 +85,7 @@ export function registerInteractionRoutes(app: FastifyInstance, provider: Provid
  * citizen and returns the browser to the authorization server. The session cookie is not
  * persistent (`remember: false`): on a shared family device, closing the browser signs out.
  */
-export function finishLogin(provider: Provider) {
+export function finishLogin(provider: Provider, audit: { db: Database; clock: Clock }) {
   return async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -91,6 +94,15 @@ export function finishLogin(provider: Provider) {
   ): Promise<FastifyReply> => {
     const details = await loadInteraction(provider, request, reply, uid);
     if (details.prompt.name !== 'login') throw new ProblemError('interaction_expired');
+    const clientId = typeof details.params.client_id === 'string' ? details.params.client_id : null;
+    // Every sign-in is audited (ASVS V16.3.1): who, by which method, for which app; never the ID.
+    await inTransaction(audit.db, (tx) =>
+      appendAudit(
+        tx,
+        { type: 'signin', citizenId: result.citizenId, clientId, details: { amr: result.amr.join(' ') } },
+        audit.clock.now(),
+      ),
+    );
     return finishInteraction(
       provider,
       request,

@@ -8,6 +8,7 @@ import { recordsReadOrder } from './0005_records_read_order.js';
 import { citizenContacts } from './0006_citizen_contacts.js';
 import { ticketScope } from './0007_ticket_scope.js';
 import { signinUpstream } from './0008_signin_upstream.js';
+import { auditLog } from './0009_audit_log.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -24,5 +25,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0006_citizen_contacts': citizenContacts(dialect),
     '0007_ticket_scope': ticketScope(dialect),
     '0008_signin_upstream': signinUpstream(dialect),
+    '0009_audit_log': auditLog(dialect),
   };
 }

@@ -1,0 +1,46 @@
+/**
+ * The hash chain: each entry's hash is SHA-256 over the previous entry's hash and a canonical
+ * encoding of the entry's own fields, so changing, removing, adding or moving any entry changes
+ * every hash after it. Pure, shared by appending and verifying.
+ */
+import { createHash } from 'node:crypto';
+
+/** The previous hash of the first entry. */
+export const GENESIS_HASH = '';
+
+/** The fields an entry's hash covers, in this order. */
+export interface ChainedFields {
+  seq: number;
+  at: number;
+  type: string;
+  citizenId: number | null;
+  clientId: string | null;
+  subject: string | null;
+  digest: string | null;
+  /** The details as stored: a JSON object, or null. */
+  details: string | null;
+}
+
+/**
+ * The entry's hash, base64url. The encoding is a JSON array of the fields: unambiguous (no field
+ * can run into the next, as concatenation would allow) and the same in every language.
+ *
+ * @example
+ * ```ts
+ * const hash = entryHash(GENESIS_HASH, { seq: 1, at: Date.now(), type: 'signin', citizenId: 7, clientId: null, subject: null, digest: null, details: null });
+ * ```
+ */
+export function entryHash(prevHash: string, e: ChainedFields): string {
+  const canonical = JSON.stringify([
+    prevHash,
+    e.seq,
+    e.at,
+    e.type,
+    e.citizenId,
+    e.clientId,
+    e.subject,
+    e.digest,
+    e.details,
+  ]);
+  return createHash('sha256').update(canonical).digest('base64url');
+}
