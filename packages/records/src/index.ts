@@ -3,6 +3,7 @@
  * categories, typed records with runtime validation, code lists and identifiers. No I/O: it runs
  * unchanged in browsers, Node.js and mobile JavaScript runtimes.
  */
+export * from './audit/index.js';
 export * from './categories.js';
 export * from './citizen.js';
 export * from './codes/index.js';

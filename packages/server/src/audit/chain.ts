@@ -31,17 +31,16 @@ export interface ChainedFields {
  * ```
  */
 export function entryHash(prevHash: string, e: ChainedFields): string {
-  const canonical = JSON.stringify([
-    prevHash,
-    e.seq,
-    e.at,
-    e.type,
-    e.citizenId,
-    e.clientId,
-    e.subject,
-    e.digest,
-    e.details,
-  ]);
   // One-shot hashing: verifying a million entries is mostly this call.
-  return hash('sha256', canonical, 'base64url');
+  return hash('sha256', canonical(prevHash, e), 'base64url');
+}
+
+/** The entry's hash as bytes (what its Merkle leaf is made from). */
+export function entryHashBytes(prevHash: string, e: ChainedFields): Buffer {
+  return hash('sha256', canonical(prevHash, e), 'buffer') as unknown as Buffer;
+}
+
+/** The same encoding as `canonicalAuditEntry` in @healthbank/records (a test holds them together). */
+function canonical(prevHash: string, e: ChainedFields): string {
+  return JSON.stringify([prevHash, e.seq, e.at, e.type, e.citizenId, e.clientId, e.subject, e.digest, e.details]);
 }

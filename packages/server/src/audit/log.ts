@@ -18,6 +18,7 @@ export const AUDIT_EVENT_TYPES = [
   'deletion.delivered',
   'deletion.receipt',
   'deletion.overdue',
+  'portal.download',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

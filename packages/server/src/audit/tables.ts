@@ -19,8 +19,22 @@ export interface AuditLogTable {
   hash: string;
 }
 
+/** A signed checkpoint (migration 0011_audit_checkpoints). */
+export interface AuditCheckpointTable {
+  tree_size: Big;
+  at: Big;
+  root_hash: string;
+  chain_head: string;
+  /** JSON array of the frontier's subtree roots, base64url, largest first. */
+  frontier: string;
+  jws: string;
+  /** 1 once entries up to this checkpoint may be pruned (verification starts here). */
+  anchor: ColumnType<number, number | undefined, number>;
+}
+
 export type AuditTables = {
   audit_log: AuditLogTable;
+  audit_checkpoints: AuditCheckpointTable;
 };
 
 /** The database with the audit table typed. */
