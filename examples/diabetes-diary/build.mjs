@@ -56,6 +56,20 @@ await build({
   plugins: [sdkFromBrowserBuild],
 });
 
+// The diary's backend (the deletion webhook receiver), for the sandbox to load: Node, with the
+// SDK's server-side helpers (`@healthbank/sdk/webhooks`) bundled from their sources.
+await build({
+  entryPoints: [join(root, 'src/backend/index.ts')],
+  outfile: join(dist, 'backend.mjs'),
+  bundle: true,
+  format: 'esm',
+  platform: 'node',
+  target: ['node20'],
+  conditions: ['@healthbank/source'],
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
 if (process.argv.includes('--size')) {
   const bytes = readFileSync(join(dist, 'app.js'));
   const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;

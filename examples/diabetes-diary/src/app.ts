@@ -3,6 +3,7 @@
  * (`start`), import on the redirect (`handleRedirect` → `fetchData`), disconnect (`revoke`).
  */
 import { isSdkError } from '@healthbank/sdk';
+import { carryOutDeletion, deletionOrdered, retryDeletionReport } from './deletion.js';
 import { taiwanToday } from './domain/dates.js';
 import { doctorSummary } from './domain/summary.js';
 import { healthBank, loadPlatformConfig, type PlatformConfig } from './platform.js';
@@ -207,7 +208,14 @@ export async function startApp(body: HTMLElement): Promise<void> {
   }
 
   async function home(): Promise<void> {
+    await retryDeletionReport(base);
     const stored = await loadImport().catch(() => undefined);
+    // She asked My Health Bank to have this app delete what it received: do it before showing it.
+    if (stored && (await deletionOrdered(base, stored.consentId))) {
+      await carryOutDeletion(base, stored.consentId);
+      show({ kind: 'connect', notice: 'connect.deletedOnRequest' });
+      return;
+    }
     show(stored ? { kind: 'diary', stored } : { kind: 'connect' });
   }
 

@@ -23,6 +23,8 @@ const zh = {
   'connect.button': '連結健康存摺',
   'connect.starting': '正在前往健康存摺…',
   'connect.disconnected': '已中斷連結，並已刪除這台裝置上的日記資料。',
+  'connect.deletedOnRequest':
+    '依照您在健康存摺提出的刪除要求，已刪除這台裝置上從健康存摺匯入的資料，並已回覆健康存摺。',
 
   'import.title': '正在匯入您的資料',
   'import.step.authorize': '確認您的授權',
@@ -158,6 +160,8 @@ const en: Record<MessageKey, string> = {
   'connect.button': 'Connect My Health Bank',
   'connect.starting': 'Opening My Health Bank…',
   'connect.disconnected': 'Disconnected. The diary’s data on this device has been deleted.',
+  'connect.deletedOnRequest':
+    'As you asked in My Health Bank, the data imported from it has been deleted from this device, and My Health Bank has been told.',
 
   'import.title': 'Importing your data',
   'import.step.authorize': 'Confirming your consent',

@@ -16,6 +16,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { extname, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { SANDBOX_DIABETES_DIARY } from '../auth/clients/sandbox.js';
 import { issuerOf } from '../auth/provider/routes.js';
@@ -90,6 +91,66 @@ async function sendFile(request: FastifyRequest, reply: FastifyReply, dir: strin
   return sendAsset(request, reply, await assetOf(dir, name), 'no-cache');
 }
 
+/** The diary backend's interface (examples/diabetes-diary/src/backend/deletion.ts), as far as the routes use it. */
+interface DiaryBackend {
+  receiveWebhook(
+    headers: Record<string, string | string[] | undefined>,
+    rawBody: string,
+  ): Promise<{ status: number; body?: unknown }>;
+  order(consentId: string): { deletionRequestId: string } | undefined;
+  confirmDeleted(consentId: string): Promise<{ status: number }>;
+}
+
+/**
+ * The diary's backend, built beside the app (`dist/backend.mjs`): the example's own server code,
+ * on the public SDK only, which the sandbox runs in-process the way it serves the app's files.
+ * Undefined when the diary is not built.
+ */
+async function loadDiaryBackend(dir: string, issuer: string): Promise<DiaryBackend | undefined> {
+  const file = resolve(dir, 'backend.mjs');
+  try {
+    await stat(file);
+  } catch {
+    return undefined;
+  }
+  const module = (await import(pathToFileURL(file).href)) as {
+    diaryBackend(options: { issuer: string; clientId: string }): DiaryBackend;
+  };
+  return module.diaryBackend({ issuer, clientId: SANDBOX_DIABETES_DIARY });
+}
+
+const CONSENT_ID = /^cns_[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * The diary backend's routes (docs/webhooks.md, "The diabetes diary"): the deletion webhook, and the
+ * two calls the diary makes on her device, to learn of an order and to report the deletion done.
+ */
+function registerDiaryBackend(scope: FastifyInstance, backend: DiaryBackend): void {
+  scope.register(async (webhook) => {
+    // The signature covers the body's exact bytes: keep them as they came.
+    webhook.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    webhook.post(`${DIABETES_DIARY_PATH}/api/deletion-webhook`, async (request, reply) => {
+      const answer = await backend.receiveWebhook(request.headers, String(request.body ?? ''));
+      return reply.code(answer.status).send(answer.body);
+    });
+  });
+  const consentOf = (request: FastifyRequest) => {
+    const { consentId } = request.params as { consentId: string };
+    if (!CONSENT_ID.test(consentId)) throw new ProblemError('not_found');
+    return consentId;
+  };
+  scope.get(`${DIABETES_DIARY_PATH}/api/deletion-orders/:consentId`, async (request, reply) => {
+    const order = backend.order(consentOf(request));
+    if (!order) throw new ProblemError('not_found');
+    return reply.header('cache-control', 'no-store').send({ deletion_request_id: order.deletionRequestId });
+  });
+  scope.post(`${DIABETES_DIARY_PATH}/api/deletion-orders/:consentId/deleted`, async (request, reply) => {
+    const answer = await backend.confirmDeleted(consentOf(request));
+    if (answer.status === 404) throw new ProblemError('not_found');
+    return reply.code(answer.status === 204 ? 204 : 502).send();
+  });
+}
+
 /**
  * Registers the diabetes diary at `/examples/diabetes-diary/` with its `config.json` (the issuer,
  * client id and redirect URI of this start: the port may change between starts).
@@ -117,5 +178,7 @@ export function registerExamples(app: FastifyInstance, { publicUrl, dir = DIABET
     for (const [path, name] of Object.entries(FILES)) {
       scope.get(`${DIABETES_DIARY_PATH}${path}`, async (request, reply) => sendFile(request, reply, dir, name));
     }
+    const backend = await loadDiaryBackend(dir, issuer);
+    if (backend) registerDiaryBackend(scope, backend);
   });
 }
