@@ -138,7 +138,7 @@ const heaviest = new Map<string, number>();
  * index `from` on (beyond the seeded ones), the lowest index on a tie. Remembered per seed, so the
  * PostgreSQL pass does not generate them again.
  */
-function heaviestIndex(seed: string, asOf: string, from: number, candidates: number): number {
+export function heaviestIndex(seed: string, asOf: string, from: number, candidates: number): number {
   const key = `${seed}/${asOf}/${from}/${candidates}`;
   let best = heaviest.get(key);
   if (best === undefined) {

@@ -35,6 +35,7 @@ describe('healthbank keys', () => {
       'HEALTHBANK_EXPORT_SIGNING_KEYS',
       'HEALTHBANK_SECRET',
       'HEALTHBANK_SIGNING_JWKS',
+      'HEALTHBANK_WEBHOOK_SIGNING_KEYS',
       'UPSTREAM_OIDC_JWKS',
     ]);
     const config = loadConfig({ ...PRODUCTION, ...generated });
@@ -42,6 +43,10 @@ describe('healthbank keys', () => {
     expect(config.signingKeys.keys[0]?.kid).toMatch(/^oauth-2026-12-03-[0-9a-f]{6}$/);
     expect(config.exportSigningKeys.keys[0]?.kid).toMatch(/^export-2026-12-03-/);
     expect(config.upstreamOidc?.jwks.keys[0]?.kid).toMatch(/^upstream-2026-12-03-/);
+    expect(config.webhookSigningKeys.keys[0]).toMatchObject({
+      kid: expect.stringMatching(/^webhooks-2026-12-03-/),
+      crv: 'Ed25519',
+    });
     // Without --upstream there is no upstream key: setting it alone would switch that sign-in on.
     const plain = envFile((await cli(['keys', 'generate'])).stdout);
     expect(Object.keys(plain)).not.toContain('UPSTREAM_OIDC_JWKS');

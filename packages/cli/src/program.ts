@@ -1,5 +1,11 @@
 import { Command, CommanderError, Option } from 'commander';
-import { auditVerifyCommand } from './commands/audit.js';
+import {
+  auditCheckProofCommand,
+  auditCheckpointCommand,
+  auditProofCommand,
+  auditPruneCommand,
+  auditVerifyCommand,
+} from './commands/audit.js';
 import { contactsSetCommand } from './commands/contacts.js';
 import { keysGenerateCommand, keysPublicCommand, keysRotateCommand } from './commands/keys.js';
 import { migrateCommand } from './commands/migrate.js';
@@ -110,7 +116,7 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
     )
     .argument(
       '<variable>',
-      'HEALTHBANK_SIGNING_JWKS, HEALTHBANK_EXPORT_SIGNING_KEYS or UPSTREAM_OIDC_JWKS (read from the environment)',
+      'HEALTHBANK_SIGNING_JWKS, HEALTHBANK_EXPORT_SIGNING_KEYS, HEALTHBANK_WEBHOOK_SIGNING_KEYS or UPSTREAM_OIDC_JWKS (read from the environment)',
     )
     .action((variable) => keysRotateCommand(io, variable));
   keys
@@ -119,21 +125,63 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
     .addHelpText('after', '\nExamples:\n  $ healthbank keys public UPSTREAM_OIDC_JWKS')
     .argument(
       '<variable>',
-      'HEALTHBANK_SIGNING_JWKS, HEALTHBANK_EXPORT_SIGNING_KEYS or UPSTREAM_OIDC_JWKS (read from the environment)',
+      'HEALTHBANK_SIGNING_JWKS, HEALTHBANK_EXPORT_SIGNING_KEYS, HEALTHBANK_WEBHOOK_SIGNING_KEYS or UPSTREAM_OIDC_JWKS (read from the environment)',
     )
     .action((variable) => keysPublicCommand(io, variable));
 
-  program
+  const audit = program
     .command('audit')
-    .description('the tamper-evident audit log')
+    .description('the tamper-evident audit log: verify, checkpoints, proofs, retention');
+  const jwksOption = () =>
+    new Option(
+      '--jwks <file>',
+      'the published key set checkpoints are signed with (default: the keys in HEALTHBANK_EXPORT_SIGNING_KEYS)',
+    );
+  audit
     .command('verify')
-    .description('check the whole hash chain; names the first bad entry and exits 1')
+    .description(
+      'check the whole log: the hash chain and every signed checkpoint; names the first bad entry and exits 1',
+    )
     .addHelpText(
       'after',
-      '\nExamples:\n  $ healthbank audit verify\n  $ healthbank audit verify --database postgres://hb@db.example.tw/healthbank',
+      '\nExamples:\n  $ healthbank audit verify\n  $ healthbank audit verify --database postgres://hb@db.example.tw/healthbank --jwks export-jwks.json',
     )
     .addOption(databaseOption())
+    .addOption(jwksOption())
     .action((opts) => auditVerifyCommand(io, opts));
+  audit
+    .command('checkpoint')
+    .description('sign a Merkle checkpoint over the log now (the server writes them every 1,000 entries or 5 minutes)')
+    .addHelpText('after', '\nExamples:\n  $ healthbank audit checkpoint')
+    .addOption(databaseOption())
+    .action((opts) => auditCheckpointCommand(io, opts));
+  audit
+    .command('proof')
+    .description('print the inclusion proof of one entry against the latest checkpoint, as JSON')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ healthbank audit proof 42 > proof-42.json\n  $ healthbank audit proof 42 --tree-size 1000',
+    )
+    .argument('<seq>', 'the entry number')
+    .option('--tree-size <n>', 'prove against the checkpoint of this many entries instead of the latest')
+    .addOption(databaseOption())
+    .action((seq, opts) => auditProofCommand(io, seq, opts));
+  audit
+    .command('check-proof')
+    .description('check a proof without the database: entry hash, audit path, checkpoint signature')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ healthbank audit check-proof proof-42.json\n  $ healthbank audit check-proof proof-42.json --jwks export-jwks.json',
+    )
+    .argument('<file>', 'a proof from healthbank audit proof')
+    .addOption(jwksOption())
+    .action((file, opts) => auditCheckProofCommand(io, file, opts));
+  audit
+    .command('prune')
+    .description('delete entries past the retention period (AUDIT_RETENTION_YEARS, default 6) up to a signed anchor')
+    .addHelpText('after', '\nExamples:\n  $ AUDIT_RETENTION_YEARS=6 healthbank audit prune')
+    .addOption(databaseOption())
+    .action((opts) => auditPruneCommand(io, opts));
 
   program
     .command('start')

@@ -5,8 +5,11 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, LogController } from 'fastify';
+import { registerAudit } from './audit/index.js';
 import { registerAuth } from './auth/index.js';
 import type { MessageChannel } from './auth/signin/index.js';
+import { registerDeletionRequests } from './citizen/deletion/index.js';
+import { registerCitizenPortal } from './citizen/index.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/index.js';
@@ -82,6 +85,9 @@ export async function buildApp({
     ...(upstreamFetch ? { upstreamFetch } : {}),
   });
   await registerExport(app, { config, db, clock, access: auth.access });
+  await registerAudit(app, { config, db, clock });
+  registerDeletionRequests(app, { config, db, clock });
+  registerCitizenPortal(app, { config, db, clock, provider: auth.provider });
 
   const siteCss = staticAsset('text/css; charset=utf-8', Buffer.from(SITE_CSS));
   const favicon = staticAsset('image/svg+xml', Buffer.from(FAVICON_SVG));

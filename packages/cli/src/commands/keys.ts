@@ -2,7 +2,7 @@
  * `healthbank keys`: the secrets a production deployment needs, made on the operator's machine
  * (never in source control: ASVS V6.4.1), and their rotation.
  *
- * - `keys generate` prints a fresh root secret and the three private JWK Sets as an env file.
+ * - `keys generate` prints a fresh root secret and the private JWK Sets as an env file.
  * - `keys rotate <variable>` reads the current set from that variable and prints the next one: a
  *   new key first (it signs from now on), the previous keys after it, so that everything signed
  *   before the rotation keeps verifying while they stay published.
@@ -21,6 +21,8 @@ const KEY_SETS = {
   HEALTHBANK_SIGNING_JWKS: { prefix: 'oauth', keepPrivate: true },
   // Export files: the first key signs; earlier ones stay published, and need no private part.
   HEALTHBANK_EXPORT_SIGNING_KEYS: { prefix: 'export', keepPrivate: false },
+  // Webhooks (deletion requests): Ed25519, Standard Webhooks' `v1a` scheme; retired keys stay published.
+  HEALTHBANK_WEBHOOK_SIGNING_KEYS: { prefix: 'webhooks', keepPrivate: false },
   // private_key_jwt at the upstream identity provider, which needs the previous key until it
   // has fetched the new public set.
   UPSTREAM_OIDC_JWKS: { prefix: 'upstream', keepPrivate: true },
@@ -38,9 +40,14 @@ export function generateSecret(): string {
 
 /** A new private ES256 key named after its purpose and the day, e.g. `export-2026-12-03-1a2b3c`. */
 export function generateSigningKey(prefix: string, today: string): Jwk {
+  const kid = `${prefix}-${today}-${randomBytes(3).toString('hex')}`;
+  if (prefix === KEY_SETS.HEALTHBANK_WEBHOOK_SIGNING_KEYS.prefix) {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    return { ...privateKey.export({ format: 'jwk' }), kid, alg: 'EdDSA', use: 'sig' };
+  }
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const jwk = privateKey.export({ format: 'jwk' });
-  return { ...jwk, kid: `${prefix}-${today}-${randomBytes(3).toString('hex')}`, alg: 'ES256', use: 'sig' };
+  return { ...jwk, kid, alg: 'ES256', use: 'sig' };
 }
 
 const env = (name: string, value: string) => `${name}='${value}'`;

@@ -21,11 +21,15 @@
 import { createHash } from 'node:crypto';
 import type Provider from 'oidc-provider';
 import { type Adapter, type AdapterPayload, errors } from 'oidc-provider';
+import { appendAudit } from '../audit/index.js';
 import { type Clock, systemClock } from '../clock.js';
 import { markGrantConsentRevoked } from '../consent/repository.js';
-import { type Database, executeWithoutSync } from '../db/index.js';
+import { type Database, executeWithoutSync, inTransaction } from '../db/index.js';
 import { findClientMetadata } from './clients/client-metadata.js';
 import { authKysely } from './tables.js';
+
+/** Tokens whose issuance is audited ('token.issued'). */
+const AUDITED_TOKENS = new Set(['AccessToken', 'RefreshToken']);
 
 /** Models whose consumption redeems a credential: a second redemption is an attack. */
 const SINGLE_USE = new Set(['AuthorizationCode', 'RefreshToken']);
@@ -64,6 +68,10 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
               ? null
               : clock.now() + expiresIn * 1000,
       };
+      if (AUDITED_TOKENS.has(this.model)) {
+        await saveAuditedToken(db, this.model, id, payload, row, clock);
+        return;
+      }
       await executeWithoutSync(
         db,
         kysely
@@ -147,6 +155,67 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
       return payload;
     }
   };
+}
+
+/**
+ * Saves an access or refresh token and, the first time, its 'token.issued' audit entry, in one
+ * transaction: the adapter's upsert is the one place every token passes through with a database
+ * write of its own (oidc-provider's events fire after the fact, outside any transaction). This
+ * commit is durable, unlike other artifacts' (the audit entry must survive a power failure, ASVS
+ * V16.4.2), at the cost of one flush per token. Never the token itself: the consent, the client,
+ * the kind and expiry only.
+ */
+async function saveAuditedToken(
+  db: Database,
+  model: string,
+  id: string,
+  payload: AdapterPayload,
+  row: {
+    payload: string;
+    grant_id: string | null;
+    user_code: string | null;
+    uid: string | null;
+    expires_at: number | null;
+  },
+  clock: Clock,
+): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const auth = authKysely(tx);
+    const inserted = await auth
+      .insertInto('oauth_artifacts')
+      .values({ model, id: digest(id), ...row, consumed_at: null })
+      .onConflict((oc) => oc.columns(['model', 'id']).doNothing())
+      .executeTakeFirst();
+    if (!inserted.numInsertedOrUpdatedRows) {
+      // Saved again (oidc-provider updating the token): not a new issuance.
+      await auth
+        .updateTable('oauth_artifacts')
+        .set(row)
+        .where('model', '=', model)
+        .where('id', '=', digest(id))
+        .execute();
+      return;
+    }
+    const consent = row.grant_id
+      ? await auth.selectFrom('consents').select('id').where('grant_id', '=', row.grant_id).executeTakeFirst()
+      : undefined;
+    const citizenId = Number(payload.accountId);
+    await appendAudit(
+      tx,
+      {
+        type: 'token.issued',
+        citizenId: Number.isSafeInteger(citizenId) ? citizenId : null,
+        clientId: payload.clientId ?? null,
+        subject: consent?.id ?? null,
+        details: {
+          token: model === 'AccessToken' ? 'access' : 'refresh',
+          expires_at: row.expires_at,
+          sender_constrained: typeof payload.jkt === 'string',
+        },
+      },
+      clock.now(),
+    );
+  });
 }
 
 /**

@@ -49,6 +49,10 @@ export interface AppsTable {
   status: 'active' | 'suspended';
   created_at: Millis;
   updated_at: Millis;
+  /** Where deletion requests are delivered (migration 0010); null when none is registered. */
+  deletion_webhook_url: string | null;
+  /** JSON public JWK Set deletion receipts are signed with (migration 0010); null: `jwks`. */
+  receipt_jwks: string | null;
 }
 
 export interface ConsentsTable {

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DATABASE_URL } from '../db/url.js';
 import { DEVELOPMENT_EXPORT_SIGNING_KEYS, developmentExportSigningKeys } from '../export/keys.js';
+import { DEVELOPMENT_WEBHOOK_SIGNING_KEY, developmentWebhookSigningKeys } from '../webhooks/keys.js';
 import { ConfigError, DEVELOPMENT_SECRET, loadConfig } from './config.js';
 import { DEVELOPMENT_SIGNING_KEY, developmentSigningKeys } from './signing-keys.js';
 
@@ -11,8 +12,15 @@ function deploymentJwks(kid = 'deploy-2026-11'): string {
   return JSON.stringify({ keys: [{ ...privateKey.export({ format: 'jwk' }), kid }] });
 }
 
+/** A deployment's own webhook key (Ed25519, Standard Webhooks' `v1a`). */
+function deploymentWebhookJwks(kid = 'webhooks-2026-11'): string {
+  const { privateKey } = generateKeyPairSync('ed25519');
+  return JSON.stringify({ keys: [{ ...privateKey.export({ format: 'jwk' }), kid }] });
+}
+
 /** What every production configuration in these tests shares. */
 const PRODUCTION = {
+  HEALTHBANK_WEBHOOK_SIGNING_KEYS: deploymentWebhookJwks(),
   NODE_ENV: 'production',
   DATABASE_URL: 'postgres://db/hb',
   PUBLIC_URL: 'https://hb.example.tw',
@@ -36,6 +44,9 @@ describe('loadConfig', () => {
       signingKeys: developmentSigningKeys(),
       oauthRateLimit: 300,
       exportSigningKeys: developmentExportSigningKeys(),
+      webhookSigningKeys: developmentWebhookSigningKeys(),
+      deletionReceiptDays: 30,
+      auditRetentionYears: 6,
       trustedProxies: [],
       messaging: {},
       upstreamOidc: undefined,
@@ -63,6 +74,14 @@ describe('loadConfig', () => {
     [{ HEALTHBANK_OAUTH_RATE_LIMIT: '0' }, /oauthRateLimit/],
     [{ HEALTHBANK_EXPORT_SIGNING_KEYS: '{not json' }, /HEALTHBANK_EXPORT_SIGNING_KEYS is not valid JSON/],
     [{ HEALTHBANK_EXPORT_SIGNING_KEYS: '{"keys":[{"kty":"oct","kid":"s","k":"c2VjcmV0"}]}' }, /kty/],
+    [{ HEALTHBANK_WEBHOOK_SIGNING_KEYS: '{not json' }, /HEALTHBANK_WEBHOOK_SIGNING_KEYS is not valid JSON/],
+    [{ HEALTHBANK_WEBHOOK_SIGNING_KEYS: deploymentJwks('p256-is-not-v1a') }, /HEALTHBANK_WEBHOOK_SIGNING_KEYS/],
+    [{ DELETION_RECEIPT_DAYS: '0' }, /deletionReceiptDays/],
+    [{ DELETION_RECEIPT_DAYS: 'thirty' }, /deletionReceiptDays/],
+    [{ DELETION_RECEIPT_DAYS: '1.5' }, /deletionReceiptDays/],
+    [{ AUDIT_RETENTION_YEARS: '0' }, /auditRetentionYears/],
+    [{ AUDIT_RETENTION_YEARS: 'six' }, /auditRetentionYears/],
+    [{ AUDIT_RETENTION_YEARS: '6.5' }, /auditRetentionYears/],
     [{ HEALTHBANK_SANDBOX: 'yes' }, /HEALTHBANK_SANDBOX must be true or false/],
     [{ TRUSTED_PROXIES: '10.0.0.1,example.org' }, /TRUSTED_PROXIES/],
     [{ TRUSTED_PROXIES: '10.0.0.0/33' }, /TRUSTED_PROXIES/],
@@ -84,6 +103,10 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...prod, DATABASE_URL: 'sqlite:./data/x.sqlite' })).toThrow(/PostgreSQL/);
     expect(() => loadConfig({ ...prod, HEALTHBANK_SECRET: undefined })).toThrow(/HEALTHBANK_SECRET/);
     expect(() => loadConfig({ ...prod, HEALTHBANK_SECRET: 'short' })).toThrow(/secret/);
+    // Less than the specification's six years of audit log is refused in production only.
+    expect(() => loadConfig({ ...prod, AUDIT_RETENTION_YEARS: '5' })).toThrow(/audit log at least 6 years/);
+    expect(loadConfig({ ...prod, AUDIT_RETENTION_YEARS: '10' }).auditRetentionYears).toBe(10);
+    expect(loadConfig({ AUDIT_RETENTION_YEARS: '1' }).auditRetentionYears).toBe(1);
   });
 
   it('refuses the development signing key in production, however it is named', () => {
@@ -110,6 +133,22 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ ...prod, HEALTHBANK_EXPORT_SIGNING_KEYS: idTokenKey })).toThrow(ConfigError);
     const config = loadConfig({ ...prod, HEALTHBANK_EXPORT_SIGNING_KEYS: deploymentJwks('export-2026-11') });
     expect(config.exportSigningKeys.keys.map((k) => k.kid)).toEqual(['export-2026-11']);
+  });
+
+  it('refuses the development webhook signing key in production, however it is named', () => {
+    const prod = {
+      ...PRODUCTION,
+      HEALTHBANK_SIGNING_JWKS: deploymentJwks(),
+      HEALTHBANK_EXPORT_SIGNING_KEYS: deploymentJwks('export-2026-11'),
+    };
+    expect(() => loadConfig({ ...prod, HEALTHBANK_WEBHOOK_SIGNING_KEYS: undefined })).toThrow(
+      /HEALTHBANK_WEBHOOK_SIGNING_KEYS/,
+    );
+    const renamed = JSON.stringify({ keys: [{ ...DEVELOPMENT_WEBHOOK_SIGNING_KEY, kid: 'looks-new' }] });
+    expect(() => loadConfig({ ...prod, HEALTHBANK_WEBHOOK_SIGNING_KEYS: renamed })).toThrow(/development webhook/);
+    const config = loadConfig({ ...prod, DELETION_RECEIPT_DAYS: '14' });
+    expect(config.webhookSigningKeys.keys[0]?.kid).toBe('webhooks-2026-11');
+    expect(config.deletionReceiptDays).toBe(14);
   });
 
   const production = () => ({

@@ -3,6 +3,7 @@
  * Production refuses development settings: an insecure default there is a defect, not a warning.
  */
 import * as z from 'zod';
+import { DEFAULT_AUDIT_RETENTION_YEARS } from '../audit/limits.js';
 import { DEFAULT_DATABASE_URL } from '../db/url.js';
 import {
   assertProductionExportKeys,
@@ -11,6 +12,13 @@ import {
   exportSigningKeysSchema,
   parseExportSigningKeys,
 } from '../export/keys.js';
+import {
+  assertProductionWebhookKeys,
+  parseWebhookSigningKeys,
+  WEBHOOK_SIGNING_KEYS_ENV,
+  WebhookKeyError,
+  webhookSigningKeysSchema,
+} from '../webhooks/keys.js';
 import { ENVIRONMENTS, type Environment, environmentOf, isLoopbackHost } from './environment.js';
 import { parseTrustedProxies } from './proxies.js';
 import { developmentSigningKeys, signingKeysSchema, usesDevelopmentKey } from './signing-keys.js';
@@ -51,6 +59,20 @@ const schema = z.object({
    * development keys, which production refuses.
    */
   exportSigningKeys: exportSigningKeysSchema,
+  /**
+   * The private Ed25519 JWK Set webhooks (deletion requests) are signed with
+   * (`HEALTHBANK_WEBHOOK_SIGNING_KEYS`, JSON; the first key signs, every key is published). Outside
+   * production it defaults to a published development key, which production refuses.
+   */
+  webhookSigningKeys: webhookSigningKeysSchema,
+  /** Days an app has to send a deletion receipt before the request is overdue (`DELETION_RECEIPT_DAYS`). */
+  deletionReceiptDays: z.coerce.number().int().min(1).max(365),
+  /**
+   * Years audit entries are kept before pruning (`AUDIT_RETENTION_YEARS`, default 6: the
+   * specification's period). Production refuses less than that (ASVS V16.4.3: retention is a
+   * decision, not an accident of a setting).
+   */
+  auditRetentionYears: z.coerce.number().int().min(1).max(100),
   /**
    * Requests per minute one client address may make to each OAuth endpoint that takes a
    * credential or creates state (token, PAR, revocation, introspection); ASVS V11.1.4.
@@ -127,6 +149,9 @@ export function loadConfig(
       developmentSigningKeys(),
     oauthRateLimit: overrides.oauthRateLimit ?? env.HEALTHBANK_OAUTH_RATE_LIMIT ?? 300,
     exportSigningKeys: overrides.exportSigningKeys ?? exportKeysFrom(env[EXPORT_SIGNING_KEYS_ENV]),
+    webhookSigningKeys: overrides.webhookSigningKeys ?? webhookKeysFrom(env[WEBHOOK_SIGNING_KEYS_ENV]),
+    deletionReceiptDays: overrides.deletionReceiptDays ?? env.DELETION_RECEIPT_DAYS ?? 30,
+    auditRetentionYears: overrides.auditRetentionYears ?? env.AUDIT_RETENTION_YEARS ?? DEFAULT_AUDIT_RETENTION_YEARS,
     trustedProxies,
     messaging: overrides.messaging ?? messagingFrom(env),
     upstreamOidc: 'upstreamOidc' in overrides ? overrides.upstreamOidc : upstreamOidcFrom(env),
@@ -171,6 +196,11 @@ function assertProductionReady(config: Config): void {
     // ASVS V6.4.1: secrets come from the deployment, never from source code.
     throw new ConfigError('production requires HEALTHBANK_SECRET (the development secret is public)');
   }
+  if (config.auditRetentionYears < DEFAULT_AUDIT_RETENTION_YEARS) {
+    throw new ConfigError(
+      `production keeps the audit log at least ${DEFAULT_AUDIT_RETENTION_YEARS} years (AUDIT_RETENTION_YEARS=${config.auditRetentionYears})`,
+    );
+  }
   if (config.sandbox) {
     // A sandbox signs anyone in as a persona and shows codes on the page: never with real citizens.
     throw new ConfigError('production refuses HEALTHBANK_SANDBOX: a sandbox signs anyone in as a persona');
@@ -197,6 +227,12 @@ function assertProductionReady(config: Config): void {
   try {
     // The same for export files: a published key would let anyone forge a citizen's records.
     assertProductionExportKeys(config.exportSigningKeys);
+  } catch (error) {
+    throw new ConfigError((error as Error).message);
+  }
+  try {
+    // Webhooks tell apps to delete a citizen's data: a published key would let anyone order it.
+    assertProductionWebhookKeys(config.webhookSigningKeys);
   } catch (error) {
     throw new ConfigError((error as Error).message);
   }
@@ -259,6 +295,15 @@ function exportKeysFrom(json: string | undefined): unknown {
     return parseExportSigningKeys(json);
   } catch (error) {
     if (error instanceof ExportKeyError) throw new ConfigError(`invalid configuration: ${error.message}`);
+    throw error;
+  }
+}
+
+function webhookKeysFrom(json: string | undefined): unknown {
+  try {
+    return parseWebhookSigningKeys(json);
+  } catch (error) {
+    if (error instanceof WebhookKeyError) throw new ConfigError(`invalid configuration: ${error.message}`);
     throw error;
   }
 }

@@ -6,6 +6,7 @@
 import { type CategoryId, getCategory, type Institution } from '@healthbank/records';
 import type { App } from '../auth/clients/apps.js';
 import { ORGANISATION_TYPE_NAMES, type Organisation } from '../auth/clients/organisations.js';
+import { accountBar } from '../pages/account.js';
 import { type Html, html } from '../pages/html.js';
 import type { Locale } from '../pages/i18n.js';
 import { layout } from '../pages/layout.js';
@@ -24,6 +25,8 @@ export interface ConsentPageView {
   /** What the form shows as chosen: the defaults, or what the citizen sent back. */
   choices: ConsentChoices;
   errors: ChoiceError[];
+  /** Who is signed in: shown in the header with "not you?" (a shared family phone). */
+  citizen?: { name: string; nationalId: string };
 }
 
 /** What the app suggested at PAR (`consent_period`, `consent_duration`; validated there). */
@@ -211,6 +214,21 @@ ${duration}
 <button type="submit" name="action" value="decline" class="secondary">${t('decline')}</button>
 </div>
 </form>
+<p class="portal-link">${t('portal')} <a href="/me">${t('portalLink')}</a></p>
 </div>`;
-  return layout({ locale: v.locale, title: t('title', names), path: `/consent/${v.uid}`, body });
+  const account = v.citizen
+    ? accountBar({
+        locale: v.locale,
+        name: v.citizen.name,
+        nationalId: v.citizen.nationalId,
+        action: { href: `/consent/${v.uid}/not-you`, label: t('notYou'), csrf: v.csrf },
+      })
+    : undefined;
+  return layout({
+    locale: v.locale,
+    title: t('title', names),
+    path: `/consent/${v.uid}`,
+    body,
+    ...(account ? { account } : {}),
+  });
 }

@@ -23,7 +23,13 @@ import { findConsent, markConsentRevoked } from './repository.js';
  * await revokeConsent(db, consent.id); // the app's access and refresh tokens now fail
  * ```
  */
-export async function revokeConsent(db: Database, consentId: string, clock: Clock): Promise<boolean> {
+export async function revokeConsent(
+  db: Database,
+  consentId: string,
+  clock: Clock,
+  /** Audited with the revocation, e.g. `{ by: 'citizen portal' }`. */
+  details?: Record<string, string>,
+): Promise<boolean> {
   const consent = await findConsent(db, consentId);
   if (!consent) return false;
   // Tokens first: if the second step fails, access has already ended.
@@ -37,6 +43,7 @@ export async function revokeConsent(db: Database, consentId: string, clock: Cloc
         citizenId: consent.citizenId,
         clientId: consent.clientId,
         subject: consentId,
+        ...(details ? { details } : {}),
       } as const;
       await appendAudit(tx, entry, now);
     }

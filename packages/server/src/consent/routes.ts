@@ -12,7 +12,7 @@ import { findOrganisation } from '../auth/clients/organisations.js';
 import { finishInteraction, loadInteraction } from '../auth/interaction/interactions.js';
 import { EXPORT_KEY_PARAM } from '../auth/provider/request-policy.js';
 import type { Clock } from '../clock.js';
-import { type Database, inTransaction, listVisitedInstitutions } from '../db/index.js';
+import { type Database, findCitizenById, inTransaction, listVisitedInstitutions } from '../db/index.js';
 import { ProblemError } from '../errors/problems.js';
 import { isLocale } from '../pages/i18n.js';
 import { requestLocale } from '../pages/request-locale.js';
@@ -114,6 +114,7 @@ async function sendPage(
     institutions: await listVisitedInstitutions(deps.db, req.citizenId),
     choices,
     errors,
+    citizen: await findCitizenById(deps.db, req.citizenId),
   });
   return reply
     .status(errors.length ? 400 : 200)

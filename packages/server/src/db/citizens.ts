@@ -24,6 +24,19 @@ export async function findCitizenByNationalId(db: Database, nationalId: string):
   return row && toCitizen(row);
 }
 
+/**
+ * The citizen with this internal id (the oidc-provider account id), or undefined.
+ *
+ * @example
+ * ```ts
+ * const citizen = await findCitizenById(db, Number(session.accountId));
+ * ```
+ */
+export async function findCitizenById(db: Database, id: number): Promise<StoredCitizen | undefined> {
+  const row = await db.kysely.selectFrom('citizens').selectAll().where('id', '=', id).executeTakeFirst();
+  return row && toCitizen(row);
+}
+
 function toCitizen(row: Selectable<CitizensTable>): StoredCitizen {
   const citizen: StoredCitizen = {
     id: row.id,

@@ -4,7 +4,7 @@
  * helpers `listPersonas` and `populationStats`.
  */
 
-export { findCitizenByNationalId, listPersonas, type StoredCitizen } from './citizens.js';
+export { findCitizenById, findCitizenByNationalId, listPersonas, type StoredCitizen } from './citizens.js';
 export { type Database, executeWithoutSync, type OpenOptions, openDatabase } from './connection.js';
 export {
   type CitizenContacts,

@@ -17,6 +17,11 @@ export const PROBLEMS = {
     zh: '這次的授權已逾時或已完成，請回到原本的 App 重新開始',
   },
   sign_in_required: { status: 401, title: 'Sign in first', zh: '請先登入' },
+  portal_signin_failed: {
+    status: 400,
+    title: 'Signing in to the portal did not finish; sign in again',
+    zh: '登入沒有完成，請重新登入',
+  },
   invalid_token: {
     status: 401,
     title: 'The access token is missing, expired, revoked or not for this API',
@@ -35,6 +40,11 @@ export const PROBLEMS = {
   consent_not_found: { status: 404, title: 'No such consent', zh: '找不到這筆同意紀錄' },
   consent_revoked: { status: 403, title: 'The citizen revoked this consent', zh: '民眾已撤回此項授權' },
   ticket_not_found: { status: 404, title: 'No such export ticket', zh: '找不到這張下載憑證' },
+  invalid_receipt: {
+    status: 400,
+    title: 'The deletion receipt is not a valid JWS signed by the app for this request',
+    zh: '刪除回條的簽章或內容無效',
+  },
   ticket_expired: {
     status: 410,
     title: 'The export ticket has expired; ask the citizen to consent again',

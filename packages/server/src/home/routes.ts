@@ -18,6 +18,7 @@ export function registerHomeRoutes(app: FastifyInstance, db: Database, opts: { s
 
     const body = html`<h1>${t('home.title')}</h1>
 <p class="lead">${t('home.lead')}</p>
+<p class="portal-link"><a href="/me">${t('home.portal')}</a></p>
 <h2>${t('home.state')}</h2>
 <dl class="facts">
 <dt>${t('home.database')}</dt><dd>${db.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'}</dd>

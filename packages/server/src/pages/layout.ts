@@ -7,13 +7,15 @@ export interface PageOptions {
   /** The current path, so that the language switch keeps the citizen where they are. */
   path: string;
   body: Html;
+  /** Who is signed in, and how to leave (`account.ts`); absent when nobody is. */
+  account?: Html;
 }
 
 /**
  * The one page frame: language-tagged, a skip link, landmarks, and a stylesheet that reflows at
  * 200% zoom. No inline script or style, so the Content-Security-Policy can forbid both.
  */
-export function layout({ locale, title, path, body }: PageOptions): string {
+export function layout({ locale, title, path, body, account }: PageOptions): string {
   const t = translator(locale);
   const other: Locale = locale === 'zh-TW' ? 'en' : 'zh-TW';
   const switchHref = `${path}${path.includes('?') ? '&' : '?'}lang=${other}`;
@@ -29,6 +31,7 @@ export function layout({ locale, title, path, body }: PageOptions): string {
 <body>
 <a class="skip" href="#main">${t('site.skip')}</a>
 <header class="site"><span class="brand">${t('site.name')}</span>
+${account ?? ''}
 <a class="lang" href="${switchHref}" lang="${other}" hreflang="${other}">${t('site.switchLanguage')}</a></header>
 <main id="main" tabindex="-1">${body}</main>
 </body>
@@ -101,4 +104,57 @@ input[type="date"] { font: inherit; font-size: 1.25rem; min-height: 3rem; paddin
 details summary { cursor: pointer; font-weight: 700; padding: .4rem 0; color: var(--accent); }
 .code { color: var(--muted); font-size: .95rem; font-variant-numeric: tabular-nums; }
 .consent-actions { display: flex; flex-wrap: wrap; gap: 1rem; margin: 2rem 0 1rem; }
+/* Who is signed in (pages/account.ts): in the header, wrapping under the brand on a phone. */
+section.account { display: flex; flex-wrap: wrap; gap: .25rem 1rem; align-items: center; }
+section.account p { margin: 0; }
+section.account form { margin: 0; }
+button.link { font: inherit; background: none; border: 0; padding: .25rem 0; color: var(--accent); text-decoration: underline;
+  cursor: pointer; min-height: 2.75rem; }
+.visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }
+/* The citizen portal (/me). */
+nav.portal-nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: .5rem 1.5rem; padding: 0; margin: 0 0 1rem; }
+nav.portal-nav a { display: inline-block; padding: .4rem 0; font-weight: 700; }
+nav.portal-nav a[aria-current="page"] { color: var(--ink); text-decoration-thickness: 3px; }
+ul.cards { list-style: none; padding: 0; display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); }
+ul.cards li { border: 1px solid var(--line); border-radius: 6px; padding: 0 1rem; }
+ul.downloads li { margin: .35rem 0; }
+a.button { display: inline-block; font-weight: 700; min-height: 3rem; padding: .6rem 1.5rem; border: 2px solid var(--accent);
+  border-radius: 4px; text-decoration: none; background: #fff; }
+a.button.danger, button.danger { border-color: #b00020; }
+a.button.danger { color: #b00020; }
+button.primary.danger { background: #b00020; }
+.badge { display: inline-block; white-space: nowrap; padding: 0 .5rem; border-radius: 4px; border: 1px solid currentColor; font-weight: 700; }
+.badge.active, .badge.acknowledged { color: #1a6b2d; }
+.badge.revoked, .badge.overdue { color: #b00020; }
+.badge.expired, .badge.pending, .badge.sent { color: var(--muted); }
+code.digest { word-break: break-all; font-size: .95rem; }
+.notice.done { border-left-color: #1a6b2d; background: #e8f5ea; }
+nav.pager { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; margin: 1rem 0; }
+nav.pager a { padding: .5rem 0; font-weight: 700; }
+p.report { white-space: pre-wrap; }
+form.filter { border: 1px solid var(--line); border-radius: 6px; padding: 0 1rem 1rem; margin: 1rem 0; }
+.filter-fields { display: flex; flex-wrap: wrap; gap: 0 1.5rem; }
+select { font: inherit; font-size: 1.2rem; min-height: 3rem; padding: .3rem .5rem; border: 2px solid var(--muted); border-radius: 4px; max-width: 100%; }
+.trend-body { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
+figure.trend-chart { margin: 0; }
+svg.chart { width: 100%; height: auto; display: block; }
+svg.chart .grid { stroke: #e2e2e2; }
+svg.chart .axis { stroke: var(--muted); }
+svg.chart .tick, svg.chart .unit { fill: var(--muted); }
+svg.chart .band { fill: #e6f0fa; }
+svg.chart .line { stroke-width: 2.5; }
+svg.chart .series-0 .line { stroke: var(--accent); } svg.chart .series-0 .point { fill: var(--accent); }
+svg.chart .series-1 .line { stroke: #a34700; stroke-dasharray: 8 4; } svg.chart .series-1 .point { fill: #a34700; }
+svg.chart .series-2 .line { stroke: #1a6b2d; stroke-dasharray: 2 4; } svg.chart .series-2 .point { fill: #1a6b2d; }
+svg.chart .series-3 .line { stroke: #6b2d91; stroke-dasharray: 12 4 2 4; } svg.chart .series-3 .point { fill: #6b2d91; }
+ul.legend { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: .25rem 1rem; }
+.swatch { display: inline-block; width: 1.5rem; height: .3rem; margin-right: .4rem; vertical-align: middle; background: var(--accent); }
+.swatch.series-1 { background: #a34700; } .swatch.series-2 { background: #1a6b2d; } .swatch.series-3 { background: #6b2d91; }
+/* Wide tables become one card per row on a phone or at 200% zoom: each cell labelled by its column. */
+@media (max-width: 48rem) {
+  table.stack thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); }
+  table.stack tr { display: block; border-bottom: 2px solid var(--line); padding: .5rem 0; }
+  table.stack td { display: block; border: 0; padding: .15rem 0; text-align: left; }
+  table.stack td[data-label]::before { content: attr(data-label) ": "; font-weight: 700; }
+}
 `;

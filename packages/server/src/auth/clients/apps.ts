@@ -5,6 +5,7 @@ import type { Database } from '../../db/index.js';
 import { type AppsTable, authKysely } from '../tables.js';
 import { RegistryError } from './errors.js';
 import { findOrganisation } from './organisations.js';
+import { isPortalClient } from './portal.js';
 
 /**
  * - `public`: an app on the citizen's device, which cannot keep a secret: PKCE + DPoP with a
@@ -36,6 +37,10 @@ export interface App {
   environment: AppEnvironment;
   status: AppsTable['status'];
   createdAt: number;
+  /** Where the platform POSTs deletion requests (signed webhooks, docs/webhooks.md). */
+  deletionWebhookUrl?: string;
+  /** Public keys the app signs deletion receipts with; absent: its `jwks` (confidential clients). */
+  receiptJwks?: PublicJwks;
 }
 
 export type AppInput = Omit<App, 'clientId' | 'status' | 'createdAt'> & { clientId?: string };
@@ -65,6 +70,39 @@ function webUrlError(uri: string, environment: AppEnvironment): string | undefin
   if (url.protocol === 'http:' && !(environment === 'sandbox' && LOOPBACK_HOSTS.has(url.hostname)))
     return 'must use https';
   return undefined;
+}
+
+/**
+ * A deletion webhook URL: absolute https (plain http only to a loopback host in the sandbox), no
+ * userinfo, no fragment. Where it may point is checked again at every delivery (`webhooks/ssrf.ts`).
+ */
+export function webhookUrlError(uri: string, environment: AppEnvironment): string | undefined {
+  const url = URL.parse(uri);
+  if (!url) return 'is not an absolute URL';
+  if (url.hash || uri.includes('#')) return 'must not contain a fragment';
+  if (url.username || url.password) return 'must not contain user information';
+  if (url.protocol === 'https:') return undefined;
+  if (url.protocol === 'http:' && environment === 'sandbox' && LOOPBACK_HOSTS.has(url.hostname)) return undefined;
+  return environment === 'sandbox' ? 'must use https (or http to localhost)' : 'must use https';
+}
+
+/** Receipts are verified with the receipt keys, else the client's keys: one of them must exist. */
+function checkReceiptKeys(input: AppInput): void {
+  if (input.deletionWebhookUrl === undefined) return;
+  const error = webhookUrlError(input.deletionWebhookUrl, input.environment);
+  if (error) throw new RegistryError('invalid_app', `deletion webhook URL ${error}`);
+  const keys = input.receiptJwks?.keys ?? input.jwks?.keys;
+  if (!Array.isArray(keys) || keys.length === 0) {
+    throw new RegistryError(
+      'invalid_jwks',
+      'an app with a deletion webhook registers the keys its receipts are signed with',
+    );
+  }
+  for (const key of input.receiptJwks?.keys ?? []) {
+    if (!['EC', 'OKP'].includes(String(key.kty))) throw new RegistryError('invalid_jwks', 'unsupported key type');
+    // ASVS V6.4: a private key sent to us is compromised; refuse it rather than store it.
+    if ('d' in key || 'k' in key) throw new RegistryError('invalid_jwks', 'register public keys only');
+  }
 }
 
 function checkJwks(input: AppInput): void {
@@ -111,6 +149,8 @@ function checkText(value: string, what: string, max: number): string {
 export async function registerApp(db: Database, input: AppInput, clock: Clock = systemClock): Promise<App> {
   const clientId = input.clientId ?? `app_${randomBytes(12).toString('hex')}`;
   if (!CLIENT_ID.test(clientId)) throw new RegistryError('invalid_app', 'client_id must be 3–64 of a-z, 0-9, - and _');
+  // The citizen portal's static client would shadow an app of the same id (see portal.ts).
+  if (isPortalClient(clientId)) throw new RegistryError('duplicate_client_id', 'client_id is reserved by the platform');
   if (input.clientType !== 'public' && input.clientType !== 'confidential') {
     throw new RegistryError('invalid_app', 'client type must be public or confidential');
   }
@@ -138,6 +178,8 @@ export async function registerApp(db: Database, input: AppInput, clock: Clock = 
     createdAt: clock.now(),
   };
   if (input.jwks) app.jwks = input.jwks;
+  if (input.deletionWebhookUrl !== undefined) app.deletionWebhookUrl = input.deletionWebhookUrl;
+  if (input.receiptJwks) app.receiptJwks = input.receiptJwks;
   const policyError = webUrlError(app.privacyPolicyUrl, app.environment);
   if (policyError) throw new RegistryError('invalid_app', `privacy policy URL ${policyError}`);
   if (app.redirectUris.length === 0 || app.redirectUris.length > 10) {
@@ -151,6 +193,7 @@ export async function registerApp(db: Database, input: AppInput, clock: Clock = 
     throw new RegistryError('invalid_app', 'categories must name at least one known category');
   }
   checkJwks(input);
+  checkReceiptKeys(input);
   if (!(await findOrganisation(db, app.organisationId))) {
     throw new RegistryError('unknown_organisation', 'the organisation is not registered');
   }
@@ -177,6 +220,8 @@ export async function registerApp(db: Database, input: AppInput, clock: Clock = 
       status: app.status,
       created_at: app.createdAt,
       updated_at: app.createdAt,
+      deletion_webhook_url: app.deletionWebhookUrl ?? null,
+      receipt_jwks: app.receiptJwks ? JSON.stringify(app.receiptJwks) : null,
     })
     .execute();
   return app;
@@ -201,6 +246,8 @@ export async function findApp(db: Database, clientId: string): Promise<App | und
     createdAt: Number(row.created_at),
   };
   if (row.jwks !== null) app.jwks = JSON.parse(row.jwks) as PublicJwks;
+  if (row.deletion_webhook_url !== null) app.deletionWebhookUrl = row.deletion_webhook_url;
+  if (row.receipt_jwks !== null) app.receiptJwks = JSON.parse(row.receipt_jwks) as PublicJwks;
   return app;
 }
 

@@ -1,5 +1,13 @@
 /** The registry of organisations and their apps (OAuth clients). */
-export { type App, type AppInput, findApp, redirectUriError, registerApp, setAppStatus } from './apps.js';
+export {
+  type App,
+  type AppInput,
+  findApp,
+  redirectUriError,
+  registerApp,
+  setAppStatus,
+  webhookUrlError,
+} from './apps.js';
 export { clientMetadataOf } from './client-metadata.js';
 export { RegistryError, type RegistryErrorCode } from './errors.js';
 export {

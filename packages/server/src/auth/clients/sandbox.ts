@@ -6,7 +6,7 @@ import type { CategoryId } from '@healthbank/records';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/index.js';
 import { authKysely } from '../tables.js';
-import { type App, findApp, registerApp } from './apps.js';
+import { type App, findApp, type PublicJwks, registerApp } from './apps.js';
 import { type OrganisationInput, registerOrganisation } from './organisations.js';
 
 export const SANDBOX_DIABETES_DIARY = 'diabetes-diary';
@@ -21,6 +21,9 @@ interface SandboxApp {
   privacyPath: string;
   supportContact: string;
   categories: CategoryId[];
+  /** Path of the app's deletion webhook on the platform itself (its sandbox backend), and its receipt keys. */
+  deletionWebhookPath?: string;
+  receiptJwks?: PublicJwks;
 }
 
 const SANDBOX_APPS: SandboxApp[] = [
@@ -41,6 +44,18 @@ const SANDBOX_APPS: SandboxApp[] = [
     privacyPath: '/examples/diabetes-diary/privacy',
     supportContact: 'support@diabetes-diary.example',
     categories: ['lab', 'outpatient', 'adult_preventive', 'allergy'],
+    deletionWebhookPath: '/examples/diabetes-diary/api/deletion-webhook',
+    // The public half of the diary backend's receipt key (examples/diabetes-diary/src/backend/receipt-key.ts).
+    receiptJwks: {
+      keys: [
+        {
+          kty: 'OKP',
+          crv: 'Ed25519',
+          kid: 'diabetes-diary-receipts-1',
+          x: 'Zv0Wrjjm2Uo_s8QchNmTxiHm956p_eyKOc0moaQ05jg',
+        },
+      ],
+    },
   },
 ];
 
@@ -69,10 +84,18 @@ export async function registerSandboxApps(
     const organisationId = org?.id ?? (await registerOrganisation(db, spec.organisation, clock)).id;
     const redirectUris = [`${base}${spec.redirectPath}`];
     const privacyPolicyUrl = `${base}${spec.privacyPath}`;
+    const webhook = spec.deletionWebhookPath
+      ? { deletionWebhookUrl: `${base}${spec.deletionWebhookPath}`, receiptJwks: spec.receiptJwks }
+      : undefined;
     if (await findApp(db, spec.clientId)) {
       await kysely
         .updateTable('apps')
-        .set({ redirect_uris: JSON.stringify(redirectUris), privacy_policy_url: privacyPolicyUrl })
+        .set({
+          redirect_uris: JSON.stringify(redirectUris),
+          privacy_policy_url: privacyPolicyUrl,
+          deletion_webhook_url: webhook?.deletionWebhookUrl ?? null,
+          receipt_jwks: webhook?.receiptJwks ? JSON.stringify(webhook.receiptJwks) : null,
+        })
         .where('client_id', '=', spec.clientId)
         .execute();
       continue;
@@ -90,6 +113,8 @@ export async function registerSandboxApps(
         clientType: 'public',
         categories: spec.categories,
         environment: 'sandbox',
+        ...(webhook?.deletionWebhookUrl ? { deletionWebhookUrl: webhook.deletionWebhookUrl } : {}),
+        ...(webhook?.receiptJwks ? { receiptJwks: webhook.receiptJwks } : {}),
       },
       clock,
     );

@@ -11,6 +11,7 @@ import type { Clock } from '../../clock.js';
 import { type Database, inTransaction } from '../../db/index.js';
 import { ProblemError } from '../../errors/problems.js';
 import { isLocale } from '../../pages/i18n.js';
+import { isPortalClient, PORTAL_CLIENT_ID } from '../clients/portal.js';
 
 type Interaction = Awaited<ReturnType<Provider['interactionDetails']>>;
 
@@ -64,6 +65,9 @@ export function registerInteractionRoutes(app: FastifyInstance, provider: Provid
   app.get('/interaction/:uid', async (request, reply) => {
     const { uid } = request.params as { uid: string };
     const details = await loadInteraction(provider, request, reply, uid);
+    if (details.prompt.name === 'consent' && isPortalClient(details.params.client_id)) {
+      return finishPortalConsent(provider, request, reply, details);
+    }
     const uiLocales = typeof details.params.ui_locales === 'string' ? details.params.ui_locales.split(' ') : [];
     const wanted = uiLocales.map((l) =>
       l.toLowerCase().startsWith('zh') ? 'zh-TW' : l.toLowerCase().startsWith('en') ? 'en' : l,
@@ -78,6 +82,27 @@ export function registerInteractionRoutes(app: FastifyInstance, provider: Provid
       .header('cache-control', 'no-store')
       .send();
   });
+}
+
+/**
+ * The citizen portal is the platform itself and asks only who the citizen is (`openid`), so its
+ * consent prompt is answered without a page (OIDC Core §3.1.2.4 leaves consent for first-party
+ * clients to the server). The grant is short-lived: the portal never redeems its code.
+ */
+async function finishPortalConsent(
+  provider: Provider,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  details: Interaction,
+): Promise<FastifyReply> {
+  const accountId = details.session?.accountId;
+  if (!accountId) throw new ProblemError('interaction_expired');
+  const grant = new provider.Grant({ accountId, clientId: PORTAL_CLIENT_ID });
+  grant.addOIDCScope('openid');
+  // oidc-provider reads `expiresIn` (seconds) when it saves a grant; its type definitions omit it.
+  Object.assign(grant, { expiresIn: 60 });
+  const grantId = await grant.save();
+  return finishInteraction(provider, request, reply, { consent: { grantId } }, { mergeWithLastSubmission: true });
 }
 
 /**

@@ -18,6 +18,7 @@ import {
   exportDiscoveryMetadata,
 } from '../../export/metadata.js';
 import { kyselyAdapter, useAtomicReplayDetection } from '../adapter.js';
+import { portalClientMetadata } from '../clients/portal.js';
 import { issuedAtProblem, MAX_FUTURE_SKEW_S, notBeforeProblem } from '../jwt-time.js';
 import { authKysely } from '../tables.js';
 import { refuseForeignKeyBeforeConsuming } from './code-binding.js';
@@ -75,6 +76,8 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
 
   const configuration: Configuration = {
     adapter: kyselyAdapter({ db, clock }),
+    // The citizen portal signs citizens in through this server like any client (`clients/portal.ts`).
+    clients: [portalClientMetadata(issuer)],
     jwks: { keys: config.signingKeys.keys as NonNullable<Configuration['jwks']>['keys'] },
     routes: OAUTH_ROUTES,
 

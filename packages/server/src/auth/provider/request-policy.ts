@@ -8,6 +8,7 @@ import { errors, type KoaContextWithOIDC } from 'oidc-provider';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/index.js';
 import { claimJwtId } from '../adapter.js';
+import { isPortalClient } from '../clients/portal.js';
 
 /** A base64url SHA-256 JWK thumbprint (RFC 7638): 32 bytes, 43 characters, no padding. */
 const THUMBPRINT = /^[A-Za-z0-9_-]{43}$/;
@@ -60,6 +61,14 @@ export async function checkAuthorizationRequest(
   client: Client | undefined,
 ): Promise<void> {
   const params = ctx.oidc.params ?? {};
+  // The portal signs in and asks for nothing else; it never redeems its code, so there is no
+  // token to bind (`clients/portal.ts`).
+  if (isPortalClient(client?.clientId)) {
+    if (params.scope !== 'openid' || exportKeyJkt !== undefined) {
+      throw new errors.InvalidScope('the portal asks for openid only', String(params.scope ?? ''));
+    }
+    return;
+  }
   if (ctx.oidc.route === 'pushed_authorization_request' && !params.dpop_jkt) {
     throw new errors.InvalidRequest('a DPoP proof or dpop_jkt is required to bind the authorization code');
   }

@@ -9,6 +9,8 @@ import { citizenContacts } from './0006_citizen_contacts.js';
 import { ticketScope } from './0007_ticket_scope.js';
 import { signinUpstream } from './0008_signin_upstream.js';
 import { auditLog } from './0009_audit_log.js';
+import { deletionRequests } from './0010_deletion_requests.js';
+import { auditCheckpoints } from './0011_audit_checkpoints.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -26,5 +28,7 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0007_ticket_scope': ticketScope(dialect),
     '0008_signin_upstream': signinUpstream(dialect),
     '0009_audit_log': auditLog(dialect),
+    '0010_deletion_requests': deletionRequests(dialect),
+    '0011_audit_checkpoints': auditCheckpoints(dialect),
   };
 }
