@@ -2,7 +2,7 @@
  * The diary's controller: which screen shows, and the three journeys through the SDK — connect
  * (`start`), import on the redirect (`handleRedirect` → `fetchData`), disconnect (`revoke`).
  */
-import { isSdkError } from '@healthbank/sdk';
+import { isSdkError, type Ticket } from '@healthbank/sdk';
 import { carryOutDeletion, deletionOrdered, retryDeletionReport } from './deletion.js';
 import { taiwanToday } from './domain/dates.js';
 import { doctorSummary } from './domain/summary.js';
@@ -112,7 +112,7 @@ export async function startApp(body: HTMLElement): Promise<void> {
         return diaryScreen(ctx, {
           ...s,
           summary: doctorSummary(s.stored.records, s.stored.period, taiwanToday(Date.now())),
-          onReimport: () => void connect(),
+          onReimport: () => void (s.stored.ticketId ? importFrom(s.stored.ticketId) : connect()),
           onDisconnect: () => show({ ...s, confirming: true }),
           onCancel: () => show({ kind: 'diary', stored: s.stored }),
           onConfirm: () => void disconnect(s.stored),
@@ -140,19 +140,34 @@ export async function startApp(body: HTMLElement): Promise<void> {
     }
   }
 
+  const step = (s: ImportStep, extra: { loaded?: number; total?: number } = {}) => {
+    show({ kind: 'import', step: s, ...extra });
+  };
+
   /** Screen 2: back from the platform with a code (or an error); import, verify, store. */
   async function importFromRedirect(): Promise<void> {
-    const step = (s: ImportStep, extra: { loaded?: number; total?: number } = {}) => {
-      show({ kind: 'import', step: s, ...extra });
-    };
     step('authorize');
     announce('import.step.authorize');
     const redirect = location.href;
     // The code is single-use: a reload must not replay it.
     history.replaceState(null, '', base.pathname);
+    let ticket: Ticket;
+    try {
+      ticket = await healthBank(await platform(), locale).handleRedirect(redirect);
+    } catch (error) {
+      show({ kind: 'failed', error: errorMessage(error) });
+      return;
+    }
+    await importFrom(ticket);
+  }
+
+  /**
+   * Downloads, verifies and stores a file: right after consent, or again under an ongoing consent
+   * (a revoked or ended consent fails here with the platform's own reason).
+   */
+  async function importFrom(ticket: Ticket | string): Promise<void> {
     try {
       const hb = healthBank(await platform(), locale);
-      const ticket = await hb.handleRedirect(redirect);
       step('download');
       announce('import.step.download');
       const data = await hb.fetchData(ticket, {
@@ -172,6 +187,7 @@ export async function startApp(body: HTMLElement): Promise<void> {
         importedAt: new Date().toISOString(),
         exportId: claims.jti,
         consentId: claims.consent_id,
+        ...(data.ticket.ongoing ? { ticketId: data.ticket.id } : {}),
         period: claims.period,
         categories: [...claims.categories],
         counts: { ...claims.counts },

@@ -11,6 +11,11 @@ export interface StoredImport {
   /** The export id (`jti`) and consent id from the signed file, for her records and support. */
   exportId: string;
   consentId: string;
+  /**
+   * For an ongoing consent, the ticket to fetch again with (the SDK renews it while the consent
+   * lasts): "import the latest data" then needs no new consent. Absent for a one-time consent.
+   */
+  ticketId?: string;
   period: Period;
   categories: string[];
   counts: Record<string, number>;

@@ -199,7 +199,11 @@ function manageSection({ t }: ViewContext, view: DiaryView): HTMLElement {
       : h(
           'div',
           { class: 'actions' },
-          h('button', { type: 'button', class: 'secondary', onclick: view.onReimport }, t('manage.reimport')),
+          h(
+            'button',
+            { type: 'button', class: 'secondary', 'data-action': 'reimport', onclick: view.onReimport },
+            t('manage.reimport'),
+          ),
           h(
             'button',
             { type: 'button', class: 'secondary', 'data-action': 'disconnect', onclick: view.onDisconnect },

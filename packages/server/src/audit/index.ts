@@ -32,7 +32,7 @@ export {
   yearsToMs,
 } from './limits.js';
 export { AUDIT_EVENT_TYPES, type AuditEventInput, type AuditEventType, appendAudit } from './log.js';
-export { AuditProofError, auditProof } from './proof.js';
+export { AuditProofError, auditProof, type CitizenProof, citizenProof } from './proof.js';
 export { type PruneResult, pruneAuditLog } from './prune.js';
 export { type AuditVerification, type VerifyAuditOptions, verifyAuditLog } from './verify.js';
 

@@ -92,6 +92,46 @@ export async function auditProof(db: Database, seq: number, treeSize?: number): 
   };
 }
 
+/** Where a citizen's entry stands: its proof, or why there is none yet. */
+export type CitizenProof = { state: 'ready'; proof: AuditProof } | { state: 'pending' | 'pruned' };
+
+/**
+ * The proof of the first entry about `subject` (an export's jti, a deletion request id) in
+ * `citizenId`'s trail, or undefined when the citizen has none: another citizen's subject is as
+ * absent as a missing one (ASVS V4.2.1, no IDOR). Reads through the (citizen_id, seq) index.
+ *
+ * @example
+ * ```ts
+ * const found = await citizenProof(db, citizen.id, exportId);
+ * if (found?.state === 'ready') reply.send(found.proof);
+ * ```
+ */
+export async function citizenProof(
+  db: Database,
+  citizenId: number,
+  subject: string,
+): Promise<CitizenProof | undefined> {
+  const row = await auditKysely(db.kysely)
+    .selectFrom('audit_log')
+    .select('seq')
+    .where('citizen_id', '=', citizenId)
+    .where('subject', '=', subject)
+    .orderBy('seq')
+    .limit(1)
+    .executeTakeFirst();
+  if (!row) {
+    // Pruned entries are gone from the log; their subject may still be listed elsewhere.
+    return undefined;
+  }
+  try {
+    return { state: 'ready', proof: await auditProof(db, Number(row.seq)) };
+  } catch (error) {
+    if (error instanceof AuditProofError && error.code === 'not_checkpointed') return { state: 'pending' };
+    if (error instanceof AuditProofError && error.code === 'pruned') return { state: 'pruned' };
+    throw error;
+  }
+}
+
 /**
  * The Merkle Tree Hash of leaves [from, to). Leaves before the pruning anchor are gone, but every
  * range an inclusion proof of a later entry needs either lies after the anchor or starts at one of

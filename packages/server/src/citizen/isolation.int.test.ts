@@ -24,6 +24,8 @@ const ID_ROUTES = [
   ['POST', '/me/consents/{consent}/deletion'],
   ['GET', '/me/exports/{export}'],
   ['GET', '/me/deletion-requests/{deletion}'],
+  ['GET', '/me/exports/{export}/proof.json'],
+  ['GET', '/me/deletion-requests/{deletion}/proof.json'],
 ] as const;
 
 /** Headers that differ between any two responses. */

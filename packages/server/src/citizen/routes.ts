@@ -7,6 +7,7 @@
 import { type CategoryId, isCategoryId } from '@healthbank/records';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
+import { citizenProof } from '../audit/index.js';
 import { findApp } from '../auth/clients/apps.js';
 import { findOrganisation } from '../auth/clients/organisations.js';
 import { loadInteraction } from '../auth/interaction/interactions.js';
@@ -33,7 +34,7 @@ import {
   trendsOf,
 } from './model.js';
 import { type ConfirmView, renderConfirm, renderConsent } from './pages/consent.js';
-import { renderDeletionRequest, renderExport } from './pages/details.js';
+import { proofState, renderDeletionRequest, renderExport } from './pages/details.js';
 import { renderHistory } from './pages/history.js';
 import { renderHome } from './pages/home.js';
 import { renderCategory, renderRecords } from './pages/records.js';
@@ -319,7 +320,8 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
     const entry = (await listExports(db, p.citizen.id)).find((e) => e.id === id);
     if (!entry) throw new ProblemError('not_found');
     const directory = await appDirectory(db, [entry.clientId], p.locale);
-    return sendPage(reply, renderExport({ ...p, entry, appName: directory.name(entry.clientId) }));
+    const proof = proofState(await citizenProof(db, p.citizen.id, entry.id));
+    return sendPage(reply, renderExport({ ...p, entry, appName: directory.name(entry.clientId), proof }));
   });
 
   app.get('/me/deletion-requests/:id', async (request, reply) => {
@@ -329,8 +331,30 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
     const found = (await listDeletionRequests(db, p.citizen.id)).find((d) => d.id === id);
     if (!found) throw new ProblemError('not_found');
     const directory = await appDirectory(db, [found.clientId], p.locale);
-    return sendPage(reply, renderDeletionRequest({ ...p, request: found, appName: directory.name(found.clientId) }));
+    const proof = proofState(await citizenProof(db, p.citizen.id, found.id));
+    return sendPage(
+      reply,
+      renderDeletionRequest({ ...p, request: found, appName: directory.name(found.clientId), proof }),
+    );
   });
+
+  // The inclusion proof of an export's or a deletion request's audit entry (docs/audit.md): the
+  // citizen's own subjects only, so another citizen's id is a plain 404 (ASVS V4.2.1).
+  for (const kind of ['exports', 'deletion-requests'] as const) {
+    app.get(`/me/${kind}/:id/proof.json`, async (request, reply) => {
+      const p = await page(request, reply);
+      if (!p) return reply;
+      const { id } = request.params as { id: unknown };
+      const found = typeof id === 'string' && ID.test(id) ? await citizenProof(db, p.citizen.id, id) : undefined;
+      if (!found) throw new ProblemError('not_found');
+      if (found.state !== 'ready') throw new ProblemError('proof_not_ready');
+      return reply
+        .type('application/json; charset=utf-8')
+        .header('cache-control', 'no-store')
+        .header('content-disposition', `attachment; filename="healthbank-proof-${found.proof.entry.seq}.json"`)
+        .send(JSON.stringify(found.proof, null, 2));
+    });
+  }
 
   app.get('/me/signin', async (request, reply) => {
     pageLocale(request, reply);

@@ -11,6 +11,11 @@ export const PROBLEMS = {
     zh: '此頁面已過期，請回到上一頁重新整理後再試一次',
   },
   not_found: { status: 404, title: 'Not found', zh: '找不到您要的頁面或資料' },
+  proof_not_ready: {
+    status: 409,
+    title: 'The proof is available after the audit log’s next signed checkpoint; try again in a few minutes',
+    zh: '證明會在稽核紀錄下一次簽章後提供，請幾分鐘後再試',
+  },
   interaction_expired: {
     status: 400,
     title: 'This authorization has expired or is already finished; start again from the app',

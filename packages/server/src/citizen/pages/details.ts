@@ -1,6 +1,7 @@
 /** One file an app received, and one deletion request: every fact the platform keeps about each. */
 import { getCategory } from '@healthbank/records';
-import type { ExportEntry } from '../../export/index.js';
+import { CHECKPOINT_EVERY_MS, type CitizenProof } from '../../audit/index.js';
+import { EXPORT_JWKS_PATH, type ExportEntry } from '../../export/index.js';
 import { displayInstant } from '../../pages/dates.js';
 import { html } from '../../pages/html.js';
 import { formatNumber } from '../../pages/i18n.js';
@@ -11,9 +12,35 @@ import { periodText } from './history.js';
 
 type Frame = Omit<PortalFrame, 'section' | 'title' | 'body'>;
 
+/** Whether an entry's inclusion proof can be downloaded now (see `citizenProof`). */
+export type ProofState = 'ready' | 'pending' | 'pruned';
+
+export const proofState = (found: CitizenProof | undefined): ProofState => found?.state ?? 'pruned';
+
+/**
+ * The audit proof of one entry: a download and how to check it without trusting the platform
+ * (the CLI or the SDK, with the published keys), or when it will be ready.
+ */
+function proofSection(t: ReturnType<typeof portalMessages>, state: ProofState, download: string) {
+  const body =
+    state === 'ready'
+      ? html`<p>${t('proof.ready')}</p>
+<p><a href="${download}" download data-testid="proof-download">${t('proof.download')}</a></p>
+<p>${t('proof.how', { jwks: EXPORT_JWKS_PATH })}</p>
+<pre><code>npx healthbank audit check-proof healthbank-proof.json --jwks export-jwks.json</code></pre>
+<p>${t('proof.sdk')}</p>`
+      : html`<p data-testid="proof-${state}">${
+          state === 'pending'
+            ? t('proof.pending', { minutes: String(CHECKPOINT_EVERY_MS / 60_000) })
+            : t('proof.pruned')
+        }</p>`;
+  return html`<section aria-labelledby="proof-title"><h2 id="proof-title">${t('proof.title')}</h2>${body}</section>`;
+}
+
 export interface ExportView extends Frame {
   entry: ExportEntry;
   appName: string;
+  proof: ProofState;
 }
 
 export function renderExport(v: ExportView): string {
@@ -39,13 +66,15 @@ export function renderExport(v: ExportView): string {
     (id) =>
       html`<tr><th scope="row">${getCategory(id).name[v.locale]}</th><td class="num" data-category="${id}">${formatNumber(v.locale, e.counts[id] ?? 0)}</td></tr>`,
   )}</tbody>
-</table>`;
+</table>
+${proofSection(t, v.proof, `/me/exports/${e.id}/proof.json`)}`;
   return portalPage({ ...v, section: 'history', title, body });
 }
 
 export interface DeletionView extends Frame {
   request: DeletionRequest;
   appName: string;
+  proof: ProofState;
 }
 
 export function renderDeletionRequest(v: DeletionView): string {
@@ -65,6 +94,7 @@ export function renderDeletionRequest(v: DeletionView): string {
 <dt>${t('deletionRequest.acknowledged')}</dt><dd>${when(d.acknowledgedAt)}</dd>
 <dt>${t('history.deletion.due')}</dt><dd>${displayInstant(v.locale, d.dueAt)}</dd>
 <dt>${t('deletionRequest.receipt')}</dt><dd>${d.receiptDigest ? html`<code class="digest">${d.receiptDigest}</code>` : t('deletionRequest.none')}</dd>
-</dl>`;
+</dl>
+${proofSection(t, v.proof, `/me/deletion-requests/${d.id}/proof.json`)}`;
   return portalPage({ ...v, section: 'history', title, body });
 }
