@@ -213,8 +213,9 @@ const COLUMNS = ['seq', 'at', 'type', 'citizen_id', 'client_id', 'subject', 'dig
 
 /**
  * Entries after `afterSeq` in order, in keyset batches. SQLite: one prepared statement returning
- * arrays (no objects); PostgreSQL: through Kysely. `prev_hash` is not read: the recomputed hash
- * already depends on it, and it is looked up only to explain a break.
+ * arrays (no objects); PostgreSQL: arrays from the pool, one batch read ahead (in a transaction:
+ * through Kysely). `prev_hash` is not read: the recomputed hash already depends on it, and it is
+ * looked up only to explain a break.
  */
 async function* entriesOf(db: Database, afterSeq: number): AsyncGenerator<EntryRow[]> {
   const native = db.kysely.isTransaction ? undefined : nativeHandle(db);
@@ -230,19 +231,35 @@ async function* entriesOf(db: Database, afterSeq: number): AsyncGenerator<EntryR
       after = Number(rows[rows.length - 1]?.[0]);
     }
   }
-  const audit = auditKysely(db.kysely);
+  // PostgreSQL: rows as arrays straight from the pool, and the next batch asked for before this
+  // one is hashed, so the server reads while this process hashes (the two cores overlap).
+  const select = `select ${COLUMNS.join(', ')} from audit_log where seq > $1 order by seq limit ${READ_BATCH}`;
+  const read =
+    native?.dialect === 'postgres'
+      ? async (from: number) =>
+          (await native.pool.query<EntryRow>({ text: select, values: [from], rowMode: 'array' })).rows
+      : async (from: number) =>
+          (
+            await auditKysely(db.kysely)
+              .selectFrom('audit_log')
+              .select(COLUMNS)
+              .where('seq', '>', from)
+              .orderBy('seq')
+              .limit(READ_BATCH)
+              .execute()
+          ).map(
+            (r): EntryRow => [r.seq, r.at, r.type, r.citizen_id, r.client_id, r.subject, r.digest, r.details, r.hash],
+          );
+  let reading = read(after);
   for (;;) {
-    const rows = await audit
-      .selectFrom('audit_log')
-      .select(COLUMNS)
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(READ_BATCH)
-      .execute();
-    if (rows.length > 0) {
-      yield rows.map((r) => [r.seq, r.at, r.type, r.citizen_id, r.client_id, r.subject, r.digest, r.details, r.hash]);
+    const rows = await reading;
+    const more = rows.length === READ_BATCH;
+    if (more) {
+      reading = read(Number(rows[rows.length - 1]?.[0]));
+      // A failed read ahead is reported when awaited, not as an unhandled rejection meanwhile.
+      reading.catch(() => {});
     }
-    if (rows.length < READ_BATCH) return;
-    after = Number(rows[rows.length - 1]?.seq);
+    if (rows.length > 0) yield rows;
+    if (!more) return;
   }
 }
