@@ -2,8 +2,9 @@
  * Production that really runs: the built `healthbank start` with NODE_ENV=production on
  * PostgreSQL, behind a TLS-terminating proxy with a certificate made at test time, secrets from
  * `healthbank keys generate`, one-time codes through a real SMTP server (STARTTLS), sign-in in
- * Chromium by e-mail code and through an upstream OpenID provider, a consent, and an export the
- * SDK opens. Nothing of the sandbox is reachable. Runs where PostgreSQL is (CI always).
+ * Chromium by e-mail code and through an upstream OpenID provider, a consent, an export the SDK
+ * opens, and the citizen portal (history, deletion request, revocation). Nothing of the sandbox is
+ * reachable. Runs where PostgreSQL is (CI always).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,6 +37,7 @@ import {
   type TlsProxy,
   throwawayCertificate,
 } from '../packages/server/src/security/testing-tls.js';
+import { developmentWebhookSigningKeys } from '../packages/server/src/webhooks/index.js';
 import { catchRedirect } from './support/app-redirect.js';
 import { launchBrowser, saveScreenshot, seriousAccessibilityViolations } from './support/browser.js';
 import { HEALTHBANK_BIN, waitForLine } from './support/process.js';
@@ -286,6 +288,32 @@ describe.skipIf(!postgres)('production behind TLS on PostgreSQL', () => {
     const records = (opened.content as { records: Record<string, unknown[]> }).records;
     expect(Object.keys(records).sort()).toEqual(['lab', 'outpatient']);
     expect(records.lab?.length).toBeGreaterThan(0);
+
+    // The citizen portal, behind the same TLS: her provision is listed, she revokes it and asks
+    // for deletion (delivery waits: the app registered no webhook, and production sends only to
+    // public https endpoints).
+    await page.goto(`${proxy.url}/me/history`);
+    expect(new URL(page.url()).pathname).toBe('/me/history');
+    const row = page.locator(`tr[data-export="${opened.claims.jti}"]`);
+    await expect(row.textContent()).resolves.toContain(opened.claims.content_digest);
+    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    const consentId = opened.claims.consent_id;
+    await page.goto(`${proxy.url}/me/consents/${consentId}/deletion`);
+    await Promise.all([page.waitForURL(/done=deletion/), page.click('form.confirm button[type="submit"]')]);
+    await page.goto(`${proxy.url}/me/consents/${consentId}/revoke`);
+    await Promise.all([page.waitForURL(/done=revoked/), page.click('form.confirm button[type="submit"]')]);
+    await expect(page.textContent('[data-testid="consent-status"]')).resolves.toBe('已取消');
+    await saveScreenshot(page, 'production-3-portal-revoked');
+    // The webhook keys are the generated ones, never the published development key.
+    const webhookKeys = (await (await fetchTls(`${proxy.url}/.well-known/webhooks-jwks.json`)).json()) as {
+      keys: { kid: string; d?: string }[];
+    };
+    const developmentKid = developmentWebhookSigningKeys().keys[0]?.kid;
+    expect(webhookKeys.keys.length).toBeGreaterThan(0);
+    for (const key of webhookKeys.keys) {
+      expect(key.kid).not.toBe(developmentKid);
+      expect(key.d).toBeUndefined();
+    }
 
     // Cookies set over the proxy's TLS are Secure and HttpOnly (ASVS V3.4.1–2).
     const cookies = await context.cookies(proxy.url);
