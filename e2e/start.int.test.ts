@@ -37,7 +37,11 @@ describe('healthbank start', () => {
 
   it('seeds an empty database, serves the platform and prints its URLs', async () => {
     const child = start();
-    const [, url] = await waitForLine(child, /Platform {3}(http:\/\/localhost:\d+)\//, 120_000);
+    const [, url, portal] = await waitForLine(
+      child,
+      /Platform {3}(http:\/\/localhost:\d+)\/[\s\S]*Portal {5}(http:\/\/localhost:\d+\/me) /,
+      120_000,
+    );
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite' });
@@ -48,6 +52,10 @@ describe('healthbank start', () => {
     expect(page).toContain('健康存摺 SDK 沙盒');
     // 40 ordinary citizens plus A小姐, B爺爺 and C職場's 60 employees.
     expect(page).toMatch(/data-testid="citizens">102</);
+    // The portal it names sends a visitor to sign in.
+    expect(portal).toBe(`${url}/me`);
+    const signin = await fetch(`${portal}`, { redirect: 'manual' });
+    expect(signin.status).toBe(303);
 
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');

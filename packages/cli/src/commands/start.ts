@@ -59,6 +59,7 @@ export async function startCommand(
       'healthbank is running',
       `  Platform   ${server.url}/`,
       `  Health     ${server.url}/healthz`,
+      `  Portal     ${server.url}/me  (a citizen's records, provision history, revocation, deletion)`,
       ...(config.sandbox ? [`  Example    ${server.url}/examples/diabetes-diary/  (connect as A小姐)`] : []),
       ...(config.sandbox ? [] : [`  Mode       ${config.environment}, no sandbox: real sign-in only`]),
       `  Database   ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'} (${count.format(stats.citizens)} citizens, ${count.format(stats.records)} records)`,
