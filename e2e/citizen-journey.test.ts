@@ -6,23 +6,15 @@
  * backend, the diary deletes what it stored and its backend sends the signed receipt; the portal
  * shows the request done. Screenshots of each step land in e2e/artifacts/.
  */
-import { execFileSync } from 'node:child_process';
-import { resolve } from 'node:path';
 import { getCategory } from '@healthbank/records';
-import { generatePopulation, PERSONA_IDS } from '@healthbank/synth';
-import type { FastifyInstance } from 'fastify';
-import type { Browser, Page } from 'playwright-core';
+import { PERSONA_IDS } from '@healthbank/synth';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../packages/server/src/app.js';
-import { registerSandboxApps } from '../packages/server/src/auth/clients/sandbox.js';
-import { freePort } from '../packages/server/src/auth/testing.js';
 import { listDeletionRequests } from '../packages/server/src/citizen/deletion/index.js';
-import { loadConfig } from '../packages/server/src/config/config.js';
 import { findConsent } from '../packages/server/src/consent/repository.js';
-import { findCitizenByNationalId, seedPopulation } from '../packages/server/src/db/index.js';
-import { createTestDatabase, type TestDatabase, testDatabases } from '../packages/server/src/db/testing.js';
 import { listExports } from '../packages/server/src/export/index.js';
-import { launchBrowser, saveScreenshot } from './support/browser.js';
+import { saveScreenshot } from './support/browser.js';
+import { type Sandbox, startSandbox } from './support/sandbox.js';
 
 const DIARY = '/examples/diabetes-diary/';
 
@@ -58,39 +50,15 @@ async function waitForText(page: Page, path: string, selector: string, text: str
 }
 
 describe('a citizen’s whole journey: connect, see, revoke, ask for deletion', () => {
-  let browser: Browser;
-  let t: TestDatabase;
-  let app: FastifyInstance;
-  let url: string;
-  let citizenId: number;
-
+  let sandbox: Sandbox;
   beforeAll(async () => {
-    execFileSync(process.execPath, [resolve(import.meta.dirname, '../examples/diabetes-diary/build.mjs')]);
-    const [sqlite] = testDatabases();
-    if (!sqlite) throw new Error('no SQLite test target');
-    const launching = launchBrowser();
-    t = await createTestDatabase(sqlite);
-    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    await seedPopulation(t.db, generatePopulation({ citizens: 3, seed: 'healthbank', asOf: today }));
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    // The sandbox: webhooks may go to the diary's backend on loopback (never in production).
-    const config = loadConfig({ NODE_ENV: 'test' }, { databaseUrl: t.url, publicUrl: url, port, host: '127.0.0.1' });
-    expect(config.sandbox).toBe(true);
-    app = await buildApp({ config, db: t.db });
-    await app.listen({ host: '127.0.0.1', port });
-    await registerSandboxApps(t.db, { publicUrl: url });
-    citizenId = (await findCitizenByNationalId(t.db, PERSONA_IDS.A小姐))?.id ?? 0;
-    browser = await launching;
+    sandbox = await startSandbox();
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await t?.dispose();
-  });
+  afterAll(() => sandbox?.close());
 
   for (const lang of ['zh-TW', 'en'] as const) {
     it(`in ${lang}`, async () => {
+      const { url, db, browser, citizenId } = sandbox;
       const words = WORDS[lang];
       const shot = (page: Page, name: string) => saveScreenshot(page, `journey-${lang}-${name}`);
       const context = await browser.newContext({ locale: words.browserLocale, viewport: { width: 1280, height: 900 } });
@@ -111,7 +79,7 @@ describe('a citizen’s whole journey: connect, see, revoke, ask for deletion', 
       await shot(page, '1-diary-connected');
 
       // 2. The portal shows the new provision: the diary, its categories and their counts.
-      const [entry] = await listExports(t.db, citizenId);
+      const [entry] = await listExports(db, citizenId);
       if (!entry) throw new Error('no provision was recorded');
       expect(entry.clientId).toBe('diabetes-diary');
       await page.goto(`${url}/me/history?lang=${lang}`);
@@ -130,7 +98,7 @@ describe('a citizen’s whole journey: connect, see, revoke, ask for deletion', 
       await page.click(`a[href="/me/consents/${entry.consentId}/revoke"]`);
       await Promise.all([page.waitForURL(/done=revoked/), page.click('form.confirm button[type="submit"]')]);
       await expect(page.textContent('[data-testid="consent-status"]')).resolves.toBe(words.revokedStatus);
-      expect((await findConsent(t.db, entry.consentId))?.status).toBe('revoked');
+      expect((await findConsent(db, entry.consentId))?.status).toBe('revoked');
       await shot(page, '3-portal-revoked');
       await page.goto(`${url}${DIARY}?lang=${lang}`);
       await page.click('button[data-action="reimport"]');
@@ -141,13 +109,13 @@ describe('a citizen’s whole journey: connect, see, revoke, ask for deletion', 
       // 4. She asks the diary to delete what it received.
       await page.goto(`${url}/me/consents/${entry.consentId}/deletion?lang=${lang}`);
       await Promise.all([page.waitForURL(/done=deletion/), page.click('form.confirm button[type="submit"]')]);
-      const request = (await listDeletionRequests(t.db, citizenId)).find((d) => d.consentId === entry.consentId);
+      const request = (await listDeletionRequests(db, citizenId)).find((d) => d.consentId === entry.consentId);
       if (!request) throw new Error('no deletion request was recorded');
       await shot(page, '5-portal-deletion-asked');
 
       // 5. The worker delivers the signed webhook to the diary's backend (it polls every 2 s).
       await expect
-        .poll(async () => (await listDeletionRequests(t.db, citizenId)).find((d) => d.id === request.id)?.status, {
+        .poll(async () => (await listDeletionRequests(db, citizenId)).find((d) => d.id === request.id)?.status, {
           timeout: 20_000,
         })
         .toBe('sent');
@@ -168,7 +136,7 @@ describe('a citizen’s whole journey: connect, see, revoke, ask for deletion', 
         '[data-testid="deletion-status"]',
         words.done,
       );
-      const done = (await listDeletionRequests(t.db, citizenId)).find((d) => d.id === request.id);
+      const done = (await listDeletionRequests(db, citizenId)).find((d) => d.id === request.id);
       expect(done).toMatchObject({ status: 'acknowledged', receiptDigest: expect.stringMatching(/^[\w-]{43}$/) });
       await expect(page.textContent('main')).resolves.toContain(done?.receiptDigest);
       await shot(page, '7-portal-deletion-done');

@@ -6,36 +6,18 @@
  * revokes another consent and asks for deletion. Every portal page is axe-clean at 390 and 1280
  * CSS px and reflows without sideways scrolling.
  */
-import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
-import { resolve } from 'node:path';
 import { CATEGORIES, getCategory } from '@healthbank/records';
-import { generatePopulation, PERSONA_IDS } from '@healthbank/synth';
-import type { FastifyInstance } from 'fastify';
+import { PERSONA_IDS } from '@healthbank/synth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildApp } from '../packages/server/src/app.js';
-import { registerSandboxApps } from '../packages/server/src/auth/clients/sandbox.js';
-import { loadConfig } from '../packages/server/src/config/config.js';
 import { findConsent, listConsents } from '../packages/server/src/consent/repository.js';
-import { findCitizenByNationalId, readRecords } from '../packages/server/src/db/index.js';
-import { createTestDatabase, type TestDatabase, testDatabases } from '../packages/server/src/db/testing.js';
+import { type Database, readRecords } from '../packages/server/src/db/index.js';
 import { listExports } from '../packages/server/src/export/index.js';
-import { launchBrowser, saveScreenshot, seriousAccessibilityViolations } from './support/browser.js';
+import { saveScreenshot, seriousAccessibilityViolations } from './support/browser.js';
+import { type Sandbox, startSandbox } from './support/sandbox.js';
 
 const DIARY = '/examples/diabetes-diary/';
 const WIDTHS = [390, 1280] as const;
-
-async function freePort(): Promise<number> {
-  return new Promise((done, fail) => {
-    const server = createServer();
-    server.once('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => done(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** Presses Tab until the focused element matches, as a keyboard user would; fails after `max` presses. */
 async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
@@ -47,9 +29,9 @@ async function tabTo(page: Page, selector: string, max = 60): Promise<void> {
 }
 
 describe('the citizen portal in Chromium', () => {
+  let sandbox: Sandbox;
   let browser: Browser;
-  let t: TestDatabase;
-  let app: FastifyInstance;
+  let db: Database;
   let url: string;
   let context: BrowserContext;
   let page: Page;
@@ -58,35 +40,12 @@ describe('the citizen portal in Chromium', () => {
   const visited = new Set<string>();
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [resolve(import.meta.dirname, '../examples/diabetes-diary/build.mjs')]);
-    const [sqlite] = testDatabases();
-    if (!sqlite) throw new Error('no SQLite test target');
-    const launching = launchBrowser();
-    t = await createTestDatabase(sqlite);
-    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
-    await seedPopulation();
-    async function seedPopulation() {
-      const { seedPopulation: seed } = await import('../packages/server/src/db/index.js');
-      await seed(t.db, generatePopulation({ citizens: 3, seed: 'healthbank', asOf: today }));
-    }
-    const port = await freePort();
-    url = `http://127.0.0.1:${port}`;
-    const config = loadConfig({ NODE_ENV: 'test' }, { databaseUrl: t.url, publicUrl: url, port, host: '127.0.0.1' });
-    app = await buildApp({ config, db: t.db });
-    await app.listen({ host: '127.0.0.1', port });
-    await registerSandboxApps(t.db, { publicUrl: url });
-    const citizen = await findCitizenByNationalId(t.db, PERSONA_IDS.A小姐);
-    if (!citizen) throw new Error('A小姐 is not in the database');
-    citizenId = citizen.id;
-    browser = await launching;
+    sandbox = await startSandbox();
+    ({ browser, db, url, citizenId } = sandbox);
     context = await browser.newContext({ locale: 'zh-TW', viewport: { width: 1280, height: 900 } });
     page = await context.newPage();
   }, 120_000);
-  afterAll(async () => {
-    await browser?.close();
-    await app?.close();
-    await t?.dispose();
-  });
+  afterAll(() => sandbox?.close());
 
   async function visit(path: string, on: Page = page) {
     await on.goto(`${url}${path}`);
@@ -131,7 +90,7 @@ describe('the citizen portal in Chromium', () => {
   });
 
   it('lists her eleven categories with their counts, and charts her HbA1c with the numbers beside it', async () => {
-    const records = await readRecords(t.db, citizenId, { categories: CATEGORIES.map((c) => c.id) });
+    const records = await readRecords(db, citizenId, { categories: CATEGORIES.map((c) => c.id) });
     for (const c of CATEGORIES) {
       const shown = await page.textContent(`td[data-category="${c.id}"]`);
       expect(Number(shown?.replace(/,/g, '')), c.id).toBe(records[c.id]?.length ?? 0);
@@ -149,7 +108,7 @@ describe('the citizen portal in Chromium', () => {
 
   it('shows the provision to the diary with the right categories and counts', async () => {
     await connectDiary(page);
-    const [entry] = await listExports(t.db, citizenId);
+    const [entry] = await listExports(db, citizenId);
     expect(entry?.clientId).toBe('diabetes-diary');
     await visit('/me/history');
     const row = page.locator(`tr[data-export="${entry?.id}"]`);
@@ -166,7 +125,7 @@ describe('the citizen portal in Chromium', () => {
   });
 
   it('revokes by keyboard alone', async () => {
-    const [consent] = await listConsents(t.db, citizenId);
+    const [consent] = await listConsents(db, citizenId);
     expect(consent?.status).toBe('active');
     await visit('/me/history');
     await tabTo(page, `a[href="/me/consents/${consent?.id}"]`);
@@ -179,7 +138,7 @@ describe('the citizen portal in Chromium', () => {
     await Promise.all([page.waitForURL(/done=revoked/), page.keyboard.press('Enter')]);
     await expect(page.textContent('[data-testid="consent-status"]')).resolves.toBe('已取消');
     await expect(page.textContent('[role="status"]')).resolves.toContain('已經取消');
-    expect((await findConsent(t.db, consent?.id ?? ''))?.status).toBe('revoked');
+    expect((await findConsent(db, consent?.id ?? ''))?.status).toBe('revoked');
     await saveScreenshot(page, 'portal-5-revoked');
   });
 
@@ -188,7 +147,7 @@ describe('the citizen portal in Chromium', () => {
     const second = await browser.newContext({ locale: 'zh-TW' });
     await connectDiary(await second.newPage());
     await second.close();
-    const [consent] = await listConsents(t.db, citizenId);
+    const [consent] = await listConsents(db, citizenId);
     expect(consent?.status).toBe('active');
     const noJs = await browser.newContext({ locale: 'en-US', javaScriptEnabled: false });
     const p = await noJs.newPage();
@@ -203,7 +162,7 @@ describe('the citizen portal in Chromium', () => {
     await p.click(`a[href="/me/consents/${consent?.id}/revoke"]`);
     await Promise.all([p.waitForURL(/done=revoked/), p.click('form.confirm button[type="submit"]')]);
     await expect(p.textContent('[data-testid="consent-status"]')).resolves.toBe('Revoked');
-    expect((await findConsent(t.db, consent?.id ?? ''))?.status).toBe('revoked');
+    expect((await findConsent(db, consent?.id ?? ''))?.status).toBe('revoked');
     await p.goto(`${url}/me/history`);
     const request = p.locator('[data-testid="deletion-status"]').first();
     await expect(request.textContent()).resolves.toMatch(/Being sent|Delivered/);

@@ -5,21 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditKysely } from '../audit/tables.js';
-import {
-  categoriesIn,
-  csrfIn,
-  registerTestApp,
-  startTestPlatform,
-  TEST_REDIRECT_URI,
-  TestBrowser,
-  type TestPlatform,
-} from '../auth/testing.js';
-import { client, discoverClient, ping, pushAuthorization } from '../auth/testing-client.js';
+import { categoriesIn, csrfIn, TEST_REDIRECT_URI, TestBrowser, type TestPlatform } from '../auth/testing.js';
+import { client, ping, pushAuthorization } from '../auth/testing-client.js';
 import { findConsent } from '../consent/repository.js';
 import { findCitizenById, listPersonas } from '../db/index.js';
 import { testDatabases } from '../db/testing.js';
 import { listDeletionRequests } from './deletion/index.js';
-import { fetchFile, portalGet, provideFile } from './testing.js';
+import { fetchFile, portalGet, provideFile, startPortalPlatform } from './testing.js';
 
 const APP = 'portal-actions-app';
 
@@ -28,9 +20,7 @@ describe.each(testDatabases())('portal actions on $label', (target) => {
   let config: client.Configuration;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(target);
-    await registerTestApp(platform, { clientId: APP, clientType: 'public' });
-    config = await discoverClient(platform, APP);
+    ({ platform, config } = await startPortalPlatform(target, APP));
   });
   afterAll(() => platform?.close());
 

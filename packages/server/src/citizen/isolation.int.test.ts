@@ -5,13 +5,13 @@
  * nothing of A's changes. The routes without ids show B only B's own entries.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { csrfIn, registerTestApp, startTestPlatform, type TestBrowser, type TestPlatform } from '../auth/testing.js';
-import { type client, discoverClient, ping } from '../auth/testing-client.js';
+import { csrfIn, type TestBrowser, type TestPlatform } from '../auth/testing.js';
+import { type client, ping } from '../auth/testing-client.js';
 import { findConsent } from '../consent/repository.js';
 import { testDatabases } from '../db/testing.js';
 import { listExports } from '../export/index.js';
 import { listDeletionRequests } from './deletion/index.js';
-import { portalGet, provideFile } from './testing.js';
+import { portalGet, provideFile, startPortalPlatform } from './testing.js';
 
 const APP = 'portal-isolation-app';
 
@@ -36,9 +36,7 @@ describe.each(testDatabases())('one citizen’s portal against another’s ids o
   let config: client.Configuration;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(target);
-    await registerTestApp(platform, { clientId: APP, clientType: 'public' });
-    config = await discoverClient(platform, APP);
+    ({ platform, config } = await startPortalPlatform(target, APP));
   });
   afterAll(() => platform?.close());
 

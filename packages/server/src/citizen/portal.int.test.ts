@@ -6,12 +6,12 @@
 import { CATEGORIES } from '@healthbank/records';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditKysely } from '../audit/tables.js';
-import { registerTestApp, startTestPlatform, TestBrowser, type TestPlatform } from '../auth/testing.js';
-import { type client, discoverClient } from '../auth/testing-client.js';
+import { TestBrowser, type TestPlatform } from '../auth/testing.js';
+import type { client } from '../auth/testing-client.js';
 import { findCitizenByNationalId, listPersonas, readRecords } from '../db/index.js';
 import { testDatabases } from '../db/testing.js';
 import { RECORDS_PER_PAGE } from './limits.js';
-import { portalGet, provideFile, signInToPortal } from './testing.js';
+import { portalGet, provideFile, signInToPortal, startPortalPlatform } from './testing.js';
 
 const APP = 'portal-app';
 
@@ -20,9 +20,7 @@ describe.each(testDatabases())('the citizen portal on $label', (target) => {
   let config: client.Configuration;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(target);
-    await registerTestApp(platform, { clientId: APP, clientType: 'public' });
-    config = await discoverClient(platform, APP);
+    ({ platform, config } = await startPortalPlatform(target, APP));
   });
   afterAll(() => platform?.close());
 

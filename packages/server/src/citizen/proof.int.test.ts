@@ -6,13 +6,13 @@
 import { verifyAuditProof } from '@healthbank/sdk/audit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeCheckpoint } from '../audit/index.js';
-import { registerTestApp, startTestPlatform, type TestPlatform } from '../auth/testing.js';
-import { type client, discoverClient } from '../auth/testing-client.js';
+import type { TestPlatform } from '../auth/testing.js';
+import type { client } from '../auth/testing-client.js';
 import { findConsent } from '../consent/repository.js';
 import { testDatabases } from '../db/testing.js';
 import { listExports } from '../export/index.js';
 import { loadExportKeyring } from '../export/keys.js';
-import { portalGet, provideFile } from './testing.js';
+import { portalGet, provideFile, startPortalPlatform } from './testing.js';
 
 const APP = 'portal-proof-app';
 
@@ -21,9 +21,7 @@ describe.each(testDatabases())('inclusion proofs in the portal on $label', (targ
   let config: client.Configuration;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(target);
-    await registerTestApp(platform, { clientId: APP, clientType: 'public' });
-    config = await discoverClient(platform, APP);
+    ({ platform, config } = await startPortalPlatform(target, APP));
   });
   afterAll(() => platform?.close());
 

@@ -5,9 +5,10 @@
  */
 import type { webcrypto } from 'node:crypto';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
-import { csrfIn, TestBrowser, type TestPlatform } from '../auth/testing.js';
-import { client, completeFlow, dpopProof, ping } from '../auth/testing-client.js';
+import { csrfIn, registerTestApp, startTestPlatform, TestBrowser, type TestPlatform } from '../auth/testing.js';
+import { client, completeFlow, discoverClient, dpopProof, ping } from '../auth/testing-client.js';
 import { listPersonas } from '../db/index.js';
+import type { TestTarget } from '../db/testing.js';
 
 export type Persona = 'A小姐' | 'B爺爺';
 
@@ -19,6 +20,16 @@ export interface PortalPage {
   status: number;
   html: string;
   response: Response;
+}
+
+/** A platform with one public test app registered, and the app's discovered client configuration. */
+export async function startPortalPlatform(
+  target: TestTarget,
+  clientId: string,
+): Promise<{ platform: TestPlatform; config: client.Configuration }> {
+  const platform = await startTestPlatform(target);
+  await registerTestApp(platform, { clientId, clientType: 'public' });
+  return { platform, config: await discoverClient(platform, clientId) };
 }
 
 /** GETs a portal path with the browser, following redirects to the page that answers. */

@@ -128,6 +128,8 @@ button.primary.danger { background: #b00020; }
 .badge.revoked, .badge.overdue { color: #b00020; }
 .badge.expired, .badge.pending, .badge.sent { color: var(--muted); }
 code.digest { word-break: break-all; font-size: .95rem; }
+/* Commands to copy wrap rather than widen the page (WCAG 1.4.10 reflow at 320 CSS px). */
+pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f3f3f3; padding: .5rem; }
 .notice.done { border-left-color: #1a6b2d; background: #e8f5ea; }
 nav.pager { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; margin: 1rem 0; }
 nav.pager a { padding: .5rem 0; font-weight: 700; }
