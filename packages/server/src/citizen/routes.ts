@@ -122,6 +122,21 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
     return citizen;
   }
 
+  /** A citizen's files, consents and deletion requests, with the names of the apps in them. */
+  async function history(citizenId: number, locale: Locale) {
+    const [exports, consents, deletions] = await Promise.all([
+      listExports(db, citizenId),
+      listConsents(db, citizenId),
+      listDeletionRequests(db, citizenId),
+    ]);
+    const directory = await appDirectory(
+      db,
+      consents.map((c) => c.clientId),
+      locale,
+    );
+    return { exports, consents, deletions, directory };
+  }
+
   /** One of the citizen's own consents, or the 404 an unknown id gets. */
   async function ownConsent(citizen: StoredCitizen, id: unknown): Promise<Consent> {
     const consent = typeof id === 'string' && ID.test(id) ? await findConsent(db, id) : undefined;
@@ -183,16 +198,7 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
     const p = await page(request, reply);
     if (!p) return reply;
     const { filter, errors } = parseHistoryFilter(request.query as Record<string, unknown>);
-    const [exports, consents, deletions] = await Promise.all([
-      listExports(db, p.citizen.id),
-      listConsents(db, p.citizen.id),
-      listDeletionRequests(db, p.citizen.id),
-    ]);
-    const directory = await appDirectory(
-      db,
-      consents.map((c) => c.clientId),
-      p.locale,
-    );
+    const { exports, consents, deletions, directory } = await history(p.citizen.id, p.locale);
     const now = clock.now();
     const shown = errors.length ? {} : filter;
     return sendPage(
@@ -216,16 +222,7 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
     app.get(`/me/history.${format}`, async (request, reply) => {
       const p = await page(request, reply);
       if (!p) return reply;
-      const [exports, consents, deletions] = await Promise.all([
-        listExports(db, p.citizen.id),
-        listConsents(db, p.citizen.id),
-        listDeletionRequests(db, p.citizen.id),
-      ]);
-      const directory = await appDirectory(
-        db,
-        consents.map((c) => c.clientId),
-        p.locale,
-      );
+      const { exports, consents, deletions, directory } = await history(p.citizen.id, p.locale);
       const now = clock.now();
       const doc = { exports, consents, deletions, appName: directory.name, now };
       return sendDownload(db, reply, {
