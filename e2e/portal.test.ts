@@ -2,7 +2,7 @@
  * The citizen portal (/me) in Chromium against the real platform, seeded with the synthetic
  * personas: A小姐 opens the portal, signs in, sees her eleven categories with their counts and her
  * HbA1c trend; connects the diabetes diary and finds the provision in her history with the right
- * categories and counts; revokes by keyboard alone; and, with JavaScript off and in English,
+ * categories and counts; revokes and asks for deletion by keyboard alone; and, with JavaScript off and in English,
  * revokes another consent and asks for deletion. Every portal page is axe-clean at 390 and 1280
  * CSS px and reflows without sideways scrolling.
  */
@@ -10,6 +10,7 @@ import { CATEGORIES, getCategory } from '@healthbank/records';
 import { PERSONA_IDS } from '@healthbank/synth';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listDeletionRequests } from '../packages/server/src/citizen/deletion/index.js';
 import { findConsent, listConsents } from '../packages/server/src/consent/repository.js';
 import { type Database, readRecords } from '../packages/server/src/db/index.js';
 import { listExports } from '../packages/server/src/export/index.js';
@@ -124,7 +125,7 @@ describe('the citizen portal in Chromium', () => {
     await visit(`/me/consents/${entry?.consentId}/deletion`);
   });
 
-  it('revokes by keyboard alone', async () => {
+  it('revokes, then asks for deletion, by keyboard alone', async () => {
     const [consent] = await listConsents(db, citizenId);
     expect(consent?.status).toBe('active');
     await visit('/me/history');
@@ -140,6 +141,12 @@ describe('the citizen portal in Chromium', () => {
     await expect(page.textContent('[role="status"]')).resolves.toContain('已經取消');
     expect((await findConsent(db, consent?.id ?? ''))?.status).toBe('revoked');
     await saveScreenshot(page, 'portal-5-revoked');
+    // Then asks the diary to delete what it received, still by keyboard alone.
+    await tabTo(page, `a[href="/me/consents/${consent?.id}/deletion"]`);
+    await Promise.all([page.waitForURL(/\/deletion$/), page.keyboard.press('Enter')]);
+    await tabTo(page, 'form.confirm button[type="submit"]');
+    await Promise.all([page.waitForURL(/done=deletion/), page.keyboard.press('Enter')]);
+    expect(await listDeletionRequests(db, citizenId)).toMatchObject([{ consentId: consent?.id }]);
   });
 
   it('revokes and asks for deletion with JavaScript off, in English', async () => {
