@@ -9,7 +9,9 @@
  *    came from, erases its local store, and tells the backend it did;
  * 3. only then does the backend sign the receipt with its receipt key and send it to the platform.
  *
- * So the receipt means what it says: the data was deleted where it was kept. Orders live in this
+ * So the receipt means what it says: the data was deleted where it was kept. The device proves
+ * nothing but knowing the consent id (it is in the signed file only the device could open); a real
+ * app authenticates its device with its own session before taking the report. Orders live in this
  * process's memory (the sandbox's example only); a real backend keeps orders and seen webhook ids
  * in its database, so that a restart forgets neither.
  */
