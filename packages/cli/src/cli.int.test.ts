@@ -35,6 +35,8 @@ describe.each(testDatabases())('healthbank CLI on $label', (target) => {
       t.url,
     ]);
     expect(seeded.stderr).toMatch(/seeded 92 citizens and [\d,]+ records/);
+    // The personas' past with the sandbox diary (its answered deletion request needs the built diary).
+    expect(seeded.stderr).toMatch(/gave the personas a history: 3 consents, 5 files, 1 revocation/);
     expect(seeded.code).toBe(0);
     const listed = await cli(['personas'], { DATABASE_URL: t.url });
     expect(listed.code).toBe(0);

@@ -1,4 +1,5 @@
 import { isIsoDate } from '@healthbank/records';
+import type { Config } from '@healthbank/server';
 import { type Database, migrateToLatest, populationStats, seedPopulation } from '@healthbank/server/db';
 import { generatePopulation, populationSize } from '@healthbank/synth';
 import { withDatabase } from '../database.js';
@@ -61,10 +62,39 @@ export async function seedInto(
   return result;
 }
 
+/**
+ * Gives the personas a past with the sandbox's example apps (consents, files, a revocation, an
+ * answered deletion request), so the portal's history and the audit log are not empty.
+ */
+export async function seedHistory(io: CliIo, db: Database, config: Config): Promise<void> {
+  // The platform (oidc-provider and all) loads only for the commands that need it, as for start.
+  const { registerSandboxApps, seedSandboxHistory } = await import('@healthbank/server');
+  await registerSandboxApps(db, { publicUrl: config.publicUrl });
+  const history = await seedSandboxHistory(db, config, Date.now());
+  if (history.consents === 0) return;
+  io.stderr.write(
+    `gave the personas a history: ${history.consents} consents, ${history.files} files, ${history.revocations} revocation, ${history.deletionRequests} answered deletion request\n`,
+  );
+}
+
 export async function seedCommand(
   io: CliIo,
   raw: { database?: string; citizens?: string; seed?: string; asOf?: string; personas?: boolean },
 ): Promise<void> {
   const opts = parseSeedOptions(io, raw);
-  await withDatabase(io, raw.database, (db) => seedInto(io, db, opts));
+  await withDatabase(io, raw.database, async (db) => {
+    await seedInto(io, db, opts);
+    if (!opts.personas) return;
+    const { ConfigError, loadConfig } = await import('@healthbank/server');
+    let config: Config;
+    try {
+      config = loadConfig(io.env, raw.database === undefined ? {} : { databaseUrl: raw.database });
+    } catch (error) {
+      if (error instanceof ConfigError) throw new CliError(error.message);
+      throw error;
+    }
+    // Example apps and their history are sandbox data (ASVS V14.1: none in production).
+    if (!config.sandbox) return;
+    await seedHistory(io, db, config);
+  });
 }

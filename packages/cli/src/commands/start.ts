@@ -11,7 +11,7 @@ import {
 import { connect } from '../database.js';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
-import { seedInto } from './seed.js';
+import { seedHistory, seedInto } from './seed.js';
 
 const count = new Intl.NumberFormat('en-US');
 
@@ -82,6 +82,7 @@ async function prepareSandbox(io: CliIo, db: Database, config: Config): Promise<
     `seeding a sandbox of ${count.format(config.sandboxCitizens)} synthetic citizens and the personas…\n`,
   );
   await seedInto(io, db, { citizens: config.sandboxCitizens, seed: 'healthbank', asOf: io.today(), personas: true });
+  await seedHistory(io, db, config);
 }
 
 /** A port that cannot be had is the user's to fix: say which and how, in one line (exit 2). */

@@ -60,6 +60,37 @@ export async function insertConsent(db: Database, input: NewConsent): Promise<Co
   return consent;
 }
 
+/**
+ * Stores a consent the citizen gave, with its `consent.given` audit entry, in one transaction.
+ *
+ * @example
+ * ```ts
+ * const consent = await recordConsent(db, { citizenId, clientId, grantId, requestedCategories, terms, createdAt: now });
+ * ```
+ */
+export async function recordConsent(db: Database, input: NewConsent): Promise<Consent> {
+  return inTransaction(db, async (tx) => {
+    const consent = await insertConsent(tx, input);
+    await appendAudit(
+      tx,
+      {
+        type: 'consent.given',
+        citizenId: consent.citizenId,
+        clientId: consent.clientId,
+        subject: consent.id,
+        details: {
+          categories: consent.categories.join(' '),
+          period: consent.period,
+          duration: consent.duration,
+          expires_at: consent.expiresAt,
+        },
+      },
+      input.createdAt,
+    );
+    return consent;
+  });
+}
+
 /** The consent with this id, or undefined. */
 export async function findConsent(db: Database, id: string): Promise<Consent | undefined> {
   const row = await authKysely(db).selectFrom('consents').selectAll().where('id', '=', id).executeTakeFirst();

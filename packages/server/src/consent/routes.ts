@@ -20,7 +20,7 @@ import { type CsrfOptions, csrfToken, requireCsrf } from '../security/csrf.js';
 import { parseConsentForm } from './form.js';
 import { type ChoiceError, type ConsentChoices, decideTerms } from './model.js';
 import { defaultChoices, renderConsentPage } from './page.js';
-import { insertConsent } from './repository.js';
+import { recordConsent } from './repository.js';
 
 export interface ConsentRouteDeps {
   provider: Provider;
@@ -190,33 +190,14 @@ export function registerConsentRoutes(app: FastifyInstance, deps: ConsentRouteDe
       const grantId = await grant.save();
 
       const exportKeyJkt = req.details.params[EXPORT_KEY_PARAM];
-      await inTransaction(deps.db, async (tx) => {
-        const consent = await insertConsent(tx, {
-          citizenId: req.citizenId,
-          clientId: req.clientId,
-          grantId,
-          requestedCategories: req.requested,
-          terms,
-          ...(typeof exportKeyJkt === 'string' ? { exportKeyJkt } : {}),
-          createdAt: now,
-        });
-        const audited = {
-          categories: consent.categories.join(' '),
-          period: consent.period,
-          duration: consent.duration,
-          expires_at: consent.expiresAt,
-        };
-        await appendAudit(
-          tx,
-          {
-            type: 'consent.given',
-            citizenId: consent.citizenId,
-            clientId: consent.clientId,
-            subject: consent.id,
-            details: audited,
-          },
-          now,
-        );
+      await recordConsent(deps.db, {
+        citizenId: req.citizenId,
+        clientId: req.clientId,
+        grantId,
+        requestedCategories: req.requested,
+        terms,
+        ...(typeof exportKeyJkt === 'string' ? { exportKeyJkt } : {}),
+        createdAt: now,
       });
       return finishInteraction(provider, request, reply, { consent: { grantId } }, { mergeWithLastSubmission: true });
     },

@@ -101,22 +101,33 @@ interface DiaryBackend {
   confirmDeleted(consentId: string): Promise<{ status: number }>;
 }
 
+/** What the diary's built backend module (`dist/backend.mjs`) exports, as far as the platform uses it. */
+export interface DiaryBackendModule {
+  diaryBackend(options: { issuer: string; clientId: string }): DiaryBackend;
+  signDiaryReceipt(options: {
+    issuer: string;
+    clientId: string;
+    requestId: string;
+    consentId: string;
+    now: number;
+  }): Promise<string>;
+}
+
 /**
  * The diary's backend, built beside the app (`dist/backend.mjs`): the example's own server code,
  * on the public SDK only, which the sandbox runs in-process the way it serves the app's files.
  * Undefined when the diary is not built.
  */
-async function loadDiaryBackend(dir: string, issuer: string): Promise<DiaryBackend | undefined> {
+export async function loadDiaryBackendModule(
+  dir: string = DIABETES_DIARY_DIST,
+): Promise<DiaryBackendModule | undefined> {
   const file = resolve(dir, 'backend.mjs');
   try {
     await stat(file);
   } catch {
     return undefined;
   }
-  const module = (await import(pathToFileURL(file).href)) as {
-    diaryBackend(options: { issuer: string; clientId: string }): DiaryBackend;
-  };
-  return module.diaryBackend({ issuer, clientId: SANDBOX_DIABETES_DIARY });
+  return (await import(pathToFileURL(file).href)) as DiaryBackendModule;
 }
 
 const CONSENT_ID = /^cns_[A-Za-z0-9_-]{1,64}$/;
@@ -178,7 +189,7 @@ export function registerExamples(app: FastifyInstance, { publicUrl, dir = DIABET
     for (const [path, name] of Object.entries(FILES)) {
       scope.get(`${DIABETES_DIARY_PATH}${path}`, async (request, reply) => sendFile(request, reply, dir, name));
     }
-    const backend = await loadDiaryBackend(dir, issuer);
+    const backend = (await loadDiaryBackendModule(dir))?.diaryBackend({ issuer, clientId: SANDBOX_DIABETES_DIARY });
     if (backend) registerDiaryBackend(scope, backend);
   });
 }
