@@ -180,7 +180,7 @@ describe('the citizen portal in Chromium', () => {
   });
 
   it('every portal page is axe-clean at 390 and 1280 px, in both languages, without sideways scrolling', async () => {
-    const pages = [...visited, '/me', '/me/records/adult_preventive'];
+    const pages = [...visited, '/me', '/me/records/adult_preventive', '/me/inbox'];
     for (const width of WIDTHS) {
       await page.setViewportSize({ width, height: 900 });
       for (const lang of ['zh-TW', 'en'] as const) {

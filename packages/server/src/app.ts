@@ -19,6 +19,7 @@ import { registerExport } from './export/index.js';
 import { registerHealthRoutes } from './health/routes.js';
 import { registerHomeRoutes } from './home/routes.js';
 import { readableLogStream } from './logging/readable.js';
+import { type NotificationChannel, registerNotifications } from './notifications/index.js';
 import { FAVICON_SVG } from './pages/favicon.js';
 import { SITE_CSS } from './pages/layout.js';
 import { sendAsset, staticAsset } from './pages/static-asset.js';
@@ -40,6 +41,11 @@ export interface AppOptions {
    * fetch, e.g. one trusting a test's throwaway CA; production trusts a private CA with `NODE_EXTRA_CA_CERTS`.
    */
   upstreamFetch?: typeof fetch;
+  /**
+   * Where citizens' notifications go besides the portal's inbox (e-mail, push). The sandbox logs
+   * them; production without one keeps the inbox alone.
+   */
+  notificationChannel?: NotificationChannel;
 }
 
 export async function buildApp({
@@ -48,6 +54,7 @@ export async function buildApp({
   clock = systemClock,
   messageChannel,
   upstreamFetch,
+  notificationChannel,
 }: AppOptions): Promise<FastifyInstance> {
   const tls = config.publicUrl.startsWith('https://');
   // In development the terminal is read by people: readable lines, no line per request.
@@ -88,6 +95,11 @@ export async function buildApp({
   await registerAudit(app, { config, db, clock });
   registerDeletionRequests(app, { config, db, clock });
   registerCitizenPortal(app, { config, db, clock, provider: auth.provider });
+  registerNotifications(app, {
+    db,
+    clock,
+    ...(notificationChannel ? { channel: notificationChannel } : config.sandbox ? { channel: 'log' } : {}),
+  });
 
   const siteCss = staticAsset('text/css; charset=utf-8', Buffer.from(SITE_CSS));
   const favicon = staticAsset('image/svg+xml', Buffer.from(FAVICON_SVG));

@@ -107,7 +107,7 @@ describe.each(testDatabases())('one citizen’s portal against another’s ids o
     expect(await listDeletionRequests(platform.db, aCitizen)).toHaveLength(1);
 
     // The pages without ids show B only his own entries.
-    for (const path of ['/me', '/me/history', '/me/records', '/me/history.json', '/me/history.csv']) {
+    for (const path of ['/me', '/me/history', '/me/records', '/me/inbox', '/me/history.json', '/me/history.csv']) {
       const res = await b.browser.request(`${platform.url}${path}`);
       const text = await res.text();
       expect(res.status, path).toBe(200);

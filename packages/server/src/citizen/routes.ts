@@ -18,6 +18,7 @@ import { revokeConsent } from '../consent/revoke.js';
 import type { Database, StoredCitizen } from '../db/index.js';
 import { ProblemError } from '../errors/problems.js';
 import { listExports } from '../export/index.js';
+import { listNotifications, markAllRead, unreadCount } from '../notifications/index.js';
 import { isLocale, type Locale } from '../pages/i18n.js';
 import { requestLocale } from '../pages/request-locale.js';
 import { type CsrfOptions, csrfToken, requireCsrf } from '../security/csrf.js';
@@ -37,6 +38,7 @@ import { type ConfirmView, renderConfirm, renderConsent } from './pages/consent.
 import { proofState, renderDeletionRequest, renderExport } from './pages/details.js';
 import { renderHistory } from './pages/history.js';
 import { renderHome } from './pages/home.js';
+import { renderInbox } from './pages/inbox.js';
 import { renderCategory, renderRecords } from './pages/records.js';
 import { renderSignedOut } from './pages/signed-out.js';
 import { countRecords, recordPage, trendRecords } from './repository.js';
@@ -112,7 +114,13 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
       seeOther(reply, signinPath(safeReturnPath(pagePath(request)) ?? PORTAL_HOME));
       return undefined;
     }
-    return { citizen, locale, csrf: csrfToken(request, reply, deps.csrf), path: pagePath(request) };
+    return {
+      citizen,
+      locale,
+      csrf: csrfToken(request, reply, deps.csrf),
+      path: pagePath(request),
+      unread: await unreadCount(db, citizen.id),
+    };
   }
 
   /** For POSTs: the citizen, or `sign_in_required` (a form cannot be replayed through sign-in). */
@@ -352,6 +360,26 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
         .send(JSON.stringify(found.proof, null, 2));
     });
   }
+
+  app.get('/me/inbox', async (request, reply) => {
+    const p = await page(request, reply);
+    if (!p) return reply;
+    const notifications = await listNotifications(db, p.citizen.id);
+    const directory = await appDirectory(
+      db,
+      notifications.map((n) => n.clientId),
+      p.locale,
+    );
+    const done = (request.query as { done?: unknown }).done === 'read';
+    return sendPage(reply, renderInbox({ ...p, notifications, appName: directory.name, done }));
+  });
+
+  app.post('/me/inbox/read', { preHandler: requireCsrf(deps.csrf) }, async (request, reply) => {
+    const citizen = await actor(request, reply);
+    // Only this citizen's rows: the update is keyed by the session's citizen, never by a form field.
+    await markAllRead(db, citizen.id, clock.now());
+    return seeOther(reply, '/me/inbox?done=read');
+  });
 
   app.get('/me/signin', async (request, reply) => {
     pageLocale(request, reply);

@@ -4,7 +4,9 @@
  */
 import type { CategoryId, ExportClaims, ExportContentFormat, ExportCounts } from '@healthbank/records';
 import { appendAudit } from '../audit/index.js';
+import { authKysely } from '../auth/tables.js';
 import { type Database, inTransaction } from '../db/index.js';
+import { notify } from '../notifications/repository.js';
 import { exportKysely } from './tables.js';
 
 export interface ExportEntry {
@@ -48,6 +50,19 @@ export async function recordExport(
       },
       input.createdAt,
     );
+    // An ongoing consent's first file: the citizen hears that the app has started to use it.
+    const consent = await authKysely(tx)
+      .selectFrom('consents')
+      .select('duration')
+      .where('id', '=', claims.consent_id)
+      .executeTakeFirst();
+    if (consent?.duration === 'ongoing') {
+      await notify(
+        tx,
+        { citizenId: input.citizenId, kind: 'consent.first_use', subject: claims.consent_id, clientId: claims.aud },
+        input.createdAt,
+      );
+    }
   });
 }
 

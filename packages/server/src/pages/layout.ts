@@ -117,6 +117,8 @@ nav.portal-nav a { display: inline-block; padding: .4rem 0; font-weight: 700; }
 nav.portal-nav a[aria-current="page"] { color: var(--ink); text-decoration-thickness: 3px; }
 ul.cards { list-style: none; padding: 0; display: grid; gap: 1rem; grid-template-columns: repeat(auto-fit, minmax(16rem, 1fr)); }
 ul.cards li { border: 1px solid var(--line); border-radius: 6px; padding: 0 1rem; }
+ul.inbox { list-style: none; padding: 0; }
+ul.inbox li { border-bottom: 1px solid var(--line); padding: .25rem 0; }
 ul.downloads li { margin: .35rem 0; }
 a.button { display: inline-block; font-weight: 700; min-height: 3rem; padding: .6rem 1.5rem; border: 2px solid var(--accent);
   border-radius: 4px; text-decoration: none; background: #fff; }

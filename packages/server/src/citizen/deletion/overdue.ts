@@ -4,6 +4,7 @@
  */
 import { appendAudit } from '../../audit/index.js';
 import { type Database, inTransaction } from '../../db/index.js';
+import { notify } from '../../notifications/repository.js';
 import { findOverdueCandidates, markDeletionOverdue } from './repository.js';
 
 /** How often the job runs: due dates are days apart, so hourly is prompt enough. */
@@ -39,6 +40,11 @@ export async function markOverdueRequests(db: Database, now: number): Promise<nu
             subject: request.id,
             details: { consent_id: request.consentId, due_at: request.dueAt },
           },
+          now,
+        );
+        await notify(
+          tx,
+          { citizenId: request.citizenId, kind: 'deletion.overdue', subject: request.id, clientId: request.clientId },
           now,
         );
       });

@@ -14,6 +14,7 @@ import { findApp } from '../../auth/clients/apps.js';
 import type { Clock } from '../../clock.js';
 import { type Database, inTransaction } from '../../db/index.js';
 import { ProblemError } from '../../errors/problems.js';
+import { notify } from '../../notifications/repository.js';
 import type { DeletionRequest } from './model.js';
 import { findDeletionRequest, markDeletionAcknowledged } from './repository.js';
 
@@ -118,6 +119,11 @@ export async function acceptReceipt(deps: ReceiptDeps, requestId: string, jws: s
         digest,
         details: { consent_id: request.consentId, late: now > request.dueAt },
       },
+      now,
+    );
+    await notify(
+      tx,
+      { citizenId: request.citizenId, kind: 'deletion.acknowledged', subject: request.id, clientId: request.clientId },
       now,
     );
     return true;

@@ -9,7 +9,7 @@ import type { Locale } from '../../pages/i18n.js';
 import { layout } from '../../pages/layout.js';
 import { portalMessages } from '../messages.js';
 
-export type PortalSection = 'home' | 'records' | 'history';
+export type PortalSection = 'home' | 'records' | 'history' | 'inbox';
 
 export interface PortalFrame {
   locale: Locale;
@@ -19,6 +19,8 @@ export interface PortalFrame {
   /** The page's path with its query, for the language switch. */
   path: string;
   section: PortalSection;
+  /** Unread notifications, shown in the navigation. */
+  unread: number;
   title: string;
   body: Html;
 }
@@ -27,6 +29,7 @@ const SECTIONS: { id: PortalSection; href: string }[] = [
   { id: 'home', href: '/me' },
   { id: 'records', href: '/me/records' },
   { id: 'history', href: '/me/history' },
+  { id: 'inbox', href: '/me/inbox' },
 ];
 
 /** A whole portal page. */
@@ -34,7 +37,11 @@ export function portalPage(f: PortalFrame): string {
   const t = portalMessages(f.locale);
   const nav = html`<nav class="portal-nav" aria-label="${t('portal.nav')}"><ul>${SECTIONS.map(
     (s) =>
-      html`<li><a href="${s.href}"${s.id === f.section ? html` aria-current="page"` : ''}>${t(`portal.nav.${s.id}`)}</a></li>`,
+      html`<li><a href="${s.href}"${s.id === f.section ? html` aria-current="page"` : ''}>${
+        s.id === 'inbox' && f.unread > 0
+          ? t('portal.nav.inboxUnread', { count: String(f.unread) })
+          : t(`portal.nav.${s.id}`)
+      }</a></li>`,
   )}</ul></nav>`;
   return layout({
     locale: f.locale,

@@ -11,6 +11,7 @@ import { signinUpstream } from './0008_signin_upstream.js';
 import { auditLog } from './0009_audit_log.js';
 import { deletionRequests } from './0010_deletion_requests.js';
 import { auditCheckpoints } from './0011_audit_checkpoints.js';
+import { notifications } from './0012_notifications.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -30,5 +31,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0009_audit_log': auditLog(dialect),
     '0010_deletion_requests': deletionRequests(dialect),
     '0011_audit_checkpoints': auditCheckpoints(dialect),
+    '0012_notifications': notifications(dialect),
   };
 }
