@@ -89,6 +89,8 @@ describe('the consent journey in Chromium', () => {
     // Agreeing without reading the notices: the page explains, in words, at the field.
     await Promise.all([page.waitForLoadState(), page.click('button[value="agree"]')]);
     expect(await page.locator('.error-summary').count()).toBe(1);
+    // Focus lands on the summary, not on <body> (WCAG 2.4.3), with or without script.
+    await expect(page.evaluate(() => document.activeElement?.className)).resolves.toBe('error-summary');
     await expectAccessible(page, javaScriptEnabled);
     await saveScreenshot(page, `${shot}-3-errors`);
 
@@ -113,6 +115,49 @@ describe('the consent journey in Chromium', () => {
     expect(tokens.scope?.split(' ').sort()).toEqual(['records.lab', 'records.outpatient']);
     expect(tokens.refresh_token).toBeTypeOf('string');
     expect((await ping(platform, config, tokens.access_token, dpop)).status).toBe(200);
+    await context.close();
+  });
+
+  it('keeps the custom dates out of the tab order until "custom" is chosen, and the choices across a language switch', async () => {
+    const { context } = await appContext('zh-TW', false);
+    const page = await context.newPage();
+    const { url } = await start();
+    await signInAsPersona(page, url, 'zh-TW', 'consent-keyboard', false);
+    /** Every control Tab reaches, in order, from the top of the page. */
+    const tabStops = async () => {
+      await page.focus('a.skip');
+      const ids: string[] = [];
+      for (let i = 0; i < 60; i++) {
+        await page.keyboard.press('Tab');
+        const id = await page.evaluate(() => document.activeElement?.id ?? '');
+        if (id === 'period-from' || id === 'period-to') ids.push(id);
+      }
+      // A date input's day, month and year are separate stops of one element (and Tab wraps around).
+      return [...new Set(ids)];
+    };
+    expect(await tabStops()).toEqual([]);
+    await page.check('#period-custom');
+    expect(await tabStops()).toEqual(['period-from', 'period-to']);
+
+    // Choices made, then the language switched mid-form: the English page keeps every one.
+    await page.check('#acknowledge');
+    await page.uncheck('input[name="category"][value="allergy"]');
+    await page.fill('#period-from', '2024-01-01');
+    await page.fill('#period-to', '2024-12-31');
+    await page.check('#duration-6');
+    await Promise.all([page.waitForLoadState(), page.click('header.site button.lang')]);
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.locator('.error-summary').count()).toBe(0);
+    expect(await page.isChecked('#acknowledge')).toBe(true);
+    expect(await page.isChecked('input[name="category"][value="allergy"]')).toBe(false);
+    expect(await page.isChecked('input[name="category"][value="lab"]')).toBe(true);
+    expect(await page.isChecked('#period-custom')).toBe(true);
+    expect(await page.inputValue('#period-from')).toBe('2024-01-01');
+    expect(await page.inputValue('#period-to')).toBe('2024-12-31');
+    expect(await page.isChecked('#duration-6')).toBe(true);
+    // Each category says what it holds.
+    await expect(page.textContent('label[for="category-1"]')).resolves.toMatch(/prescribed medicines|HbA1c|allergies/);
+    await saveScreenshot(page, 'consent-language-kept');
     await context.close();
   });
 

@@ -8,7 +8,7 @@ import type { App } from '../auth/clients/apps.js';
 import { ORGANISATION_TYPE_NAMES, type Organisation } from '../auth/clients/organisations.js';
 import { accountBar } from '../pages/account.js';
 import { type Html, html } from '../pages/html.js';
-import type { Locale } from '../pages/i18n.js';
+import { type Locale, translator } from '../pages/i18n.js';
 import { layout } from '../pages/layout.js';
 import { CSRF_FIELD } from '../security/csrf.js';
 import { consentMessages } from './messages.js';
@@ -90,7 +90,8 @@ export function renderConsentPage(v: ConsentPageView): string {
   const c = v.choices;
 
   const summary = v.errors.length
-    ? html`<div class="error-summary" role="alert" tabindex="-1" aria-labelledby="error-summary-title">
+    ? // autofocus: focus lands on the summary after a failed submit, without script (WCAG 2.4.3).
+      html`<div class="error-summary" role="alert" tabindex="-1" autofocus aria-labelledby="error-summary-title">
 <h2 id="error-summary-title">${t('errors.title')}</h2>
 <ul>${v.errors.map((e) => html`<li><a href="#${ERROR_TARGET[e]}">${errorText(e)}</a></li>`)}</ul>
 </div>`
@@ -112,6 +113,8 @@ export function renderConsentPage(v: ConsentPageView): string {
   const notices = html`<section aria-labelledby="notice-title" class="notices">
 <h2 id="notice-title">${t('notice.title')}</h2>
 <p>${t('notice.intro', names)}</p>
+<p>${t('notice.collectorText', names)} ${v.app.purpose[v.locale]}</p>
+<details class="notice-details"${has('acknowledge') ? html` open` : ''}><summary>${t('notice.show', { count: 7 })}</summary>
 <dl class="notice-items">
 ${notice(t('notice.collector'), t('notice.collectorText', names))}
 ${notice(t('notice.purpose'), v.app.purpose[v.locale])}
@@ -121,6 +124,7 @@ ${notice(t('notice.recipients'), t('notice.recipientsText', names))}
 ${notice(t('notice.rights'), t('notice.rightsText', names))}
 ${notice(t('notice.refuse'), t('notice.refuseText', names))}
 </dl>
+</details>
 <div class="field acknowledge${has('acknowledge') ? ' invalid' : ''}">
 ${fieldError('acknowledge', ['acknowledge'])}
 <div class="choice"><input type="checkbox" id="acknowledge" name="acknowledge" value="yes"${checked(c.acknowledged)}${attr('aria-describedby', describedBy('acknowledge', false, ['acknowledge']))}>
@@ -137,7 +141,7 @@ ${fieldError('categories', ['categories'])}
       id,
       i,
     ) => html`<div class="choice"><input type="checkbox" id="category-${i}" name="category" value="${id}"${checked(c.categories.includes(id))}>
-<label for="category-${i}">${getCategory(id).name[v.locale]}</label></div>`,
+<label for="category-${i}">${getCategory(id).name[v.locale]}<span class="description">${t(`category.${id}`)}</span></label></div>`,
   )}</div>
 </fieldset>`;
 
@@ -202,7 +206,7 @@ ${fieldError('duration', ['duration'])}
 ${v.app.environment === 'sandbox' ? html`<p class="notice sandbox">${t('sandbox')}</p>` : ''}
 ${summary}
 ${who}
-<form method="post" action="/consent/${v.uid}" novalidate>
+<form method="post" action="/consent/${v.uid}" id="consent-form" novalidate>
 <input type="hidden" name="${CSRF_FIELD}" value="${v.csrf}">
 ${notices}
 ${categories}
@@ -224,11 +228,16 @@ ${duration}
         action: { href: `/consent/${v.uid}/not-you`, label: t('notYou'), csrf: v.csrf },
       })
     : undefined;
+  // The language switch submits the form (outside it, by the form attribute), so the choices made
+  // so far come back in the other language instead of being lost to a link.
+  const other = v.locale === 'zh-TW' ? 'en' : 'zh-TW';
+  const languageSwitch = html`<button type="submit" form="consent-form" name="action" value="language" class="lang" lang="${other}">${translator(v.locale)('site.switchLanguage')}</button>`;
   return layout({
     locale: v.locale,
     title: t('title', names),
     path: `/consent/${v.uid}`,
     body,
+    languageSwitch,
     ...(account ? { account } : {}),
   });
 }

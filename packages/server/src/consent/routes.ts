@@ -14,7 +14,7 @@ import { EXPORT_KEY_PARAM } from '../auth/provider/request-policy.js';
 import type { Clock } from '../clock.js';
 import { type Database, findCitizenById, inTransaction, listVisitedInstitutions } from '../db/index.js';
 import { ProblemError } from '../errors/problems.js';
-import { isLocale } from '../pages/i18n.js';
+import { isLocale, type Locale } from '../pages/i18n.js';
 import { requestLocale } from '../pages/request-locale.js';
 import { type CsrfOptions, csrfToken, requireCsrf } from '../security/csrf.js';
 import { parseConsentForm } from './form.js';
@@ -95,6 +95,7 @@ async function sendPage(
   req: ConsentRequest,
   choices: ConsentChoices,
   errors: ChoiceError[],
+  locale: Locale = requestLocale(request),
 ): Promise<FastifyReply> {
   const app = await findApp(deps.db, req.clientId);
   const organisation = app && (await findOrganisation(deps.db, app.organisationId));
@@ -105,7 +106,7 @@ async function sendPage(
     formTargets.set(request, redirectUri.origin);
   }
   const page = renderConsentPage({
-    locale: requestLocale(request),
+    locale,
     uid: req.details.uid,
     csrf: csrfToken(request, reply, deps.csrf),
     app,
@@ -167,6 +168,12 @@ export function registerConsentRoutes(app: FastifyInstance, deps: ConsentRouteDe
           { error: 'access_denied', error_description: 'the citizen declined to share records' },
           { mergeWithLastSubmission: false },
         );
+      }
+      if (body.action === 'language') {
+        // The same page in the other language, with every choice kept and nothing decided yet.
+        const other = requestLocale(request) === 'zh-TW' ? 'en' : 'zh-TW';
+        reply.setCookie('lang', other, { path: '/', sameSite: 'lax', maxAge: 365 * 24 * 3600 });
+        return sendPage(deps, request, reply, req, parseConsentForm(body), [], other);
       }
       if (body.action !== 'agree') throw new ProblemError('invalid_request', 'action must be agree or decline');
 

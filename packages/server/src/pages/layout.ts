@@ -9,13 +9,15 @@ export interface PageOptions {
   body: Html;
   /** Who is signed in, and how to leave (`account.ts`); absent when nobody is. */
   account?: Html;
+  /** Replaces the language link, e.g. by a button that submits a form so its choices survive. */
+  languageSwitch?: Html;
 }
 
 /**
  * The one page frame: language-tagged, a skip link, landmarks, and a stylesheet that reflows at
  * 200% zoom. No inline script or style, so the Content-Security-Policy can forbid both.
  */
-export function layout({ locale, title, path, body, account }: PageOptions): string {
+export function layout({ locale, title, path, body, account, languageSwitch }: PageOptions): string {
   const t = translator(locale);
   const other: Locale = locale === 'zh-TW' ? 'en' : 'zh-TW';
   const switchHref = `${path}${path.includes('?') ? '&' : '?'}lang=${other}`;
@@ -32,7 +34,7 @@ export function layout({ locale, title, path, body, account }: PageOptions): str
 <a class="skip" href="#main">${t('site.skip')}</a>
 <header class="site"><span class="brand">${t('site.name')}</span>
 ${account ?? ''}
-<a class="lang" href="${switchHref}" lang="${other}" hreflang="${other}">${t('site.switchLanguage')}</a></header>
+${languageSwitch ?? html`<a class="lang" href="${switchHref}" lang="${other}" hreflang="${other}">${t('site.switchLanguage')}</a>`}</header>
 <main id="main" tabindex="-1">${body}</main>
 </body>
 </html>`.value
@@ -101,6 +103,11 @@ input[type="date"] { font: inherit; font-size: 1.25rem; min-height: 3rem; paddin
   border: 2px solid var(--muted); border-radius: 4px; }
 .date-range { display: flex; flex-wrap: wrap; gap: 0 1.5rem; margin: .5rem 0 0 2.25rem; }
 .date-range .hint { flex-basis: 100%; }
+/* The dates belong to "custom" alone: hidden (and out of the tab order) until it is chosen. */
+fieldset:has(#period-custom):not(:has(#period-custom:checked)) .date-range { display: none; }
+header.site button.lang { background: none; border: 0; padding: 0; font: inherit; color: var(--accent); text-decoration: underline; cursor: pointer; min-height: 0; }
+details.notice-details > summary { cursor: pointer; color: var(--accent); text-decoration: underline; margin: .5rem 0; }
+.choice .description { display: block; color: var(--muted); font-size: .95rem; }
 details summary { cursor: pointer; font-weight: 700; padding: .4rem 0; color: var(--accent); }
 .code { color: var(--muted); font-size: .95rem; font-variant-numeric: tabular-nums; }
 .consent-actions { display: flex; flex-wrap: wrap; gap: 1rem; margin: 2rem 0 1rem; }
