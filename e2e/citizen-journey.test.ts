@@ -68,6 +68,8 @@ describe('a citizen’s whole journey: connect, see, revoke, ask for deletion', 
       await page.goto(`${url}${DIARY}?lang=${lang}`);
       const connect = page.locator('button[data-action="connect"]');
       await Promise.all([page.waitForURL(/\/signin\//), connect.click()]);
+      // The sign-in page names the app that sent her.
+      await expect(page.textContent('[data-testid="requester"]')).resolves.toContain(words.appName);
       await page.check(`input[name="nationalId"][value="${PERSONA_IDS.A小姐}"]`);
       await Promise.all([page.waitForURL(/\/consent\//), page.click('form[action$="/persona"] button[type="submit"]')]);
       expect(await page.getAttribute('html', 'lang')).toBe(lang);

@@ -10,7 +10,9 @@ import { registerRevokeRoute } from '../consent/revoke.js';
 import { registerConsentRoutes } from '../consent/routes.js';
 import type { Database } from '../db/index.js';
 import { purgeExpiredArtifacts } from './adapter.js';
-import { finishLogin, registerInteractionRoutes } from './interaction/interactions.js';
+import { findApp } from './clients/apps.js';
+import { isPortalClient } from './clients/portal.js';
+import { finishLogin, loadInteraction, registerInteractionRoutes } from './interaction/interactions.js';
 import { mountProvider } from './provider/mount.js';
 import { createProvider } from './provider/provider.js';
 import { exportResourceOf, issuerOf } from './provider/routes.js';
@@ -65,6 +67,14 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
     ...(deps.channel ? { channel: deps.channel } : {}),
     ...(deps.upstreamFetch ? { upstreamFetch: deps.upstreamFetch } : {}),
     onSignedIn: finishLogin(provider, { db, clock }),
+    // The sign-in page names who asked: the app the interaction is for, or the portal itself.
+    requester: async (request, reply, uid) => {
+      const details = await loadInteraction(provider, request, reply, uid).catch(() => undefined);
+      const clientId = details?.params.client_id;
+      if (isPortalClient(clientId)) return 'portal';
+      const app = typeof clientId === 'string' ? await findApp(db, clientId) : undefined;
+      return app ? { app: app.name } : undefined;
+    },
   });
   registerConsentRoutes(app, { provider, db, clock, csrf, resource });
   registerRevokeRoute(app, { provider, db, clock, csrf });

@@ -53,6 +53,12 @@ describe.each(testDatabases())('the citizen portal on $label', (target) => {
     expect(signins.map((s) => s.client_id)).toContain('healthbank-portal');
   });
 
+  it('says on the sign-in page that it is the portal asking, not an app', async () => {
+    const signin = await portalGet(platform, new TestBrowser(), '/me');
+    expect(new URL(signin.url).pathname).toMatch(/^\/signin\//);
+    expect(signin.html).toContain('data-testid="requester">登入您的健康存摺，查看您的就醫資料');
+  });
+
   it('never sends the browser off-site after sign-in (ASVS V5.1.5)', async () => {
     for (const evil of ['https://evil.example/', '//evil.example/me', '/\\evil.example', '/me/../oauth']) {
       const browser = new TestBrowser();

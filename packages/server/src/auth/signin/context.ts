@@ -42,7 +42,19 @@ export interface SigninContext {
   onSignedIn: OnSignedIn;
   /** The upstream identity provider's button, when `config.upstreamOidc` is set (`upstream/`). */
   upstreamSection?: SigninSection;
+  /** Who sent the citizen to sign in: an app's name, the portal, or unknown. */
+  requester?: SigninRequester;
 }
+
+/** The app (by name), or the citizen portal, that interaction `uid` is for. */
+export type SigninRequester = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  uid: string,
+) => Promise<{ app: Record<Locale, string> } | 'portal' | undefined>;
+
+/** The cookie saying this browser has signed in with a passkey, so the sign-in page offers it first. */
+export const PASSKEY_DEVICE_COOKIE = 'hb_passkey';
 
 export function localeOf(request: FastifyRequest): Locale {
   return requestLocale(request);

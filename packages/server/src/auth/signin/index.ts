@@ -23,7 +23,7 @@ import type { Database } from '../../db/index.js';
 import { fanOut, type MessageChannel, SandboxInbox } from './codes/channel.js';
 import { OneTimeCodes } from './codes/codes.js';
 import { createMessageChannel } from './codes/message-channel.js';
-import type { OnSignedIn, SigninContext } from './context.js';
+import type { OnSignedIn, SigninContext, SigninRequester } from './context.js';
 import { deriveSigninKeys } from './keys.js';
 import { registerNhiRoutes } from './nhi/routes.js';
 import { registerPasskeyRoutes } from './passkeys/routes.js';
@@ -33,7 +33,7 @@ import { registerSigninPage } from './signin-routes.js';
 import { registerUpstreamSignin } from './upstream/index.js';
 
 export type { CodeMessage, MessageChannel } from './codes/channel.js';
-export type { OnSignedIn, SignedIn } from './context.js';
+export type { OnSignedIn, SignedIn, SigninRequester } from './context.js';
 export { NHI_CARD_AMR } from './nhi/routes.js';
 export { PASSKEY_AMR } from './passkeys/passkeys.js';
 export { SANDBOX_AMR } from './personas/routes.js';
@@ -55,6 +55,8 @@ export interface SigninDeps {
    */
   upstreamFetch?: typeof fetch;
   onSignedIn: OnSignedIn;
+  /** Names the app (or the portal) on the sign-in page. */
+  requester?: SigninRequester;
 }
 
 /** How often expired sign-in state is deleted. */
@@ -87,6 +89,7 @@ export function registerSignin(app: FastifyInstance, deps: SigninDeps): void {
     csrf: { secret: config.secret, secure: publicUrl.protocol === 'https:' },
     rp: { id: publicUrl.hostname, origin: publicUrl.origin, name: '健康存摺 My Health Bank' },
     onSignedIn: deps.onSignedIn,
+    ...(deps.requester ? { requester: deps.requester } : {}),
   };
   const base = deps.channel ?? createMessageChannel({ config, db: deps.db, log: app.log });
   const inbox = config.sandbox ? new SandboxInbox() : undefined;

@@ -7,6 +7,8 @@ import { defineMessages } from '../../pages/i18n.js';
 const zh = {
   'signin.title': '登入健康存摺',
   'signin.lead': '請先確認您的身分。確認後，您可以決定要把哪些健康資料分享給 App。',
+  'signin.forApp': '「{app}」想讀取您的健康存摺資料。',
+  'signin.forPortal': '登入您的健康存摺，查看您的就醫資料、資料提供紀錄與授權。',
   'signin.sandbox': '這是測試用的沙盒，所有民眾資料都是合成的，不是真人。',
   'signin.nhi.heading': '用健保卡登入',
   'signin.nhi.intro': '請輸入健保卡上的資料，我們會傳送一組 6 位數的驗證碼給您。',
@@ -39,6 +41,9 @@ const zh = {
   'signin.persona.none': '資料庫裡還沒有示範人物。',
   'code.title': '輸入驗證碼',
   'code.lead': '如果您輸入的資料正確，驗證碼已經傳送給您，{minutes} 分鐘內有效，只能用一次。',
+  'code.where.email': '驗證碼寄到您在健康存摺登記的電子郵件信箱，請查看收件匣（也看看垃圾郵件）。',
+  'code.where.sms': '驗證碼以簡訊傳到您在健康存摺登記的手機號碼。',
+  'code.where.both': '驗證碼傳到您在健康存摺登記的手機（簡訊）或電子郵件信箱。',
   'code.sandbox': '沙盒驗證碼：',
   'code.label': '驗證碼（6 位數字）',
   'code.submit': '登入',
@@ -66,6 +71,8 @@ type Key = keyof typeof zh;
 const en: Record<Key, string> = {
   'signin.title': 'Sign in to My Health Bank',
   'signin.lead': 'First, confirm who you are. Then you decide which health records to share with the app.',
+  'signin.forApp': '“{app}” is asking for your My Health Bank records.',
+  'signin.forPortal': 'Sign in to My Health Bank to see your records, what you have shared, and your consents.',
   'signin.sandbox': 'This is the test sandbox: every citizen here is synthetic, not a real person.',
   'signin.nhi.heading': 'Sign in with your NHI card',
   'signin.nhi.intro': 'Enter the details on your National Health Insurance card and we will send you a 6-digit code.',
@@ -99,6 +106,11 @@ const en: Record<Key, string> = {
   'signin.persona.none': 'The database has no personas yet.',
   'code.title': 'Enter your code',
   'code.lead': 'If the details you entered are right, we have sent you a code. It works for {minutes} minutes, once.',
+  'code.where.email':
+    'It went to the e-mail address you registered with My Health Bank: check your inbox (and your spam folder).',
+  'code.where.sms': 'It went by text message to the mobile number you registered with My Health Bank.',
+  'code.where.both':
+    'It went to the mobile number (by text message) or the e-mail address you registered with My Health Bank.',
   'code.sandbox': 'Sandbox code:',
   'code.label': 'Code (6 digits)',
   'code.submit': 'Sign in',

@@ -48,6 +48,11 @@ export interface SigninPageOptions {
   passkey: PasskeyRequest & { failed?: boolean };
   /** The upstream identity provider's section (`upstream/`), when one is configured. */
   upstream?: Html;
+  /** The app that sent the citizen here, by name; or the citizen portal itself. */
+  appName?: string;
+  forPortal?: boolean;
+  /** This browser has signed in with a passkey before: offer it first. */
+  passkeyFirst?: boolean;
 }
 
 export const PASSKEY_SCRIPT_PATH = '/assets/signin-passkey.js';
@@ -139,12 +144,21 @@ ${o.personas.choices.map(
 </section>`
     : '';
 
+  const asker = o.forPortal
+    ? html`<p class="requester" data-testid="requester">${t('signin.forPortal')}</p>`
+    : o.appName
+      ? html`<p class="requester" data-testid="requester">${t('signin.forApp', { app: o.appName })}</p>`
+      : '';
+  // A first-time citizen has no passkey yet: the card form comes first, and passkeys after it,
+  // unless this browser has used one (then it is the quickest way in).
   const body = html`<h1>${t('signin.title')}</h1>
-<p class="lead">${t('signin.lead')}</p>
+${asker}
+${o.forPortal ? '' : html`<p class="lead">${t('signin.lead')}</p>`}
 ${o.sandbox ? html`<p class="notice">${t('signin.sandbox')}</p>` : ''}
-${passkey}
+${o.passkeyFirst ? passkey : ''}
 ${o.upstream ?? ''}
 ${nhi}
+${o.passkeyFirst ? '' : passkey}
 ${personas}
 <script src="${PASSKEY_SCRIPT_PATH}" defer></script>`;
   return layout({ locale: o.locale, title: t('signin.title'), path: base, body });

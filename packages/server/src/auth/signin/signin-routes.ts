@@ -4,7 +4,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { csrfToken } from '../../security/csrf.js';
 import { mintChallenge } from './challenges.js';
-import { localeOf, type SigninContext } from './context.js';
+import { localeOf, PASSKEY_DEVICE_COOKIE, type SigninContext } from './context.js';
 import { interactionOf, rememberLocale, sendPage } from './http.js';
 import { WEBAUTHN_CHALLENGE_TTL_MS, WEBAUTHN_TIMEOUT_MS } from './limits.js';
 import { personaChoices } from './personas/personas.js';
@@ -34,10 +34,13 @@ export async function renderSignin(
     WEBAUTHN_CHALLENGE_TTL_MS,
   );
   const csrf = csrfToken(request, reply, ctx.csrf);
+  const requester = await ctx.requester?.(request, reply, uid);
   const page = signinPage({
     locale,
     uid,
     csrf,
+    ...(requester === 'portal' ? { forPortal: true } : requester ? { appName: requester.app[locale] } : {}),
+    passkeyFirst: request.cookies[PASSKEY_DEVICE_COOKIE] === '1',
     sandbox: ctx.config.sandbox,
     personas: ctx.config.sandbox
       ? {

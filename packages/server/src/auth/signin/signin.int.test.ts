@@ -126,6 +126,34 @@ describe.each(testDatabases())('NHI card sign-in routes on $label', (target) => 
     expect(invalid.body).toContain('This national ID number does not look right');
   });
 
+  it('offers the card first to a browser that never used a passkey, and the passkey first to one that did', async () => {
+    const first = await live.app.inject(`/signin/${TEST_UID}`);
+    expect(first.body.indexOf('id="nhi-heading"')).toBeLessThan(first.body.indexOf('data-passkey="get"'));
+    const returning = await live.app.inject({ url: `/signin/${TEST_UID}`, cookies: { hb_passkey: '1' } });
+    expect(returning.body.indexOf('data-passkey="get"')).toBeLessThan(returning.body.indexOf('id="nhi-heading"'));
+  });
+
+  it('says where codes go by kind of address, the same for every claim', async () => {
+    const withEmail = await buildSigninTestApp({
+      db: t.db,
+      clock,
+      channel,
+      config: loadConfig({ NODE_ENV: 'test', HEALTHBANK_SANDBOX: 'false', SMTP_URL: 'smtp://127.0.0.1:2525' }),
+    });
+    try {
+      const citizen = freshCitizen();
+      const right = await requestCode(withEmail, detailsOf(citizen), freshIp());
+      const unknown = await requestCode(withEmail, { ...detailsOf(citizen), nationalId: 'B123456780' }, freshIp());
+      for (const { codePage } of [right, unknown]) {
+        expect(codePage.body).toContain('data-testid="code-destination">驗證碼寄到您在健康存摺登記的電子郵件信箱');
+        // Never the address itself, masked or not.
+        expect(codePage.body).not.toMatch(/@|\*\*\*/);
+      }
+    } finally {
+      await withEmail.app.close();
+    }
+  });
+
   it('serves the passkey script from our origin', async () => {
     const res = await live.app.inject('/assets/signin-passkey.js');
     expect(res.statusCode).toBe(200);

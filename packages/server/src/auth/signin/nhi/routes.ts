@@ -5,7 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import { csrfToken, requireCsrf } from '../../../security/csrf.js';
 import type { SandboxInbox } from '../codes/channel.js';
-import { type CodeError, codePage } from '../codes/code-page.js';
+import { type CodeDestination, type CodeError, codePage } from '../codes/code-page.js';
 import { CHALLENGE_ID, type OneTimeCodes } from '../codes/codes.js';
 import { localeOf, type SigninContext, tooMany, withinIpLimit } from '../context.js';
 import { field, interactionOf, rememberLocale, seeOther, sendPage } from '../http.js';
@@ -64,6 +64,7 @@ export function registerNhiRoutes(app: FastifyInstance, ctx: SigninContext, deps
         csrf: csrfToken(request, reply, ctx.csrf),
         challengeId: c,
         sandboxCode: deps.inbox?.peek(c, ctx.clock.now()),
+        destinations: codeDestinations(ctx),
       }),
     );
   });
@@ -83,6 +84,7 @@ export function registerNhiRoutes(app: FastifyInstance, ctx: SigninContext, deps
           csrf: csrfToken(request, reply, ctx.csrf),
           challengeId,
           sandboxCode: deps.inbox?.peek(challengeId, ctx.clock.now()),
+          destinations: codeDestinations(ctx),
           error,
         }),
         400,
@@ -124,4 +126,10 @@ export function registerNhiRoutes(app: FastifyInstance, ctx: SigninContext, deps
     }
     return ctx.onSignedIn(request, reply, uid, { citizenId: pending.citizenId, amr: pending.amr });
   });
+}
+
+/** The kinds of address this platform sends codes to (the log of a development sandbox is none). */
+function codeDestinations(ctx: SigninContext): CodeDestination[] {
+  const { smtp, sms } = ctx.config.messaging;
+  return [...(smtp ? (['email'] as const) : []), ...(sms ? (['sms'] as const) : [])];
 }

@@ -1,9 +1,9 @@
 /**
  * Passkey routes: sign in with a passkey, register one from the offer page, and the script.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { csrfToken, requireCsrf } from '../../../security/csrf.js';
-import { localeOf, type SigninContext, withinIpLimit } from '../context.js';
+import { localeOf, PASSKEY_DEVICE_COOKIE, type SigninContext, withinIpLimit } from '../context.js';
 import { field, interactionOf, sendPage } from '../http.js';
 import { IP_PASSKEY_LIMIT } from '../limits.js';
 import { findPending, finishPending } from '../pending.js';
@@ -33,6 +33,7 @@ export function registerPasskeyRoutes(app: FastifyInstance, ctx: SigninContext):
         ? await authenticateWithPasskey(ctx, uid, credential)
         : undefined;
     if (!result) return renderSignin(ctx, request, reply, uid, { passkeyFailed: true }, 400);
+    rememberPasskeyDevice(reply, ctx);
     return ctx.onSignedIn(request, reply, uid, { citizenId: result.citizenId, amr: PASSKEY_AMR });
   });
 
@@ -60,6 +61,21 @@ export function registerPasskeyRoutes(app: FastifyInstance, ctx: SigninContext):
     }
     if (!(await finishPending(ctx, reply, pending))) return sendPage(reply, offerExpiredPage({ locale, uid }), 400);
     // The citizen proved who they are with the card and code; the new passkey is for next time.
+    rememberPasskeyDevice(reply, ctx);
     return ctx.onSignedIn(request, reply, uid, { citizenId: pending.citizenId, amr: pending.amr });
+  });
+}
+
+/**
+ * Remembers that this browser signs in with a passkey: a flag, not an identifier (it names no
+ * citizen and grants nothing; ASVS V3.4: HttpOnly, SameSite, Secure over TLS).
+ */
+function rememberPasskeyDevice(reply: FastifyReply, ctx: SigninContext): void {
+  reply.setCookie(PASSKEY_DEVICE_COOKIE, '1', {
+    path: '/signin',
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: ctx.csrf.secure,
+    maxAge: 400 * 24 * 3600,
   });
 }
