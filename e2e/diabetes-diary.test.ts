@@ -241,8 +241,59 @@ describe('the diabetes diary in Chromium', () => {
     await page.setViewportSize({ width: 1100, height: 900 });
   });
 
+  it('reads HbA1c against her own target, which she can change', async () => {
+    const statuses = () =>
+      page.$$eval('table.results[data-analyte="hba1c"] tbody tr', (rows) =>
+        rows.map((r) => [Number(r.getAttribute('data-value')), r.querySelector('td.status')?.className ?? '']),
+      );
+    expect(await page.inputValue('#hba1c-target')).toBe('7');
+    expect(await page.locator('svg.chart[data-analyte="hba1c"] line.target').count()).toBe(1);
+    for (const [value, className] of await statuses()) {
+      expect(className, String(value)).toBe(`status ${(value as number) < 7 ? 'at_target' : 'above_target'}`);
+    }
+    await page.fill('#hba1c-target', '6.5');
+    await page.click('button[data-action="set-target"]');
+    await page.waitForFunction(() => document.querySelector<HTMLInputElement>('#hba1c-target')?.value === '6.5');
+    for (const [value, className] of await statuses()) {
+      expect(className, String(value)).toBe(`status ${(value as number) < 6.5 ? 'at_target' : 'above_target'}`);
+    }
+    // A slip is refused in words, and nothing changes.
+    await page.fill('#hba1c-target', '70');
+    await page.click('button[data-action="set-target"]');
+    expect(await page.isVisible('#hba1c-target-error')).toBe(true);
+    await page.reload();
+    await page.waitForSelector('#hba1c-target');
+    expect(await page.inputValue('#hba1c-target')).toBe('6.5');
+    await expectAccessible();
+  });
+
+  it('fits a 390 px phone: the chart’s unit is whole and the table is not squeezed', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForFunction(() => Number(document.querySelector('svg.chart')?.getAttribute('width')) <= 390);
+    const unit = await page.$eval('svg.chart[data-analyte="fasting_glucose"] text.unit, svg.chart text.unit', (el) => {
+      const box = el.getBoundingClientRect();
+      const svg = (el.closest('svg') as SVGSVGElement).getBoundingClientRect();
+      return { left: box.left - svg.left, right: svg.right - box.right };
+    });
+    expect(unit.left).toBeGreaterThanOrEqual(0);
+    expect(unit.right).toBeGreaterThanOrEqual(0);
+    // The reading column keeps its words on one line (the table scrolls sideways instead).
+    const heights = await page.$$eval('table.results td.status', (cells) =>
+      cells.map((c) => c.getBoundingClientRect().height / Number.parseFloat(getComputedStyle(c).lineHeight || '24')),
+    );
+    for (const lines of heights) expect(lines).toBeLessThan(2.5);
+    await saveScreenshot(page, 'diary-9-phone');
+    await page.setViewportSize({ width: 1100, height: 900 });
+  });
+
   it('disconnecting revokes the consent on the platform and deletes the data on the device', async () => {
     await page.click('button[data-action="disconnect"]');
+    await page.waitForSelector('button[data-action="confirm-disconnect"]');
+    // Focus moves to the question, not to <body> (WCAG 2.4.3); cancelling returns it to the button.
+    await expect(page.evaluate(() => document.activeElement?.className)).resolves.toBe('confirm');
+    await page.click('.confirm button.secondary');
+    await expect(page.evaluate(() => document.activeElement?.getAttribute('data-action'))).resolves.toBe('disconnect');
+    await page.keyboard.press('Enter');
     await page.waitForSelector('button[data-action="confirm-disconnect"]');
     await expectAccessible();
     await page.click('button[data-action="confirm-disconnect"]');

@@ -11,7 +11,7 @@ import { connectScreen } from './screens/connect.js';
 import type { ViewContext } from './screens/context.js';
 import { diaryScreen } from './screens/diary.js';
 import { failedScreen, type ImportStep, importScreen } from './screens/importing.js';
-import { clearImport, loadImport, type StoredImport, saveImport } from './storage.js';
+import { clearImport, loadHba1cTarget, loadImport, type StoredImport, saveHba1cTarget, saveImport } from './storage.js';
 import { type Child, fragment, h } from './ui/dom.js';
 import { type ErrorMessage, errorMessage } from './ui/errors.js';
 import { LOCALES, type Locale, type MessageKey, translator } from './ui/messages.js';
@@ -21,7 +21,14 @@ type Screen =
   | { kind: 'connect'; notice?: MessageKey; error?: ErrorMessage; starting?: boolean }
   | { kind: 'import'; step: ImportStep; loaded?: number; total?: number }
   | { kind: 'failed'; error: ErrorMessage }
-  | { kind: 'diary'; stored: StoredImport; confirming?: boolean; working?: boolean; error?: ErrorMessage };
+  | {
+      kind: 'diary';
+      stored: StoredImport;
+      confirming?: boolean;
+      working?: boolean;
+      error?: ErrorMessage;
+      focus?: 'confirm' | 'disconnect' | 'target';
+    };
 
 const LOCALE_KEY = 'diabetes-diary.locale';
 const CATEGORIES = ['lab', 'outpatient'] as const;
@@ -83,7 +90,10 @@ export async function startApp(body: HTMLElement): Promise<void> {
     languageButton.textContent = t('app.switchLanguage');
     main.setAttribute('data-screen', screen.kind);
     main.replaceChildren(fragment(view(ctx)));
+    // A new screen is announced from its heading; a redraw of the same one keeps focus where the
+    // citizen was working (the element it was on has been replaced).
     if (moveFocus) main.querySelector<HTMLElement>('h1')?.focus();
+    else main.querySelector<HTMLElement>('[data-autofocus]')?.focus();
   }
 
   /** Shows a screen; a new one (not the first) takes focus at its heading so it is announced. */
@@ -113,9 +123,15 @@ export async function startApp(body: HTMLElement): Promise<void> {
           ...s,
           summary: doctorSummary(s.stored.records, s.stored.period, taiwanToday(Date.now())),
           onReimport: () => void (s.stored.ticketId ? importFrom(s.stored.ticketId) : connect()),
-          onDisconnect: () => show({ ...s, confirming: true }),
-          onCancel: () => show({ kind: 'diary', stored: s.stored }),
+          onDisconnect: () => show({ ...s, confirming: true, focus: 'confirm' }),
+          onCancel: () => show({ kind: 'diary', stored: s.stored, focus: 'disconnect' }),
           onConfirm: () => void disconnect(s.stored),
+          hba1cTarget: loadHba1cTarget(),
+          onTargetChange: (value) => {
+            if (!saveHba1cTarget(value)) return false;
+            show({ kind: 'diary', stored: s.stored, focus: 'target' });
+            return true;
+          },
         });
     }
   }

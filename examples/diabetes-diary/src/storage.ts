@@ -2,6 +2,7 @@
  * The imported data, kept on her device in IndexedDB (never sent anywhere else). One record:
  * the latest import replaces the previous one.
  */
+import { DEFAULT_HBA1C_TARGET, HBA1C_TARGET_LIMITS } from './domain/series.js';
 import type { DiaryRecords, Period } from './domain/types.js';
 
 export interface StoredImport {
@@ -63,4 +64,19 @@ export async function saveImport(data: StoredImport): Promise<void> {
 /** Deletes everything the diary stored (after disconnecting). */
 export async function clearImport(): Promise<void> {
   await run('readwrite', (store) => store.delete(KEY));
+}
+
+const TARGET_KEY = 'diabetes-diary.hba1c-target';
+
+/** Her HbA1c target (%), as she set it on this device, or the default. */
+export function loadHba1cTarget(): number {
+  const value = Number(localStorage.getItem(TARGET_KEY));
+  return value >= HBA1C_TARGET_LIMITS.min && value <= HBA1C_TARGET_LIMITS.max ? value : DEFAULT_HBA1C_TARGET;
+}
+
+/** Keeps her target on this device; returns false for a value outside the accepted range. */
+export function saveHba1cTarget(value: number): boolean {
+  if (!(value >= HBA1C_TARGET_LIMITS.min && value <= HBA1C_TARGET_LIMITS.max)) return false;
+  localStorage.setItem(TARGET_KEY, String(Math.round(value * 10) / 10));
+  return true;
 }

@@ -15,6 +15,8 @@ export interface ChartOptions {
   margin: { top: number; right: number; bottom: number; left: number };
   /** The reference range to shade; either side may be open. */
   band?: { low?: number; high?: number };
+  /** A treatment target to draw as a line (kept inside the value axis). */
+  target?: number;
 }
 
 export interface PlacedPoint extends ChartPointInput {
@@ -34,6 +36,8 @@ export interface ChartLayout {
   path: string;
   /** The shaded reference band, clipped to the plot. */
   band?: { top: number; bottom: number };
+  /** Where the target line runs. */
+  targetY?: number;
 }
 
 /** A step of 1, 2 or 5 × 10^k giving about `count` intervals over `span`. */
@@ -96,10 +100,10 @@ function dateTicks(firstDay: number, lastDay: number): { date: string; day: numb
  * size; values rise upwards, dates run left to right.
  */
 export function layoutChart(points: readonly ChartPointInput[], options: ChartOptions): ChartLayout {
-  const { width, height, margin, band } = options;
+  const { width, height, margin, band, target } = options;
   const plot = { left: margin.left, top: margin.top, right: width - margin.right, bottom: height - margin.bottom };
   const { domain, step } = valueDomain(
-    points.map((p) => p.value),
+    [...points.map((p) => p.value), ...(target === undefined ? [] : [target])],
     band,
   );
   const [lo, hi] = domain;
@@ -129,5 +133,6 @@ export function layoutChart(points: readonly ChartPointInput[], options: ChartOp
     const bottom = band.low === undefined ? plot.bottom : Math.min(plot.bottom, yOf(band.low));
     if (bottom > top) layout.band = { top, bottom };
   }
+  if (target !== undefined) layout.targetY = yOf(target);
   return layout;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ANALYTES, extractSeries, rangeStatus, trendOf } from './series.js';
+import { ANALYTES, DEFAULT_HBA1C_TARGET, extractSeries, rangeStatus, targetStatus, trendOf } from './series.js';
 import { FIVE_YEARS, labResult, missA } from './testing.js';
 
 describe('extractSeries', () => {
@@ -143,5 +143,13 @@ describe('trendOf', () => {
     expect(trend.sinceYearAgo).toBeDefined();
     const ago = trend.sinceYearAgo;
     if (latest && ago) expect(ago.delta).toBeCloseTo(latest.value - ago.from.value, 10);
+  });
+});
+
+describe('targetStatus', () => {
+  it('meets a "below" target only below it', () => {
+    expect(targetStatus(6.9, DEFAULT_HBA1C_TARGET)).toBe('at_target');
+    expect(targetStatus(7, DEFAULT_HBA1C_TARGET)).toBe('above_target');
+    expect(targetStatus(7.5, 8)).toBe('at_target');
   });
 });

@@ -112,6 +112,20 @@ export function rangeStatus(
   return 'in_range';
 }
 
+/**
+ * The HbA1c target most adults with diabetes agree with their doctor: below 7% (ADA Standards of
+ * Care 2025, §6; the Diabetes Association of the R.O.C. guideline alike). Hers may differ: she can
+ * set her own, which the diary then colours against instead of the non-diabetic reference range.
+ */
+export const DEFAULT_HBA1C_TARGET = 7;
+/** The targets the diary accepts (%): anything outside is a typing slip. */
+export const HBA1C_TARGET_LIMITS = { min: 5, max: 10 } as const;
+
+/** Whether a value meets a "below this" target. */
+export function targetStatus(value: number, target: number): 'at_target' | 'above_target' {
+  return value < target ? 'at_target' : 'above_target';
+}
+
 export type Direction = 'up' | 'down' | 'steady';
 
 export interface Change {

@@ -4,12 +4,13 @@
  */
 import { addDays } from '../domain/dates.js';
 import { RECENT_DAYS } from '../domain/medications.js';
+import { HBA1C_TARGET_LIMITS } from '../domain/series.js';
 import type { AnalyteSummary, DoctorSummary } from '../domain/summary.js';
 import type { StoredImport } from '../storage.js';
 import { chartSvg, mountChart, resultsTable } from '../ui/chart.js';
 import { type Child, h } from '../ui/dom.js';
 import type { ErrorMessage } from '../ui/errors.js';
-import { formatDate, formatRange, formatValue, trendText } from '../ui/format.js';
+import { formatDate, formatRange, formatStrength, formatValue, trendText } from '../ui/format.js';
 import type { MessageKey } from '../ui/messages.js';
 import type { ViewContext } from './context.js';
 import { dailyText, statusText } from './medication-text.js';
@@ -22,11 +23,17 @@ export interface DiaryView {
   confirming?: boolean;
   /** Disconnecting is under way. */
   working?: boolean;
+  /** Where focus goes after this redraw, so keyboard and screen-reader users stay in place (WCAG 2.4.3). */
+  focus?: 'confirm' | 'disconnect' | 'target';
   error?: ErrorMessage;
   onReimport: () => void;
   onDisconnect: () => void;
   onConfirm: () => void;
   onCancel: () => void;
+  /** Her HbA1c target (%), which the HbA1c chart and table are read against. */
+  hba1cTarget: number;
+  /** Stores a new target; false when it is out of range. */
+  onTargetChange: (value: number) => boolean;
 }
 
 function headline(context: ViewContext, label: string, a: AnalyteSummary, id: string): HTMLElement {
@@ -47,8 +54,43 @@ function headline(context: ViewContext, label: string, a: AnalyteSummary, id: st
   );
 }
 
-function trendSection(context: ViewContext, a: AnalyteSummary): HTMLElement {
+/** Her own HbA1c target, editable here (no treatment target is one-size-fits-all). */
+function targetForm({ t }: ViewContext, view: DiaryView): HTMLElement {
+  const input = h('input', {
+    id: 'hba1c-target',
+    name: 'target',
+    type: 'number',
+    inputmode: 'decimal',
+    step: '0.1',
+    min: String(HBA1C_TARGET_LIMITS.min),
+    max: String(HBA1C_TARGET_LIMITS.max),
+    value: String(view.hba1cTarget),
+    'aria-describedby': 'hba1c-target-error',
+    'data-autofocus': view.focus === 'target',
+  });
+  const error = h('p', { class: 'error', id: 'hba1c-target-error', role: 'alert', hidden: true }, t('target.invalid'));
+  return h(
+    'form',
+    {
+      class: 'target',
+      novalidate: true,
+      onsubmit: (event: Event) => {
+        event.preventDefault();
+        const ok = view.onTargetChange(Number(input.value));
+        error.hidden = ok;
+        if (!ok) input.focus();
+      },
+    },
+    h('label', { for: 'hba1c-target' }, t('target.label')),
+    h('span', { class: 'target-input' }, input, ' %'),
+    h('button', { type: 'submit', class: 'secondary', 'data-action': 'set-target' }, t('target.save')),
+    error,
+  );
+}
+
+function trendSection(context: ViewContext, a: AnalyteSummary, view?: DiaryView): HTMLElement {
   const { t } = context;
+  const target = view?.hba1cTarget;
   const { analyte } = a.series;
   const name = t(`analyte.${analyte.id}`);
   const titleId = `${analyte.id}-title`;
@@ -61,15 +103,24 @@ function trendSection(context: ViewContext, a: AnalyteSummary): HTMLElement {
     );
   }
   const holder = h('div', { class: 'chart-holder', 'data-testid': `${analyte.id}-chart` });
-  mountChart(holder, (width) => chartSvg(context, a.series, { width }));
+  mountChart(holder, (width) => chartSvg(context, a.series, { width, ...(target === undefined ? {} : { target }) }));
   return h(
     'section',
     { 'aria-labelledby': titleId, class: 'trend' },
     h('h2', { id: titleId }, t('chart.title', { name })),
+    view ? targetForm(context, view) : null,
     h(
       'figure',
       {},
       holder,
+      target === undefined
+        ? null
+        : h(
+            'figcaption',
+            {},
+            h('span', { class: 'swatch target', 'aria-hidden': 'true' }),
+            t('chart.target', { target: formatValue(a.series.analyte, target) }),
+          ),
       a.series.referenceRange
         ? h(
             'figcaption',
@@ -83,7 +134,7 @@ function trendSection(context: ViewContext, a: AnalyteSummary): HTMLElement {
     h(
       'div',
       { class: 'table-scroll', tabindex: 0, role: 'region', 'aria-labelledby': `${analyte.id}-caption` },
-      withCaptionId(resultsTable(context, a.series), `${analyte.id}-caption`),
+      withCaptionId(resultsTable(context, a.series, target), `${analyte.id}-caption`),
     ),
   );
 }
@@ -146,7 +197,7 @@ function medicationSection(context: ViewContext, summary: DoctorSummary): HTMLEl
                   'tr',
                   { role: 'row', 'data-code': m.code, class: m.current ? 'current' : 'ended' },
                   h('th', { scope: 'row', role: 'rowheader' }, m.name),
-                  cell('meds.strength', m.strength ?? t('meds.unknown')),
+                  cell('meds.strength', m.strength ? formatStrength(locale, m.strength) : t('meds.unknown')),
                   cell('meds.daily', dailyText(context, m)),
                   cell(
                     'meds.days',
@@ -173,7 +224,13 @@ function manageSection({ t }: ViewContext, view: DiaryView): HTMLElement {
     view.confirming
       ? h(
           'div',
-          { class: 'confirm', role: 'group', 'aria-labelledby': 'confirm-text' },
+          {
+            class: 'confirm',
+            role: 'group',
+            'aria-labelledby': 'confirm-text',
+            tabindex: -1,
+            'data-autofocus': view.focus === 'confirm',
+          },
           h('p', { id: 'confirm-text' }, t('manage.confirmText')),
           h(
             'div',
@@ -206,7 +263,13 @@ function manageSection({ t }: ViewContext, view: DiaryView): HTMLElement {
           ),
           h(
             'button',
-            { type: 'button', class: 'secondary', 'data-action': 'disconnect', onclick: view.onDisconnect },
+            {
+              type: 'button',
+              class: 'secondary',
+              'data-action': 'disconnect',
+              'data-autofocus': view.focus === 'disconnect',
+              onclick: view.onDisconnect,
+            },
             t('manage.disconnect'),
           ),
         ),
@@ -242,7 +305,7 @@ export function diaryScreen(context: ViewContext, view: DiaryView): Child[] {
         headline(context, t('diary.latestHba1c'), summary.hba1c, 'latest-hba1c'),
         headline(context, t('diary.latestGlucose'), summary.fastingGlucose, 'latest-glucose'),
       ),
-      trendSection(context, summary.hba1c),
+      trendSection(context, summary.hba1c, view),
       trendSection(context, summary.fastingGlucose),
       medicationSection(context, summary),
     ),

@@ -5,7 +5,7 @@
  * page is zoomed or the screen is narrow.
  */
 import { layoutChart } from '../domain/chart-layout.js';
-import { rangeStatus, type Series } from '../domain/series.js';
+import { rangeStatus, type Series, targetStatus } from '../domain/series.js';
 import { h, s } from './dom.js';
 import { formatDate, formatRange, formatValue } from './format.js';
 import type { Locale, Translate } from './messages.js';
@@ -49,12 +49,18 @@ export function chartSummary({ t, locale }: ChartContext, series: Series): strin
 export function chartSvg(
   context: ChartContext,
   series: Series,
-  { width, compact = false }: { width: number; compact?: boolean },
+  { width, compact = false, target }: { width: number; compact?: boolean; target?: number },
 ): SVGSVGElement {
   const fontSize = compact ? 13 : 16;
   const height = compact ? 190 : Math.round(Math.min(340, Math.max(240, width * 0.5)));
   const margin = { top: fontSize * 2, right: fontSize * 3, bottom: fontSize * 2.6, left: fontSize * 3.4 };
-  const layout = layoutChart(series.points, { width, height, margin, band: series.referenceRange });
+  const layout = layoutChart(series.points, {
+    width,
+    height,
+    margin,
+    ...(series.referenceRange ? { band: series.referenceRange } : {}),
+    ...(target === undefined ? {} : { target }),
+  });
   const { plot } = layout;
   const unit = series.analyte.unit;
 
@@ -97,7 +103,11 @@ export function chartSvg(
         tick.value,
       ),
     ]),
-    s('text', { class: 'unit', x: plot.left - 8, y: fontSize, 'text-anchor': 'end' }, unit),
+    // At the left edge, reading rightwards: anchored at the axis it was clipped on a 390 px phone.
+    s('text', { class: 'unit', x: 2, y: fontSize, 'text-anchor': 'start' }, unit),
+    layout.targetY === undefined
+      ? null
+      : s('line', { class: 'target', x1: plot.left, x2: plot.right, y1: layout.targetY, y2: layout.targetY }),
     s('line', { class: 'axis', x1: plot.left, x2: plot.right, y1: plot.bottom, y2: plot.bottom }),
     xTicks.map((tick) => [
       s('line', { class: 'axis', x1: tick.x, x2: tick.x, y1: plot.bottom, y2: plot.bottom + 6 }),
@@ -111,7 +121,7 @@ export function chartSvg(
     layout.points.map((p, i) => {
       const m = series.points[i];
       return s('circle', {
-        class: `point ${m ? rangeStatus(m) : ''}`,
+        class: `point ${m ? (target === undefined ? rangeStatus(m) : targetStatus(m.value, target)) : ''}`,
         cx: p.x,
         cy: p.y,
         r: compact ? 3.5 : 5,
@@ -131,7 +141,7 @@ export function chartSvg(
 }
 
 /** The results as a table, newest first. */
-export function resultsTable({ t, locale }: ChartContext, series: Series): HTMLTableElement {
+export function resultsTable({ t, locale }: ChartContext, series: Series, target?: number): HTMLTableElement {
   const name = t(`analyte.${series.analyte.id}`);
   return h(
     'table',
@@ -154,14 +164,18 @@ export function resultsTable({ t, locale }: ChartContext, series: Series): HTMLT
       'tbody',
       {},
       [...series.points].reverse().map((p) => {
-        const status = rangeStatus(p);
+        const status = target === undefined ? rangeStatus(p) : targetStatus(p.value, target);
         return h(
           'tr',
           { 'data-date': p.date, 'data-value': p.value },
           h('td', {}, formatDate(locale, p.date)),
           h('td', { class: 'num' }, formatValue(series.analyte, p.text)),
           h('td', {}, formatRange(series.analyte, { low: p.low, high: p.high }) || '—'),
-          h('td', { class: `status ${status}` }, t(`status.${status}`)),
+          h(
+            'td',
+            { class: `status ${status}` },
+            t(`status.${status}`, { target: target === undefined ? '' : formatValue(series.analyte, target) }),
+          ),
           h('td', {}, p.institution ?? '—'),
         );
       }),

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ANALYTES, extractSeries, trendOf } from '../domain/series.js';
 import { labResult } from '../domain/testing.js';
-import { formatDate, formatRange, formatUnits, formatValue, trendText } from './format.js';
+import { formatDate, formatRange, formatStrength, formatUnits, formatValue, trendText } from './format.js';
 import { translate, translator } from './messages.js';
 
 describe('formatting', () => {
@@ -81,5 +81,13 @@ describe('formatting', () => {
   it('fills placeholders and leaves unknown ones visible', () => {
     expect(translate('en', 'import.downloaded', { kb: 12 })).toBe('12 KB downloaded');
     expect(translate('en', 'import.downloaded')).toBe('{kb} KB downloaded');
+  });
+
+  it('writes dose units in English on English pages, and as printed in Chinese', () => {
+    expect(formatStrength('en', '500 毫克')).toBe('500 mg');
+    expect(formatStrength('en', '0.25 毫克')).toBe('0.25 mg');
+    expect(formatStrength('en', '100 單位')).toBe('100 units');
+    expect(formatStrength('en', '5 mg')).toBe('5 mg');
+    expect(formatStrength('zh-TW', '500 毫克')).toBe('500 毫克');
   });
 });

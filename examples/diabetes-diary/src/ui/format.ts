@@ -60,3 +60,12 @@ export function parenthesized(locale: Locale, text: string): string {
 export function listJoin(locale: Locale, items: readonly string[]): string {
   return items.join(locale === 'zh-TW' ? '、' : ', ');
 }
+
+/** Chinese dose units as English pages write them (the drug's name stays as NHI prints it). */
+const ENGLISH_UNITS: Record<string, string> = { 毫克: 'mg', 微克: 'µg', 公克: 'g', 毫升: 'mL', 單位: 'units' };
+
+/** A strength such as `500 毫克`, in the page's language: `500 mg` in English. */
+export function formatStrength(locale: Locale, strength: string): string {
+  if (locale === 'zh-TW') return strength;
+  return strength.replace(/(毫克|微克|公克|毫升|單位)/, (unit) => ENGLISH_UNITS[unit] ?? unit);
+}

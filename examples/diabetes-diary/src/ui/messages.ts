@@ -16,7 +16,7 @@ const zh = {
 
   'connect.title': '把健康存摺的檢驗與就醫資料帶進您的糖尿病日記',
   'connect.lead': '連結後，您會在健康存摺的頁面上登入、閱讀說明，並逐項決定要提供哪些資料。日記會請求：',
-  'connect.lab': '檢驗結果（近 5 年）：醣化血紅素（HbA1c）、空腹血糖等，用來畫出變化趨勢。',
+  'connect.lab': '檢驗結果（近 5 年）：糖化血色素（HbA1c）、空腹血糖等，用來畫出變化趨勢。',
   'connect.outpatient': '西醫門診資料（近 5 年）：就醫紀錄與處方用藥，用來整理目前用藥與就醫次數。',
   'connect.device': '資料會以只有這台裝置能解開的加密檔案下載，並經過健保署簽章驗證；日記只存放在您的這台裝置上。',
   'connect.control': '您可以在同意頁取消勾選任何項目，也可以隨時在這裡中斷連結並刪除資料。',
@@ -59,7 +59,7 @@ const zh = {
   'diary.periodAll': '資料期間：全部',
   'diary.imported': '匯入時間：{date}',
   'diary.counts': '共 {lab} 筆檢驗結果、{outpatient} 筆門診紀錄',
-  'diary.latestHba1c': '最新醣化血紅素',
+  'diary.latestHba1c': '最新糖化血色素',
   'diary.latestGlucose': '最新空腹血糖',
   'diary.noValue': '沒有資料',
   'diary.on': '{date} 檢驗',
@@ -72,7 +72,7 @@ const zh = {
   'trend.previous.steady': '與上次（{date}，{value}）差不多',
   'trend.points': '{delta} 個百分點',
 
-  'analyte.hba1c': '醣化血紅素（HbA1c）',
+  'analyte.hba1c': '糖化血色素（HbA1c）',
   'analyte.fasting_glucose': '空腹血糖',
   'chart.title': '{name}的變化',
   'chart.summary':
@@ -92,6 +92,12 @@ const zh = {
   'status.low': '低於參考範圍',
   'status.in_range': '在參考範圍內',
   'status.unknown': '—',
+  'status.above_target': '高於目標（{target}）',
+  'status.at_target': '達到目標',
+  'chart.target': '虛線：您的目標，糖化血色素低於 {target}（請與醫師討論您的目標）。',
+  'target.label': '我的糖化血色素目標（低於）',
+  'target.save': '更新目標',
+  'target.invalid': '請輸入 5 到 10 之間的數字，例如 7 或 6.5。',
 
   'meds.title': '目前用藥',
   'meds.lead': '依 {from} 至 {to}（最近 90 天）的門診處方整理。實際用藥請以醫師與藥師的指示為準。',
@@ -237,6 +243,12 @@ const en: Record<MessageKey, string> = {
   'status.low': 'Below the range',
   'status.in_range': 'Within the range',
   'status.unknown': '—',
+  'status.above_target': 'Above your target ({target})',
+  'status.at_target': 'At target',
+  'chart.target': 'Dashed line: your target, HbA1c below {target} (agree yours with your doctor).',
+  'target.label': 'My HbA1c target (below)',
+  'target.save': 'Update target',
+  'target.invalid': 'Enter a number from 5 to 10, such as 7 or 6.5.',
 
   'meds.title': 'Current medication',
   'meds.lead':
