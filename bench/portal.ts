@@ -172,6 +172,7 @@ async function measure(target: TestTarget) {
       '/me/history',
       `/me/consents/${consents[0]}`,
       `/me/exports/${exportId.id}`,
+      '/me/inbox',
       '/me/history.csv',
       '/me/history.json',
     ];
