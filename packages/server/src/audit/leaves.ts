@@ -25,40 +25,46 @@ export function fieldsOf(row: EntryRow): ChainedFields {
   };
 }
 
-/** Entries after `afterSeq` (and up to `uptoSeq`), in order, a batch at a time. */
-export async function* readEntries(db: Database, afterSeq: number, uptoSeq = Number.MAX_SAFE_INTEGER) {
-  const audit = auditKysely(db.kysely);
+/** Runs `read` over keyset batches (`seq > after`), in order, until a batch comes back short. */
+async function* keysetBatches<R extends { seq: number | string }>(
+  afterSeq: number,
+  read: (after: number) => Promise<R[]>,
+): AsyncGenerator<R[]> {
   let after = afterSeq;
   for (;;) {
-    const rows = await audit
-      .selectFrom('audit_log')
-      .selectAll()
-      .where('seq', '>', after)
-      .where('seq', '<=', uptoSeq)
-      .orderBy('seq')
-      .limit(READ_BATCH)
-      .execute();
+    const rows = await read(after);
     if (rows.length > 0) yield rows;
     if (rows.length < READ_BATCH) return;
     after = Number(rows[rows.length - 1]?.seq);
   }
 }
 
-/** The chain hashes of entries after `afterSeq` up to `uptoSeq`, in order, a batch at a time. */
-export async function* readHashes(db: Database, afterSeq: number, uptoSeq = Number.MAX_SAFE_INTEGER) {
+/** Entries after `afterSeq` (and up to `uptoSeq`), in order, a batch at a time. */
+export function readEntries(db: Database, afterSeq: number, uptoSeq = Number.MAX_SAFE_INTEGER) {
   const audit = auditKysely(db.kysely);
-  let after = afterSeq;
-  for (;;) {
-    const rows = await audit
+  return keysetBatches(afterSeq, (after) =>
+    audit
+      .selectFrom('audit_log')
+      .selectAll()
+      .where('seq', '>', after)
+      .where('seq', '<=', uptoSeq)
+      .orderBy('seq')
+      .limit(READ_BATCH)
+      .execute(),
+  );
+}
+
+/** The chain hashes of entries after `afterSeq` up to `uptoSeq`, in order, a batch at a time. */
+export function readHashes(db: Database, afterSeq: number, uptoSeq = Number.MAX_SAFE_INTEGER) {
+  const audit = auditKysely(db.kysely);
+  return keysetBatches(afterSeq, (after) =>
+    audit
       .selectFrom('audit_log')
       .select(['seq', 'hash'])
       .where('seq', '>', after)
       .where('seq', '<=', uptoSeq)
       .orderBy('seq')
       .limit(READ_BATCH)
-      .execute();
-    if (rows.length > 0) yield rows;
-    if (rows.length < READ_BATCH) return;
-    after = Number(rows[rows.length - 1]?.seq);
-  }
+      .execute(),
+  );
 }
