@@ -157,6 +157,14 @@ describe('the consent journey in Chromium', () => {
     expect(await page.isChecked('#duration-6')).toBe(true);
     // Each category says what it holds.
     await expect(page.textContent('label[for="category-1"]')).resolves.toMatch(/prescribed medicines|HbA1c|allergies/);
+    // Enter in a field answers the form, as on any form, rather than switching the language (the
+    // switch sits ahead of the form in the header, which would make it the form's default button).
+    await page.uncheck('#acknowledge');
+    await page.focus('#period-to');
+    await Promise.all([page.waitForLoadState(), page.keyboard.press('Enter')]);
+    await page.waitForSelector('.error-summary');
+    expect(await page.getAttribute('html', 'lang')).toBe('en');
+    expect(await page.isChecked('#duration-6')).toBe(true);
     await saveScreenshot(page, 'consent-language-kept');
     await context.close();
   });

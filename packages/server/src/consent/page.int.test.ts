@@ -3,6 +3,7 @@
  * plain words; and as an attacker meets it: no state change on GET, CSRF on POST, no framing,
  * no consent widened by a forged form.
  */
+import { CATEGORY_IDS, getCategory } from '@healthbank/records';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authKysely } from '../auth/tables.js';
 import {
@@ -97,6 +98,28 @@ describe.each(testDatabases())('the consent page on $label', (target) => {
     expect(html).toContain('Test app is asking for your My Health Bank records');
     expect(html).toContain('Your rights');
     expect(html).toContain('Laboratory results');
+  });
+
+  it('says beside each category what it holds (from the category definitions), in either language', async () => {
+    for (const id of CATEGORY_IDS) {
+      for (const locale of ['zh-TW', 'en'] as const)
+        expect(getCategory(id).description[locale].length).toBeGreaterThan(5);
+    }
+    // Every category the test app may ask for.
+    const asked = ['lab', 'outpatient', 'allergy', 'immunization'] as const;
+    for (const locale of ['zh-TW', 'en'] as const) {
+      const { html } = await consentPage(asked.map((id) => `records.${id}`).join(' '), new TestBrowser(locale));
+      for (const id of asked) {
+        const { name, description } = getCategory(id);
+        expect(html).toMatch(
+          new RegExp(
+            `value="${id}"[^>]*>\\s*<label for="category-\\d+">${name[locale].replace(/[()]/g, '\\$&')}<span class="description">${description[locale]}</span>`,
+          ),
+        );
+      }
+    }
+    // 西醫門診 carries diagnoses and prescriptions with it: the citizen is told so.
+    expect(getCategory('outpatient').description['zh-TW']).toMatch(/診斷.*處方/);
   });
 
   it('cannot be framed', async () => {

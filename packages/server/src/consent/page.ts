@@ -141,7 +141,7 @@ ${fieldError('categories', ['categories'])}
       id,
       i,
     ) => html`<div class="choice"><input type="checkbox" id="category-${i}" name="category" value="${id}"${checked(c.categories.includes(id))}>
-<label for="category-${i}">${getCategory(id).name[v.locale]}<span class="description">${t(`category.${id}`)}</span></label></div>`,
+<label for="category-${i}">${getCategory(id).name[v.locale]}<span class="description">${getCategory(id).description[v.locale]}</span></label></div>`,
   )}</div>
 </fieldset>`;
 
@@ -231,7 +231,14 @@ ${duration}
   // The language switch submits the form (outside it, by the form attribute), so the choices made
   // so far come back in the other language instead of being lost to a link.
   const other = v.locale === 'zh-TW' ? 'en' : 'zh-TW';
-  const languageSwitch = html`<button type="submit" form="consent-form" name="action" value="language" class="lang" lang="${other}">${translator(v.locale)('site.switchLanguage')}</button>`;
+  // The header comes before the form, so the switch would be the form's default button (HTML: the
+  // first submit button in tree order) and Enter in a date field would change the language. A
+  // hidden "agree" submit ahead of it keeps Enter doing what it does on any form, as it did before
+  // the switch became a button (the server still checks every choice). Hidden, it is neither seen,
+  // read out nor tabbed to; an <input> rather than a <button> so that it is never mistaken for the
+  // visible agree button.
+  const languageSwitch = html`<input type="submit" form="consent-form" name="action" value="agree" hidden>
+<button type="submit" form="consent-form" name="action" value="language" class="lang" lang="${other}">${translator(v.locale)('site.switchLanguage')}</button>`;
   return layout({
     locale: v.locale,
     title: t('title', names),
