@@ -63,13 +63,12 @@ export async function seedInto(
 }
 
 /**
- * Gives the personas a past with the sandbox's example apps (consents, files, a revocation, an
+ * Gives the personas (with the sandbox apps registered) a past with the sandbox's example apps (consents, files, a revocation, an
  * answered deletion request), so the portal's history and the audit log are not empty.
  */
 export async function seedHistory(io: CliIo, db: Database, config: Config): Promise<void> {
   // The platform (oidc-provider and all) loads only for the commands that need it, as for start.
-  const { registerSandboxApps, seedSandboxHistory } = await import('@healthbank/server');
-  await registerSandboxApps(db, { publicUrl: config.publicUrl });
+  const { seedSandboxHistory } = await import('@healthbank/server');
   const history = await seedSandboxHistory(db, config, Date.now());
   if (history.consents === 0) return;
   io.stderr.write(
@@ -95,6 +94,8 @@ export async function seedCommand(
     }
     // Example apps and their history are sandbox data (ASVS V14.1: none in production).
     if (!config.sandbox) return;
+    const { registerSandboxApps } = await import('@healthbank/server');
+    await registerSandboxApps(db, { publicUrl: config.publicUrl });
     await seedHistory(io, db, config);
   });
 }
