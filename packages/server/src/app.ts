@@ -8,11 +8,13 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { registerAudit } from './audit/index.js';
 import { registerAuth } from './auth/index.js';
 import type { MessageChannel } from './auth/signin/index.js';
+import type { StaffCodeChannel } from './auth/staff/channel.js';
 import { registerDeletionRequests } from './citizen/deletion/index.js';
 import { registerCitizenPortal } from './citizen/index.js';
 import { type Clock, systemClock } from './clock.js';
 import type { Config } from './config/config.js';
 import type { Database } from './db/index.js';
+import { registerDeveloper } from './developer/index.js';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './errors/handler.js';
 import { registerExamples } from './examples/index.js';
 import { registerExport } from './export/index.js';
@@ -46,6 +48,8 @@ export interface AppOptions {
    * them; production without one keeps the inbox alone.
    */
   notificationChannel?: NotificationChannel;
+  /** How developers' and reviewers' sign-in codes travel instead of the SMTP relay `config` names. */
+  staffChannel?: StaffCodeChannel;
 }
 
 export async function buildApp({
@@ -55,6 +59,7 @@ export async function buildApp({
   messageChannel,
   upstreamFetch,
   notificationChannel,
+  staffChannel,
 }: AppOptions): Promise<FastifyInstance> {
   const tls = config.publicUrl.startsWith('https://');
   // In development the terminal is read by people: readable lines, no line per request.
@@ -95,6 +100,7 @@ export async function buildApp({
   await registerAudit(app, { config, db, clock });
   registerDeletionRequests(app, { config, db, clock });
   registerCitizenPortal(app, { config, db, clock, provider: auth.provider });
+  registerDeveloper(app, { config, db, clock, ...(staffChannel ? { staffChannel } : {}) });
   registerNotifications(app, {
     db,
     clock,

@@ -19,6 +19,14 @@ export const AUDIT_EVENT_TYPES = [
   'deletion.receipt',
   'deletion.overdue',
   'portal.download',
+  'organisation.registered',
+  'developer.added',
+  'application.created',
+  'application.submitted',
+  'application.approved',
+  'application.rejected',
+  'app.suspended',
+  'app.resumed',
 ] as const;
 export type AuditEventType = (typeof AUDIT_EVENT_TYPES)[number];
 

@@ -8,6 +8,7 @@ import type { Schema } from '../db/schema.js';
 
 /** Epoch milliseconds: written as numbers; PostgreSQL's bigint reads back as a string. */
 type Millis = ColumnType<number | string, number, number>;
+type OptionalText = ColumnType<string | null, string | null | undefined, string | null>;
 type NullableMillis = ColumnType<number | string | null, number | null | undefined, number | null>;
 
 export interface OauthArtifactsTable {
@@ -30,6 +31,10 @@ export interface OrganisationsTable {
   name: string;
   identifier: string;
   created_at: Millis;
+  /** Who answers for the organisation (migration 0013); null for organisations seeded by code. */
+  contact_name: OptionalText;
+  contact_email: OptionalText;
+  contact_phone: OptionalText;
 }
 
 export interface AppsTable {
@@ -53,6 +58,10 @@ export interface AppsTable {
   deletion_webhook_url: string | null;
   /** JSON public JWK Set deletion receipts are signed with (migration 0010); null: `jwks`. */
   receipt_jwks: string | null;
+  /** The application the app was issued for (migration 0013); null for apps seeded by code. */
+  application_id: OptionalText;
+  /** Why a suspended app is suspended: `reviewer` or `report_expired` (migration 0013). */
+  suspended_reason: OptionalText;
 }
 
 export interface ConsentsTable {

@@ -160,14 +160,14 @@ export class TestBrowser {
   /** One request, no redirect following. */
   async request(
     url: string,
-    init: { method?: string; form?: Record<string, string | string[]> } = {},
+    init: { method?: string; form?: Record<string, string | string[]>; multipart?: FormData } = {},
   ): Promise<Response> {
     const target = new URL(url);
     this.visited.push(target.href);
     const headers: Record<string, string> = { accept: 'text/html', 'accept-language': this.locale };
     const cookie = this.cookieHeader(target);
     if (cookie) headers.cookie = cookie;
-    let body: string | undefined;
+    let body: string | FormData | undefined = init.multipart;
     if (init.form) {
       const params = new URLSearchParams();
       for (const [k, v] of Object.entries(init.form)) for (const item of [v].flat()) params.append(k, item);

@@ -11,6 +11,12 @@ export const PROBLEMS = {
     zh: '此頁面已過期，請回到上一頁重新整理後再試一次',
   },
   not_found: { status: 404, title: 'Not found', zh: '找不到您要的頁面或資料' },
+  forbidden: { status: 403, title: 'Your role does not allow this', zh: '您的角色沒有權限進行這項操作' },
+  own_organisation: {
+    status: 403,
+    title: 'Reviewers do not decide on their own organisation’s applications',
+    zh: '審查人員不能審查自己機構的申請',
+  },
   proof_not_ready: {
     status: 409,
     title: 'The proof is available after the audit log’s next signed checkpoint; try again in a few minutes',

@@ -73,10 +73,13 @@ ul.personas li { margin: .25rem 0; }
 .field label, fieldset > legend { display: block; font-weight: 700; font-size: 1.2rem; margin-bottom: .25rem; }
 .hint { color: var(--muted); margin: 0 0 .35rem; }
 .field-error { color: #b00020; font-weight: 700; margin: 0 0 .35rem; }
-input[type="text"] { font: inherit; font-size: 1.25rem; min-height: 3rem; padding: .4rem .6rem; width: 100%; max-width: 20rem;
-  border: 2px solid var(--muted); border-radius: 4px; }
+input[type="text"], input[type="email"], input[type="url"], input[type="tel"], textarea, input[type="file"] { font: inherit;
+  font-size: 1.25rem; min-height: 3rem; padding: .4rem .6rem; width: 100%; max-width: 20rem; border: 2px solid var(--muted);
+  border-radius: 4px; box-sizing: border-box; }
+input[type="url"], textarea { max-width: 40rem; }
+.field textarea { min-height: 5rem; }
 input.short { max-width: 6rem; }
-.invalid input[type="text"], input[aria-invalid="true"] { border-color: #b00020; }
+.invalid input[type="text"], input[aria-invalid="true"], textarea[aria-invalid="true"] { border-color: #b00020; }
 fieldset { border: 0; margin: 0 0 1.25rem; padding: 0; min-width: 0; }
 .date-parts { display: flex; flex-wrap: wrap; gap: 0 1rem; }
 .choice { display: flex; gap: .75rem; align-items: flex-start; padding: .4rem 0; }

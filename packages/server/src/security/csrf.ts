@@ -37,9 +37,13 @@ export function csrfToken(request: FastifyRequest, reply: FastifyReply, opts: Cs
 
 /** True when the request's form field matches its cookie. */
 export function isValidCsrf(request: FastifyRequest, opts: CsrfOptions): boolean {
-  const value = request.cookies[cookieName(opts.secure)];
   const body = request.body as Record<string, unknown> | undefined;
-  const submitted = body?.[CSRF_FIELD];
+  return isValidCsrfValue(request, opts, body?.[CSRF_FIELD]);
+}
+
+/** True when `submitted` (a form field read some other way, e.g. from a multipart stream) matches the cookie. */
+export function isValidCsrfValue(request: FastifyRequest, opts: CsrfOptions, submitted: unknown): boolean {
+  const value = request.cookies[cookieName(opts.secure)];
   if (!value || typeof submitted !== 'string') return false;
   const expected = Buffer.from(sign(opts.secret, value));
   const actual = Buffer.from(submitted);

@@ -12,6 +12,7 @@ import { auditLog } from './0009_audit_log.js';
 import { deletionRequests } from './0010_deletion_requests.js';
 import { auditCheckpoints } from './0011_audit_checkpoints.js';
 import { notifications } from './0012_notifications.js';
+import { organisationPortal } from './0013_organisation_portal.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -32,5 +33,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0010_deletion_requests': deletionRequests(dialect),
     '0011_audit_checkpoints': auditCheckpoints(dialect),
     '0012_notifications': notifications(dialect),
+    '0013_organisation_portal': organisationPortal(dialect),
   };
 }

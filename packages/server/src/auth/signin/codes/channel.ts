@@ -18,6 +18,9 @@ export interface CodeMessage {
   locale: Locale;
 }
 
+/** What a message carrying a code says. */
+export type CodeContent = Pick<CodeMessage, 'code' | 'locale'>;
+
 /**
  * A way to deliver codes. `deliver` is called without waiting for it, so that answering a
  * request takes as long whether or not a code was sent (ASVS V2.2: no account enumeration
@@ -36,7 +39,8 @@ export interface ContactSender {
   readonly kind: ContactKind;
   /** For logs: `email`, `sms`. */
   readonly name: string;
-  send(to: string, message: CodeMessage): Promise<void>;
+  /** Only the code and the language: a sender never needs to know whose code it is. */
+  send(to: string, message: CodeContent): Promise<void>;
 }
 
 /** Development: the code in the server log, the national ID masked (never logged in full). */

@@ -1,0 +1,188 @@
+/**
+ * Staff sign-in pages, mounted once per portal (`/developers`, `/review`): an e-mail address, then
+ * the six-digit code sent to it. Pages are plain forms (no script needed), never cached, and every
+ * POST carries a CSRF token.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../../clock.js';
+import type { Database } from '../../db/index.js';
+import { type FieldErrors, formErrorSummary, inputField } from '../../pages/form.js';
+import { html } from '../../pages/html.js';
+import type { Locale } from '../../pages/i18n.js';
+import { requestLocale } from '../../pages/request-locale.js';
+import { type CsrfOptions, csrfToken, requireCsrf } from '../../security/csrf.js';
+import { csrfField } from '../signin/components.js';
+import { findStaffAccount, type StaffAccount } from './accounts.js';
+import type { StaffCodeChannel } from './channel.js';
+import { checkStaffCode, requestStaffCode, STAFF_CHALLENGE_ID, staffCodeKey } from './codes.js';
+import { staffPage } from './frame.js';
+import { staffMessages } from './messages.js';
+import { endStaffSession, staffSession, startStaffSession } from './sessions.js';
+import type { StaffKind } from './tables.js';
+
+export interface StaffSigninOptions {
+  kind: StaffKind;
+  /** `/developers` or `/review`. */
+  base: string;
+  db: Database;
+  clock: Clock;
+  csrf: CsrfOptions;
+  secret: string;
+  channel: StaffCodeChannel;
+  /** Sandbox only: the code is shown on the page, as it is for citizens. */
+  showCodes: boolean;
+}
+
+/** What a portal's routes use to know who is signed in. */
+export interface StaffGate {
+  /** The signed-in account, or a redirect to the sign-in page (and undefined). */
+  require(request: FastifyRequest, reply: FastifyReply): Promise<StaffAccount | undefined>;
+  current(request: FastifyRequest): Promise<StaffAccount | undefined>;
+  /** Starts a session for an account just created (registration ends signed in only after a code). */
+  sendCode(account: StaffAccount, locale: Locale): Promise<string>;
+}
+
+/** Codes shown in the sandbox, by challenge, while valid (never stored in clear in the database). */
+const SHOWN_CODES_LIMIT = 1_000;
+
+export function registerStaffSignin(app: FastifyInstance, o: StaffSigninOptions): StaffGate {
+  const key = staffCodeKey(o.secret);
+  const portal = o.kind === 'developer' ? 'developer.portal' : 'reviewer.portal';
+  const shown = new Map<string, { code: string; expiresAt: number }>();
+  const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
+
+  async function deliver(challengeId: string, email: string, code: string, expiresAt: number, locale: Locale) {
+    if (o.showCodes) {
+      if (shown.size >= SHOWN_CODES_LIMIT) shown.delete(shown.keys().next().value as string);
+      shown.set(challengeId, { code, expiresAt });
+    }
+    // Not awaited: the answer takes as long whether or not the address has an account (ASVS V6.3.8).
+    void o.channel.deliver(email, { code, locale });
+  }
+
+  function signinPage(request: FastifyRequest, reply: FastifyReply, locale: Locale, email = '', error?: string) {
+    const t = staffMessages(locale);
+    const errors: FieldErrors = error ? { email: error } : {};
+    const title = t('signin.title', { portal: t(portal) });
+    return noStore(reply)
+      .status(error ? 400 : 200)
+      .send(
+        staffPage({
+          locale,
+          base: o.base,
+          title,
+          path: `${o.base}/signin`,
+          body: html`<h1>${title}</h1>${formErrorSummary(title, errors)}
+<p class="lead">${t('signin.lead')}</p>
+<form method="post" action="${o.base}/signin" novalidate>${csrfField(csrfToken(request, reply, o.csrf))}
+${inputField({ name: 'email', type: 'email', label: t('signin.email'), value: email, autocomplete: 'email', maxlength: 254, errors, required: true })}
+<button type="submit" class="primary">${t('signin.send')}</button></form>
+${o.kind === 'developer' ? html`<p>${t('signin.noAccount')} <a href="${o.base}/register">${t('signin.register')}</a></p>` : ''}`,
+        }),
+      );
+  }
+
+  function codePage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    locale: Locale,
+    challengeId: string,
+    error?: 'wrong' | 'expired' | 'locked',
+  ) {
+    const t = staffMessages(locale);
+    const errors: FieldErrors = error ? { code: t(`code.${error}`) } : {};
+    const sandboxCode = shown.get(challengeId);
+    const visible = sandboxCode && sandboxCode.expiresAt > o.clock.now() ? sandboxCode.code : undefined;
+    return noStore(reply)
+      .status(error ? 400 : 200)
+      .send(
+        staffPage({
+          locale,
+          base: o.base,
+          title: t('code.title'),
+          path: `${o.base}/signin/code?c=${challengeId}`,
+          body: html`<h1>${t('code.title')}</h1>${formErrorSummary(t('code.title'), errors)}
+<p class="lead">${t('code.lead')}</p>
+${visible ? html`<p class="sandbox-code">${t('code.sandbox', { code: visible })}</p>` : ''}
+<form method="post" action="${o.base}/signin/code" novalidate>${csrfField(csrfToken(request, reply, o.csrf))}
+<input type="hidden" name="challenge" value="${challengeId}">
+${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-code', inputmode: 'numeric', maxlength: 6, errors, required: true })}
+<button type="submit" class="primary">${t('code.submit')}</button></form>
+<p><a href="${o.base}/signin">${t('code.again')}</a></p>`,
+        }),
+      );
+  }
+
+  const guard = { preHandler: requireCsrf(o.csrf) };
+  const field = (request: FastifyRequest, name: string) => {
+    const value = (request.body as Record<string, unknown> | undefined)?.[name];
+    return typeof value === 'string' ? value : '';
+  };
+
+  app.get(`${o.base}/signin`, async (request, reply) => signinPage(request, reply, requestLocale(request)));
+
+  app.post(`${o.base}/signin`, guard, async (request, reply) => {
+    const locale = requestLocale(request);
+    const email = field(request, 'email').slice(0, 320);
+    if (!/^[^@\s]+@[^@\s]+$/.test(email.trim())) {
+      return signinPage(request, reply, locale, email, staffMessages(locale)('signin.invalidEmail'));
+    }
+    const now = o.clock.now();
+    const result = await requestStaffCode(o.db, { kind: o.kind, email, key, now });
+    if (result.delivery) {
+      const d = result.delivery;
+      await deliver(result.challengeId, d.account.email, d.code, d.expiresAt, locale);
+    }
+    return reply.redirect(`${o.base}/signin/code?c=${result.challengeId}`, 303);
+  });
+
+  app.get(`${o.base}/signin/code`, async (request, reply) => {
+    const c = (request.query as Record<string, unknown>).c;
+    const locale = requestLocale(request);
+    if (typeof c !== 'string' || !STAFF_CHALLENGE_ID.test(c)) return reply.redirect(`${o.base}/signin`, 303);
+    return codePage(request, reply, locale, c);
+  });
+
+  app.post(`${o.base}/signin/code`, guard, async (request, reply) => {
+    const locale = requestLocale(request);
+    const challengeId = field(request, 'challenge');
+    if (!STAFF_CHALLENGE_ID.test(challengeId)) return reply.redirect(`${o.base}/signin`, 303);
+    const now = o.clock.now();
+    const check = await checkStaffCode(o.db, { challengeId, code: field(request, 'code').trim(), key, now });
+    if (!check.ok) return codePage(request, reply, locale, challengeId, check.reason);
+    shown.delete(challengeId);
+    const account = await findStaffAccount(o.db, check.accountId);
+    if (!account) return codePage(request, reply, locale, challengeId, 'expired');
+    await startStaffSession(o.db, reply, { account, method: 'email_code', now, secure: o.csrf.secure });
+    request.log.info({ staff: account.id, kind: account.kind }, 'staff signed in');
+    return reply.redirect(o.base, 303);
+  });
+
+  app.post(`${o.base}/signout`, guard, async (request, reply) => {
+    await endStaffSession(o.db, request, reply, { kind: o.kind, secure: o.csrf.secure });
+    return reply.redirect(`${o.base}/signin`, 303);
+  });
+
+  const current = (request: FastifyRequest) =>
+    staffSession(o.db, request, { kind: o.kind, now: o.clock.now(), secure: o.csrf.secure });
+  return {
+    current,
+    async require(request, reply) {
+      const account = await current(request);
+      if (!account) {
+        reply.redirect(`${o.base}/signin`, 303);
+        return undefined;
+      }
+      return account;
+    },
+    async sendCode(account, locale) {
+      const now = o.clock.now();
+      const result = await requestStaffCode(o.db, { kind: account.kind, email: account.email, key, now });
+      if (result.delivery) {
+        const d = result.delivery;
+        await deliver(result.challengeId, d.account.email, d.code, d.expiresAt, locale);
+      }
+      return result.challengeId;
+    },
+  };
+}

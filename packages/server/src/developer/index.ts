@@ -1,0 +1,49 @@
+/**
+ * The developer portal (`/developers`): organisations register, their developers sign in, apply
+ * for apps (phase 1 gives a sandbox client at once), pass the integration test the platform checks
+ * from its audit log, and submit their security report for review (phase 2).
+ */
+import type { FastifyInstance } from 'fastify';
+import { issuerOf } from '../auth/provider/routes.js';
+import { createStaffCodeChannel, type StaffCodeChannel } from '../auth/staff/channel.js';
+import { registerStaffSignin } from '../auth/staff/routes.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/config.js';
+import type { Database } from '../db/index.js';
+import { DEVELOPERS } from './pages.js';
+import { registerDeveloperPortal } from './routes.js';
+
+export {
+  type Application,
+  createApplication,
+  findApplication,
+  registerOrganisationWithAdmin,
+  submitApplication,
+} from './applications.js';
+export { checklistComplete, integrationChecklist } from './checklist.js';
+export { addNotice, listNotices, type NoticeKind } from './notices.js';
+
+export interface DeveloperDeps {
+  config: Config;
+  db: Database;
+  clock: Clock;
+  /** How staff codes travel; by default the deployment's SMTP relay (or the log without one). */
+  staffChannel?: StaffCodeChannel;
+}
+
+export function registerDeveloper(app: FastifyInstance, deps: DeveloperDeps): void {
+  const { config, db, clock } = deps;
+  const csrf = { secret: config.secret, secure: config.publicUrl.startsWith('https://') };
+  const gate = registerStaffSignin(app, {
+    kind: 'developer',
+    base: DEVELOPERS,
+    db,
+    clock,
+    csrf,
+    secret: config.secret,
+    channel: deps.staffChannel ?? createStaffCodeChannel(config, app.log),
+    showCodes: config.sandbox,
+  });
+  const issuer = issuerOf(config);
+  registerDeveloperPortal(app, { db, clock, csrf, gate, issuers: { sandbox: issuer, production: issuer } });
+}

@@ -1,0 +1,101 @@
+/**
+ * Test support for the organisation portals: a developer (or reviewer) signing in through the real
+ * pages with the code the sandbox shows, and a complete, valid phase 1 form.
+ */
+import { csrfIn, TestBrowser, type TestPlatform } from '../auth/testing.js';
+
+const NOWHERE = 'https://nowhere.invalid/';
+
+export interface PageResult {
+  url: string;
+  status: number;
+  html: string;
+}
+
+export async function get(platform: TestPlatform, browser: TestBrowser, path: string): Promise<PageResult> {
+  const step = await browser.follow(new URL(path, platform.url).href, NOWHERE);
+  return { url: step.url, status: step.response?.status ?? 0, html: step.html ?? '' };
+}
+
+/** POSTs a form (the CSRF token of `page` added) and follows redirects to the page that answers. */
+export async function post(
+  platform: TestPlatform,
+  browser: TestBrowser,
+  page: PageResult,
+  path: string,
+  form: Record<string, string | string[]>,
+): Promise<PageResult> {
+  const step = await browser.follow(new URL(path, platform.url).href, NOWHERE, {
+    form: { _csrf: csrfIn(page.html), ...form },
+  });
+  return { url: step.url, status: step.response?.status ?? 0, html: step.html ?? '' };
+}
+
+/** The code the sandbox shows on the code page. */
+export function shownCode(html: string): string {
+  const match = /(?:驗證碼是|the code is) (\d{6})/.exec(html);
+  if (!match?.[1]) throw new Error('no sandbox code on the page');
+  return match[1];
+}
+
+/** Enters the shown code on a code page; the browser ends on the portal's home page. */
+export async function enterShownCode(platform: TestPlatform, browser: TestBrowser, codePage: PageResult, base: string) {
+  const challenge = /name="challenge" value="([^"]+)"/.exec(codePage.html)?.[1] ?? '';
+  return post(platform, browser, codePage, `${base}/signin/code`, { challenge, code: shownCode(codePage.html) });
+}
+
+/** Signs a staff account in by e-mail and the shown code. */
+export async function signInStaff(
+  platform: TestPlatform,
+  email: string,
+  base: '/developers' | '/review',
+  browser = new TestBrowser(),
+): Promise<{ browser: TestBrowser; home: PageResult }> {
+  const signin = await get(platform, browser, `${base}/signin`);
+  const code = await post(platform, browser, signin, `${base}/signin`, { email });
+  return { browser, home: await enterShownCode(platform, browser, code, base) };
+}
+
+export const ORGANISATION_FORM = {
+  type: 'company',
+  name: '健康日記股份有限公司',
+  identifier: '04595257',
+  contact_name: '林小華',
+  contact_email: 'contact@diary.example',
+  contact_phone: '02-2345-6789',
+  developer_name: '王小明',
+  developer_email: 'dev@diary.example',
+};
+
+/** Registers an organisation through the page; the browser ends signed in as its admin. */
+export async function registerThroughPortal(
+  platform: TestPlatform,
+  form: Record<string, string> = ORGANISATION_FORM,
+  browser = new TestBrowser(),
+): Promise<{ browser: TestBrowser; home: PageResult }> {
+  const page = await get(platform, browser, '/developers/register');
+  const code = await post(platform, browser, page, '/developers/register', form);
+  return { browser, home: await enterShownCode(platform, browser, code, '/developers') };
+}
+
+export const RECEIPT_JWKS = JSON.stringify({
+  keys: [{ kty: 'OKP', crv: 'Ed25519', x: '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo' }],
+});
+
+export const APPLICATION_FORM: Record<string, string | string[]> = {
+  name_zh: '血糖日記',
+  name_en: 'Glucose Diary',
+  description_zh: '幫糖尿病友記錄血糖，並看糖化血色素的變化。',
+  description_en: 'Helps people with diabetes track glucose and their HbA1c.',
+  platform: 'web',
+  client_type: 'public',
+  redirect_uris: 'http://localhost:5173/callback\nhttps://diary.example/callback',
+  category: ['lab', 'outpatient'],
+  purpose_lab: '顯示糖化血色素趨勢',
+  purpose_outpatient: '列出就醫紀錄',
+  privacy_policy_url: 'https://diary.example/privacy',
+  support_contact: 'help@diary.example',
+  app_url: 'https://diary.example/',
+  deletion_webhook_url: 'https://diary.example/webhooks/deletion',
+  receipt_jwks: RECEIPT_JWKS,
+};
