@@ -8,7 +8,7 @@ import Fastify, { type FastifyInstance, LogController } from 'fastify';
 import { registerAudit } from './audit/index.js';
 import { registerAuth } from './auth/index.js';
 import type { MessageChannel } from './auth/signin/index.js';
-import type { StaffCodeChannel } from './auth/staff/channel.js';
+import { createStaffCodeChannel, type StaffCodeChannel } from './auth/staff/channel.js';
 import { registerDeletionRequests } from './citizen/deletion/index.js';
 import { registerCitizenPortal } from './citizen/index.js';
 import { type Clock, systemClock } from './clock.js';
@@ -25,6 +25,7 @@ import { type NotificationChannel, registerNotifications } from './notifications
 import { FAVICON_SVG } from './pages/favicon.js';
 import { SITE_CSS } from './pages/layout.js';
 import { sendAsset, staticAsset } from './pages/static-asset.js';
+import { registerReview } from './review/index.js';
 import { registerTrustedForwarding } from './security/forwarded.js';
 import { registerSecurityHeaders } from './security/headers.js';
 
@@ -100,7 +101,10 @@ export async function buildApp({
   await registerAudit(app, { config, db, clock });
   registerDeletionRequests(app, { config, db, clock });
   registerCitizenPortal(app, { config, db, clock, provider: auth.provider });
-  registerDeveloper(app, { config, db, clock, ...(staffChannel ? { staffChannel } : {}) });
+  // Developers and reviewers sign in by e-mail codes through the deployment's SMTP relay.
+  const staffCodes = staffChannel ?? createStaffCodeChannel(config, app.log);
+  registerDeveloper(app, { config, db, clock, staffChannel: staffCodes });
+  registerReview(app, { config, db, clock, staffChannel: staffCodes });
   registerNotifications(app, {
     db,
     clock,

@@ -21,6 +21,7 @@ export const AUDIT_EVENT_TYPES = [
   'portal.download',
   'organisation.registered',
   'developer.added',
+  'reviewer.added',
   'application.created',
   'application.submitted',
   'application.approved',

@@ -57,7 +57,12 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
 
   provider.on('server_error', (_ctx, error: Error) => app.log.error({ err: error }, 'authorization server error'));
 
-  await mountProvider(app, provider, { rateLimit: config.oauthRateLimit, clock, tls });
+  await mountProvider(app, provider, {
+    rateLimit: config.oauthRateLimit,
+    clock,
+    tls,
+    isSuspended: async (clientId) => (await findApp(db, clientId))?.status === 'suspended',
+  });
   registerSmartConfiguration(app, config);
   registerInteractionRoutes(app, provider);
   registerSignin(app, {

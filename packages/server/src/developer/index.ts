@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { issuerOf } from '../auth/provider/routes.js';
-import { createStaffCodeChannel, type StaffCodeChannel } from '../auth/staff/channel.js';
+import type { StaffCodeChannel } from '../auth/staff/channel.js';
 import { registerStaffSignin } from '../auth/staff/routes.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
@@ -27,8 +27,8 @@ export interface DeveloperDeps {
   config: Config;
   db: Database;
   clock: Clock;
-  /** How staff codes travel; by default the deployment's SMTP relay (or the log without one). */
-  staffChannel?: StaffCodeChannel;
+  /** How staff sign-in codes travel (`auth/staff/channel.ts`). */
+  staffChannel: StaffCodeChannel;
 }
 
 export function registerDeveloper(app: FastifyInstance, deps: DeveloperDeps): void {
@@ -41,7 +41,7 @@ export function registerDeveloper(app: FastifyInstance, deps: DeveloperDeps): vo
     clock,
     csrf,
     secret: config.secret,
-    channel: deps.staffChannel ?? createStaffCodeChannel(config, app.log),
+    channel: deps.staffChannel,
     showCodes: config.sandbox,
   });
   const issuer = issuerOf(config);

@@ -15,11 +15,12 @@ import {
   APPLICATION_FORM,
   get,
   ORGANISATION_FORM,
-  type PageResult,
+  PDF,
   post,
   registerThroughPortal,
   shownCode,
   signInStaff,
+  submission,
 } from './testing.js';
 
 async function counts(platform: TestPlatform) {
@@ -45,21 +46,6 @@ async function counts(platform: TestPlatform) {
     reports: await n('security_reports'),
     audit: Number(audit.n),
   };
-}
-
-const PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
-
-function submission(
-  page: PageResult,
-  fields: Record<string, string>,
-  file?: { bytes: Buffer; name: string; type: string },
-) {
-  const form = new FormData();
-  // The CSRF field first, as the page's form has it: the server reads no file before it.
-  form.append('_csrf', /name="_csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? '');
-  for (const [k, v] of Object.entries(fields)) form.append(k, v);
-  if (file) form.append('report', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
-  return form;
 }
 
 describe.each(testDatabases())('developer portal on $label', (target) => {

@@ -2,7 +2,10 @@
  * Test support for the organisation portals: a developer (or reviewer) signing in through the real
  * pages with the code the sandbox shows, and a complete, valid phase 1 form.
  */
+import { appendAudit } from '../audit/log.js';
 import { csrfIn, TestBrowser, type TestPlatform } from '../auth/testing.js';
+import { inTransaction } from '../db/transaction.js';
+import { developerKysely } from './tables.js';
 
 const NOWHERE = 'https://nowhere.invalid/';
 
@@ -99,3 +102,72 @@ export const APPLICATION_FORM: Record<string, string | string[]> = {
   deletion_webhook_url: 'https://diary.example/webhooks/deletion',
   receipt_jwks: RECEIPT_JWKS,
 };
+
+/** A minimal PDF: what the upload checks is its signature, not its pages. */
+export const PDF = Buffer.from('%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
+
+/** Phase 2's multipart body, the CSRF field first as the page's form has it. */
+export function submission(
+  page: PageResult,
+  fields: Record<string, string>,
+  file?: { bytes: Buffer; name: string; type: string },
+) {
+  const form = new FormData();
+  form.append('_csrf', /name="_csrf" value="([^"]+)"/.exec(page.html)?.[1] ?? '');
+  for (const [k, v] of Object.entries(fields)) form.append(k, v);
+  if (file) form.append('report', new Blob([new Uint8Array(file.bytes)], { type: file.type }), file.name);
+  return form;
+}
+
+export function submissionFields(testedOn: string): Record<string, string> {
+  return {
+    lab: '台灣資安檢測實驗室',
+    tested_on: testedOn,
+    level: 'L2',
+    production_redirect_uris: 'https://diary.example/callback',
+    confirm_privacy: 'yes',
+    confirm_contact: 'yes',
+  };
+}
+
+/**
+ * Writes the audit entries the integration checklist looks for, as the platform would after a
+ * real sandbox download and deletion receipt (the e2e test produces them for real).
+ */
+export async function passChecklist(platform: TestPlatform, sandboxClientId: string, at: number): Promise<void> {
+  await inTransaction(platform.db, async (tx) => {
+    await appendAudit(tx, { type: 'export.file', citizenId: 1, clientId: sandboxClientId, subject: `exp_${at}` }, at);
+    await appendAudit(
+      tx,
+      { type: 'deletion.receipt', citizenId: 1, clientId: sandboxClientId, subject: `del_${at}` },
+      at,
+    );
+  });
+}
+
+/** Applies (phase 1), passes the checklist and submits (phase 2) through the pages; the application's id. */
+export async function submitThroughPortal(
+  platform: TestPlatform,
+  browser: TestBrowser,
+  o: { testedOn: string; at: number; form?: Record<string, string | string[]> },
+): Promise<{ id: string; sandboxClientId: string }> {
+  const page = await get(platform, browser, '/developers/apps/new');
+  const created = await post(platform, browser, page, '/developers/apps', o.form ?? APPLICATION_FORM);
+  const id = new URL(created.url).pathname.split('/').pop() ?? '';
+  const { sandbox_client_id: sandboxClientId } = await developerKysely(platform.db)
+    .selectFrom('applications')
+    .select('sandbox_client_id')
+    .where('id', '=', id)
+    .executeTakeFirstOrThrow();
+  await passChecklist(platform, sandboxClientId, o.at);
+  const appPage = await get(platform, browser, `/developers/apps/${id}`);
+  const response = await browser.request(`${platform.url}/developers/apps/${id}/submit`, {
+    multipart: submission(appPage, submissionFields(o.testedOn), {
+      bytes: PDF,
+      name: 'report.pdf',
+      type: 'application/pdf',
+    }),
+  });
+  if (response.status !== 303) throw new Error(`phase 2 answered ${response.status}`);
+  return { id, sandboxClientId };
+}

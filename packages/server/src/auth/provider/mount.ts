@@ -22,6 +22,22 @@ export interface MountOptions {
   rateLimit: number;
   clock: Clock;
   tls: boolean;
+  /** Whether a registered app is suspended (by a reviewer, or for an expired security report). */
+  isSuspended?: (clientId: string) => Promise<boolean>;
+}
+
+/** The client a PAR or token request names: `client_id`, or the issuer of its client assertion. */
+function requestingClient(form: URLSearchParams): string | undefined {
+  const id = form.get('client_id');
+  if (id) return id;
+  const assertion = form.get('client_assertion')?.split('.')[1];
+  if (!assertion) return undefined;
+  try {
+    const iss = (JSON.parse(Buffer.from(assertion, 'base64url').toString('utf8')) as { iss?: unknown }).iss;
+    return typeof iss === 'string' ? iss : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 interface Endpoint {
@@ -89,13 +105,26 @@ export async function mountProvider(app: FastifyInstance, provider: Provider, op
     }
     const body = request.body instanceof Buffer ? request.body : undefined;
     if (request.method === 'POST') {
+      const form = new URLSearchParams(body?.toString('latin1') ?? '');
       const refusal = checkEndpointRequest({
         path: endpoint.path,
-        form: new URLSearchParams(body?.toString('latin1') ?? ''),
+        form,
         headers: request.headers,
         now: opts.clock.now(),
       });
       if (refusal) return sendOAuthError(request, reply, refusal);
+      const grants =
+        endpoint.path === OAUTH_ROUTES.pushed_authorization_request || endpoint.path === OAUTH_ROUTES.token;
+      const clientId = grants ? requestingClient(form) : undefined;
+      // RFC 6749 §5.2 `unauthorized_client`: a suspended app is known but may not obtain
+      // authorization now (its client is otherwise invisible to the provider, `adapter.ts`).
+      if (clientId && (await opts.isSuspended?.(clientId))) {
+        return sendOAuthError(request, reply, {
+          status: 400,
+          error: 'unauthorized_client',
+          description: 'the app is suspended',
+        });
+      }
     }
     const raw = body === undefined ? request.raw : replayedRequest(request.raw, body);
     // RFC 8414 metadata and OpenID discovery are one document for an issuer without a path.
