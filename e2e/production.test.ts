@@ -85,7 +85,7 @@ describe.skipIf(!postgres)('production behind TLS on PostgreSQL', () => {
     // reviewed app. The platform itself seeds nothing in production.
     t = await createTestDatabase(postgres, { prefix: 'healthbank_production' });
     const population = [...fixturePopulation({ citizens: 7, recordsPerCitizen: 40 })];
-    await seedPopulation(t.db, population);
+    await seedPopulation(t.db, population, { synthetic: false });
     const [first, second] = population.filter((p) => !p.citizen.persona);
     if (!first || !second) throw new Error('no citizens');
     citizen = first.citizen;

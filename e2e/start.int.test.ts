@@ -35,25 +35,35 @@ describe('healthbank start', () => {
     return child;
   };
 
-  it('seeds an empty database, serves the platform and prints its URLs', async () => {
+  it('seeds an empty database, serves production and the sandbox, and prints their URLs', async () => {
     const child = start();
-    const [, url, portal] = await waitForLine(
+    const [, url, sandbox, portal] = await waitForLine(
       child,
-      /Platform {3}(http:\/\/localhost:\d+)\/[\s\S]*Portal {5}(http:\/\/localhost:\d+\/me) /,
+      /Platform {3}(http:\/\/localhost:\d+)\/[\s\S]*Sandbox {4}(http:\/\/127\.0\.0\.1:\d+)\/[\s\S]*Portal {5}(http:\/\/127\.0\.0\.1:\d+\/me) /,
       120_000,
     );
     const health = await fetch(`${url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok', database: 'sqlite' });
 
-    const home = await fetch(`${url}/`);
+    const home = await fetch(`${sandbox}/`);
     const page = await home.text();
     expect(home.headers.get('content-type')).toMatch(/text\/html/);
     expect(page).toContain('健康存摺 SDK 沙盒');
     // 40 ordinary citizens plus A小姐, B爺爺 and C職場's 60 employees.
     expect(page).toMatch(/data-testid="citizens">102</);
+    // Each realm has its own issuer (PORT=0: the issuers keep the configured port, the hosts differ).
+    const issuer = async (base: string) =>
+      ((await (await fetch(`${base}/.well-known/openid-configuration`)).json()) as { issuer: string }).issuer;
+    expect(new URL(await issuer(url as string)).hostname).toBe('localhost');
+    expect(new URL(await issuer(sandbox as string)).hostname).toBe('127.0.0.1');
+    // The example app is the sandbox's; the developer portal is production's.
+    expect((await fetch(`${sandbox}/examples/diabetes-diary/`)).status).toBe(200);
+    expect((await fetch(`${url}/examples/diabetes-diary/`)).status).toBe(404);
+    expect((await fetch(`${url}/developers`)).status).toBe(200);
+    expect((await fetch(`${sandbox}/developers`)).status).toBe(404);
     // The portal it names sends a visitor to sign in.
-    expect(portal).toBe(`${url}/me`);
+    expect(portal).toBe(`${sandbox}/me`);
     const signin = await fetch(`${portal}`, { redirect: 'manual' });
     expect(signin.status).toBe(303);
 
@@ -68,9 +78,9 @@ describe('healthbank start', () => {
     child.stderr?.on('data', (c: Buffer) => {
       output += c.toString();
     });
-    const [, url] = await waitForLine(child, /Platform {3}(http:\/\/localhost:\d+)\//, 60_000);
+    const [, sandbox] = await waitForLine(child, /Sandbox {4}(http:\/\/127\.0\.0\.1:\d+)\//, 60_000);
     expect(output).not.toContain('seeding');
-    const page = await (await fetch(`${url}/`)).text();
+    const page = await (await fetch(`${sandbox}/`)).text();
     expect(page).toMatch(/data-testid="citizens">102</);
   });
 

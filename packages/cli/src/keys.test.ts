@@ -27,18 +27,27 @@ const PRODUCTION = {
 const cli = (args: string[], env: Record<string, string | undefined> = {}) => runCli(args, env, '2026-12-03');
 
 describe('healthbank keys', () => {
-  it('generates a secret and three key sets that a production configuration accepts', async () => {
+  it('generates a secret and the key sets (production’s, the sandbox’s) that a production configuration accepts', async () => {
     const { code, stdout } = await cli(['keys', 'generate', '--upstream']);
     expect(code).toBe(0);
     const generated = envFile(stdout);
     expect(Object.keys(generated).sort()).toEqual([
       'HEALTHBANK_EXPORT_SIGNING_KEYS',
+      'HEALTHBANK_SANDBOX_EXPORT_SIGNING_KEYS',
+      'HEALTHBANK_SANDBOX_SIGNING_JWKS',
       'HEALTHBANK_SECRET',
       'HEALTHBANK_SIGNING_JWKS',
       'HEALTHBANK_WEBHOOK_SIGNING_KEYS',
       'UPSTREAM_OIDC_JWKS',
     ]);
     const config = loadConfig({ ...PRODUCTION, ...generated });
+    // With SANDBOX_PUBLIC_URL the sandbox realm uses its own generated keys.
+    const withSandbox = loadConfig({
+      ...PRODUCTION,
+      ...generated,
+      SANDBOX_PUBLIC_URL: 'https://sandbox.healthbank.example',
+    });
+    expect(withSandbox.sandboxRealm?.signingKeys.keys[0]?.kid).toMatch(/^sandbox-oauth-2026-12-03-/);
     expect(config.secret).toHaveLength(64);
     expect(config.signingKeys.keys[0]?.kid).toMatch(/^oauth-2026-12-03-[0-9a-f]{6}$/);
     expect(config.exportSigningKeys.keys[0]?.kid).toMatch(/^export-2026-12-03-/);

@@ -11,6 +11,7 @@ import { keysGenerateCommand, keysPublicCommand, keysRotateCommand } from './com
 import { migrateCommand } from './commands/migrate.js';
 import { personasCommand } from './commands/personas.js';
 import { recordsCommand } from './commands/records.js';
+import { reviewersAddCommand } from './commands/reviewers.js';
 import { seedCommand } from './commands/seed.js';
 import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
@@ -94,6 +95,22 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
     .option('--mobile <number>', 'Taiwanese mobile number for sign-in codes, 09 and 8 digits')
     .addOption(databaseOption())
     .action((nationalId, opts) => contactsSetCommand(io, nationalId, opts));
+
+  program
+    .command('reviewers')
+    .description('the platform reviewers who decide applications at /review')
+    .command('add')
+    .description('add a reviewer (the first admin comes from here)')
+    .addHelpText('after', '\nExamples:\n  $ healthbank reviewers add lin@nhi.example.tw --name 林審查 --admin')
+    .argument('<email>', 'the address their sign-in codes are sent to')
+    .requiredOption('--name <name>', 'their name, as shown in the console')
+    .option('--admin', 'may add other reviewers')
+    .option(
+      '--organisation <identifier>',
+      '統一編號 or 醫事機構代碼 of their own organisation, whose applications they may not decide',
+    )
+    .addOption(databaseOption())
+    .action((email, opts) => reviewersAddCommand(io, email, opts));
 
   const keys = program
     .command('keys')

@@ -25,6 +25,7 @@ import { type NotificationChannel, registerNotifications } from './notifications
 import { FAVICON_SVG } from './pages/favicon.js';
 import { SITE_CSS } from './pages/layout.js';
 import { sendAsset, staticAsset } from './pages/static-asset.js';
+import { registerPublicPages } from './public/routes.js';
 import { registerReview } from './review/index.js';
 import { registerTrustedForwarding } from './security/forwarded.js';
 import { registerSecurityHeaders } from './security/headers.js';
@@ -101,10 +102,13 @@ export async function buildApp({
   await registerAudit(app, { config, db, clock });
   registerDeletionRequests(app, { config, db, clock });
   registerCitizenPortal(app, { config, db, clock, provider: auth.provider });
-  // Developers and reviewers sign in by e-mail codes through the deployment's SMTP relay.
-  const staffCodes = staffChannel ?? createStaffCodeChannel(config, app.log);
-  registerDeveloper(app, { config, db, clock, staffChannel: staffCodes });
-  registerReview(app, { config, db, clock, staffChannel: staffCodes });
+  if (!config.sandbox) {
+    // Organisations and reviewers act on production: their portals live in production's realm only.
+    // They sign in by e-mail codes through the deployment's SMTP relay.
+    const staffCodes = staffChannel ?? createStaffCodeChannel(config, app.log);
+    registerDeveloper(app, { config, db, clock, staffChannel: staffCodes });
+    registerReview(app, { config, db, clock, staffChannel: staffCodes });
+  }
   registerNotifications(app, {
     db,
     clock,
@@ -118,7 +122,9 @@ export async function buildApp({
     app.get(path, async (request, reply) => sendAsset(request, reply, favicon, 'public, max-age=86400'));
   }
   registerHealthRoutes(app, db);
-  registerHomeRoutes(app, db, { sandbox: config.sandbox });
+  // Production's front door is the public site; the sandbox's shows what the sandbox holds.
+  if (config.sandbox) registerHomeRoutes(app, db);
+  else registerPublicPages(app, { config, db });
   if (config.sandbox) registerExamples(app, { publicUrl: config.publicUrl });
 
   return app;

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { type AppOptions, buildApp } from './app.js';
 import type { Config } from './config/config.js';
+import { productionRealm, sandboxRealm } from './config/realms.js';
 import type { Database } from './db/index.js';
 
 export interface RunningServer {
@@ -15,6 +16,63 @@ export async function serve(
   config: Config,
   db: Database,
   options: Omit<AppOptions, 'config' | 'db'> = {},
+): Promise<RunningServer> {
+  const running = await listen(config, db, options);
+  let closed = false;
+  return {
+    ...running,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await running.close();
+      await db.close();
+    },
+  };
+}
+
+export interface RunningRealms {
+  production: RunningServer;
+  /** Absent when the deployment serves no sandbox. */
+  sandbox?: RunningServer;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves production at the public URL and, when configured, the sandbox at its own origin
+ * (`config/realms.ts`): two listeners over one database. Closing stops both, then the database.
+ */
+export async function serveRealms(
+  config: Config,
+  db: Database,
+  options: Omit<AppOptions, 'config' | 'db'> = {},
+): Promise<RunningRealms> {
+  const production = await listen(productionRealm(config), db, options);
+  const sandboxConfig = sandboxRealm(config);
+  let sandbox: RunningServer | undefined;
+  try {
+    sandbox = sandboxConfig && (await listen(sandboxConfig, db, options));
+  } catch (error) {
+    await production.close();
+    throw error;
+  }
+  let closed = false;
+  return {
+    production,
+    ...(sandbox ? { sandbox } : {}),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await Promise.all([production.close(), sandbox?.close()]);
+      await db.close();
+    },
+  };
+}
+
+/** Builds one realm's app and listens; closing stops it (the database stays open). */
+async function listen(
+  config: Config,
+  db: Database,
+  options: Omit<AppOptions, 'config' | 'db'>,
 ): Promise<RunningServer> {
   const app = await buildApp({ config, db, ...options });
   try {
@@ -35,7 +93,6 @@ export async function serve(
       if (closed) return;
       closed = true;
       await app.close();
-      await db.close();
     },
   };
 }

@@ -21,6 +21,9 @@ const KEY_SETS = {
   HEALTHBANK_SIGNING_JWKS: { prefix: 'oauth', keepPrivate: true },
   // Export files: the first key signs; earlier ones stay published, and need no private part.
   HEALTHBANK_EXPORT_SIGNING_KEYS: { prefix: 'export', keepPrivate: false },
+  // The sandbox realm's own keys (SANDBOX_PUBLIC_URL): nothing it signs verifies as production's.
+  HEALTHBANK_SANDBOX_SIGNING_JWKS: { prefix: 'sandbox-oauth', keepPrivate: true },
+  HEALTHBANK_SANDBOX_EXPORT_SIGNING_KEYS: { prefix: 'sandbox-export', keepPrivate: false },
   // Webhooks (deletion requests): Ed25519, Standard Webhooks' `v1a` scheme; retired keys stay published.
   HEALTHBANK_WEBHOOK_SIGNING_KEYS: { prefix: 'webhooks', keepPrivate: false },
   // private_key_jwt at the upstream identity provider, which needs the previous key until it

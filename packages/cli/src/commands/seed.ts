@@ -93,9 +93,10 @@ export async function seedCommand(
       throw error;
     }
     // Example apps and their history are sandbox data (ASVS V14.1: none in production).
-    if (!config.sandbox) return;
-    const { registerSandboxApps } = await import('@healthbank/server');
-    await registerSandboxApps(db, { publicUrl: config.publicUrl });
-    await seedHistory(io, db, config);
+    const { registerSandboxApps, sandboxRealm } = await import('@healthbank/server');
+    const sandbox = config.environment === 'production' ? undefined : sandboxRealm(config);
+    if (!sandbox) return;
+    await registerSandboxApps(db, { publicUrl: sandbox.publicUrl });
+    await seedHistory(io, db, sandbox);
   });
 }

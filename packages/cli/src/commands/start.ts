@@ -5,8 +5,11 @@ import {
   loadConfig,
   migrateToLatest,
   populationStats,
+  type RunningRealms,
   registerSandboxApps,
-  serve,
+  sandboxRealm,
+  seedDevelopmentReviewer,
+  serveRealms,
 } from '@healthbank/server';
 import { connect } from '../database.js';
 import { CliError } from '../errors.js';
@@ -17,7 +20,8 @@ const count = new Intl.NumberFormat('en-US');
 
 /**
  * Starts the platform: migrate, seed a sandbox into an empty database (about 1,000 synthetic
- * citizens plus the personas), listen, and print where to go. Resolves with a stop function.
+ * citizens plus the personas), serve production and the sandbox (each its own origin), and print
+ * where to go. Resolves with a stop function.
  */
 export async function startCommand(
   io: CliIo,
@@ -37,38 +41,49 @@ export async function startCommand(
   const db = await connect(io, config.databaseUrl);
   try {
     await migrateToLatest(db);
-    // Synthetic citizens and example apps belong to a sandbox only: a production database holds
-    // real citizens, loaded from NHI, and apps that went through review (ASVS V14.1: no test data
-    // or test accounts in production).
-    if (config.sandbox) await prepareSandbox(io, db, config);
+    // Synthetic citizens and example apps belong to the sandbox realm only: production serves real
+    // citizens, loaded from NHI, and apps that went through review (ASVS V14.1: no test data or
+    // test accounts in production).
+    const sandbox = sandboxRealm(config);
+    if (sandbox && config.environment !== 'production') await prepareSandbox(io, db, sandbox);
+    if (config.environment === 'development') await seedDevelopmentReviewer(db);
   } catch (error) {
     await db.close();
     throw error;
   }
-  let server: Awaited<ReturnType<typeof serve>>;
+  let servers: RunningRealms;
   try {
-    server = await serve(config, db);
+    servers = await serveRealms(config, db);
   } catch (error) {
     await db.close();
     throw listenError(error, config) ?? error;
   }
   const stats = await populationStats(db);
+  const platform = servers.production.url;
+  const sandboxUrl = servers.sandbox?.url;
   io.stdout.write(
     [
       '',
       'healthbank is running',
-      `  Platform   ${server.url}/`,
-      `  Health     ${server.url}/healthz`,
-      `  Portal     ${server.url}/me  (a citizen's records, provision history, revocation, deletion)`,
-      ...(config.sandbox ? [`  Example    ${server.url}/examples/diabetes-diary/  (connect as A小姐)`] : []),
-      ...(config.sandbox ? [] : [`  Mode       ${config.environment}, no sandbox: real sign-in only`]),
+      `  Platform   ${platform}/  (production: real citizens, reviewed apps)`,
+      ...(sandboxUrl
+        ? [
+            `  Sandbox    ${sandboxUrl}/  (synthetic citizens and sandbox clients only)`,
+            `  Example    ${sandboxUrl}/examples/diabetes-diary/  (connect as A小姐)`,
+            `  Portal     ${sandboxUrl}/me  (a citizen's records, provision history, revocation, deletion)`,
+          ]
+        : [`  Portal     ${platform}/me  (a citizen's records, provision history, revocation, deletion)`]),
+      `  Developers ${platform}/developers  (register an organisation, get a sandbox client)`,
+      `  Reviewers  ${platform}/review${config.environment === 'development' ? '  (sign in as reviewer@healthbank.test)' : ''}`,
+      `  Health     ${platform}/healthz`,
+      ...(sandboxUrl ? [] : [`  Mode       ${config.environment}, no sandbox: real sign-in only`]),
       `  Database   ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'} (${count.format(stats.citizens)} citizens, ${count.format(stats.records)} records)`,
-      ...(config.sandbox ? ['  Personas   npm run healthbank -- personas'] : []),
+      ...(sandboxUrl ? ['  Personas   npm run healthbank -- personas'] : []),
       'Press Ctrl+C to stop.',
       '',
     ].join('\n'),
   );
-  return () => server.close();
+  return () => servers.close();
 }
 
 /**
@@ -76,6 +91,7 @@ export async function startCommand(
  * address) and, into an empty database, the synthetic population with the personas.
  */
 async function prepareSandbox(io: CliIo, db: Database, config: Config): Promise<void> {
+  // `config` is the sandbox realm's: its public URL is where the example apps are served.
   await registerSandboxApps(db, { publicUrl: config.publicUrl });
   if ((await populationStats(db)).citizens > 0) return;
   io.stderr.write(

@@ -177,9 +177,23 @@ describe.each(testDatabases())('oidc-provider adapter on $label', (target) => {
       redirectUris: ['https://a.example/cb'],
       clientType: 'public',
       categories: ['lab'],
+      environment: 'sandbox',
+    });
+    // The same app registered for production is no client of this (the sandbox's) adapter.
+    await registerApp(t.db, {
+      clientId: 'registry-production-app',
+      organisationId: org.id,
+      name: { 'zh-TW': '測試', en: 'Test' },
+      purpose: { 'zh-TW': '測試', en: 'Test' },
+      privacyPolicyUrl: 'https://a.example/privacy',
+      supportContact: 'a@a.example',
+      redirectUris: ['https://a.example/cb'],
+      clientType: 'public',
+      categories: ['lab'],
       environment: 'production',
     });
     const clients = new Adapter('Client');
+    expect(await clients.find('registry-production-app')).toBeUndefined();
     expect(await clients.find('registry-app')).toMatchObject({
       client_id: 'registry-app',
       token_endpoint_auth_method: 'none',

@@ -39,17 +39,34 @@ const digest = (value: string) => createHash('sha256').update(value).digest('bas
 export interface AdapterOptions {
   db: Database;
   clock?: Clock;
+  /**
+   * Whose artifacts these are. Sandbox and production share one table but never each other's
+   * rows: production's are stored under `production:<Model>`, so a sandbox code, token, grant or
+   * session is unknown to production and the reverse (issue 11: separate realms). The sandbox keeps
+   * the plain model names it always had.
+   */
+  realm?: 'sandbox' | 'production';
 }
 
 /**
  * The adapter class for `new Provider(issuer, { adapter })`; oidc-provider instantiates it once per
  * model name.
  */
-export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new (model: string) => Adapter {
+export function kyselyAdapter({
+  db,
+  clock = systemClock,
+  realm = 'sandbox',
+}: AdapterOptions): new (
+  model: string,
+) => Adapter {
   const kysely = authKysely(db);
 
   return class KyselyAdapter implements Adapter {
-    constructor(private readonly model: string) {}
+    /** The model's name in the table: its realm's namespace. */
+    private readonly stored: string;
+    constructor(private readonly model: string) {
+      this.stored = realm === 'production' ? `production:${model}` : model;
+    }
 
     async upsert(id: string, payload: AdapterPayload, expiresIn?: number): Promise<void> {
       if (this.model === 'Client') throw new TypeError('clients are managed in the app registry');
@@ -69,20 +86,20 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
               : clock.now() + expiresIn * 1000,
       };
       if (AUDITED_TOKENS.has(this.model)) {
-        await saveAuditedToken(db, this.model, id, payload, row, clock);
+        await saveAuditedToken(db, { kind: this.model, stored: this.stored }, id, payload, row, clock);
         return;
       }
       await executeWithoutSync(
         db,
         kysely
           .insertInto('oauth_artifacts')
-          .values({ model: this.model, id: digest(id), ...row, consumed_at: null })
+          .values({ model: this.stored, id: digest(id), ...row, consumed_at: null })
           .onConflict((oc) => oc.columns(['model', 'id']).doUpdateSet(row)),
       );
     }
 
     async find(id: string): Promise<AdapterPayload | undefined> {
-      if (this.model === 'Client') return findClientMetadata(db, id);
+      if (this.model === 'Client') return findClientMetadata(db, id, realm);
       return this.findWhere('id', digest(id));
     }
 
@@ -101,7 +118,7 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
         kysely
           .updateTable('oauth_artifacts')
           .set({ consumed_at: now })
-          .where('model', '=', this.model)
+          .where('model', '=', this.stored)
           .where('id', '=', digest(id))
           .where('consumed_at', 'is', null),
       );
@@ -110,7 +127,7 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
         const row = await kysely
           .selectFrom('oauth_artifacts')
           .select('grant_id')
-          .where('model', '=', this.model)
+          .where('model', '=', this.stored)
           .where('id', '=', digest(id))
           .executeTakeFirst();
         // The same ending as a replay caught by oidc-provider itself (its 'grant.revoked' event):
@@ -126,7 +143,11 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
     }
 
     async destroy(id: string): Promise<void> {
-      await kysely.deleteFrom('oauth_artifacts').where('model', '=', this.model).where('id', '=', digest(id)).execute();
+      await kysely
+        .deleteFrom('oauth_artifacts')
+        .where('model', '=', this.stored)
+        .where('id', '=', digest(id))
+        .execute();
       // oidc-provider destroys a grant only to revoke it (RFC 7009 revocation of a refresh token, a
       // replayed code or refresh token): the citizen's consent ends with it, before the answer
       // leaves, so no ticket issued from that consent works one request later.
@@ -136,7 +157,7 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
     async revokeByGrantId(grantId: string): Promise<void> {
       await kysely
         .deleteFrom('oauth_artifacts')
-        .where('model', '=', this.model)
+        .where('model', '=', this.stored)
         .where('grant_id', '=', grantId)
         .execute();
     }
@@ -145,7 +166,7 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
       const row = await kysely
         .selectFrom('oauth_artifacts')
         .select(['payload', 'expires_at', 'consumed_at'])
-        .where('model', '=', this.model)
+        .where('model', '=', this.stored)
         .where(column, '=', value)
         .executeTakeFirst();
       if (!row) return undefined;
@@ -167,7 +188,7 @@ export function kyselyAdapter({ db, clock = systemClock }: AdapterOptions): new 
  */
 async function saveAuditedToken(
   db: Database,
-  model: string,
+  model: { kind: string; stored: string },
   id: string,
   payload: AdapterPayload,
   row: {
@@ -183,7 +204,7 @@ async function saveAuditedToken(
     const auth = authKysely(tx);
     const inserted = await auth
       .insertInto('oauth_artifacts')
-      .values({ model, id: digest(id), ...row, consumed_at: null })
+      .values({ model: model.stored, id: digest(id), ...row, consumed_at: null })
       .onConflict((oc) => oc.columns(['model', 'id']).doNothing())
       .executeTakeFirst();
     if (!inserted.numInsertedOrUpdatedRows) {
@@ -191,7 +212,7 @@ async function saveAuditedToken(
       await auth
         .updateTable('oauth_artifacts')
         .set(row)
-        .where('model', '=', model)
+        .where('model', '=', model.stored)
         .where('id', '=', digest(id))
         .execute();
       return;
@@ -208,7 +229,7 @@ async function saveAuditedToken(
         clientId: payload.clientId ?? null,
         subject: consent?.id ?? null,
         details: {
-          token: model === 'AccessToken' ? 'access' : 'refresh',
+          token: model.kind === 'AccessToken' ? 'access' : 'refresh',
           expires_at: row.expires_at,
           sender_constrained: typeof payload.jkt === 'string',
         },

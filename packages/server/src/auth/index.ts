@@ -71,7 +71,7 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
     clock,
     ...(deps.channel ? { channel: deps.channel } : {}),
     ...(deps.upstreamFetch ? { upstreamFetch: deps.upstreamFetch } : {}),
-    onSignedIn: finishLogin(provider, { db, clock }),
+    onSignedIn: finishLogin(provider, { db, clock, scope: { synthetic: config.sandbox } }),
     // The sign-in page names who asked: the app the interaction is for, or the portal itself.
     requester: async (request, reply, uid) => {
       const details = await loadInteraction(provider, request, reply, uid).catch(() => undefined);

@@ -58,6 +58,8 @@ export async function startTestPlatform(
     /** Sign-in through an upstream provider, e.g. `startTestUpstream()`'s `settings`. */
     upstreamOidc?: Config['upstreamOidc'];
     upstreamFetch?: typeof fetch;
+    /** False builds production's realm (real citizens, reviewed apps, the organisation portals). */
+    sandbox?: boolean;
   } = {},
 ): Promise<TestPlatform> {
   const t: TestDatabase = await createTestDatabase(target);
@@ -74,6 +76,7 @@ export async function startTestPlatform(
       oauthRateLimit: opts.oauthRateLimit ?? 1000,
       trustedProxies: opts.trustedProxies ?? [],
       ...(opts.upstreamOidc ? { upstreamOidc: opts.upstreamOidc } : {}),
+      ...(opts.sandbox === false ? { sandbox: false } : {}),
     },
   );
   const app = await buildApp({

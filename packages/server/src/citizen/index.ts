@@ -49,5 +49,6 @@ export function registerCitizenPortal(app: FastifyInstance, deps: PortalDeps): v
     csrf: { secret: deps.config.secret, secure },
     signin: { issuer: issuerOf(deps.config), secret: deps.config.secret, secure },
     receiptDays: deps.config.deletionReceiptDays,
+    scope: { synthetic: deps.config.sandbox },
   });
 }

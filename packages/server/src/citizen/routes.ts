@@ -15,7 +15,7 @@ import type { Clock } from '../clock.js';
 import type { Consent } from '../consent/model.js';
 import { findConsent, listConsents } from '../consent/repository.js';
 import { revokeConsent } from '../consent/revoke.js';
-import type { Database, StoredCitizen } from '../db/index.js';
+import type { CitizenScope, Database, StoredCitizen } from '../db/index.js';
 import { ProblemError } from '../errors/problems.js';
 import { listExports } from '../export/index.js';
 import { listNotifications, markAllRead, unreadCount } from '../notifications/index.js';
@@ -54,6 +54,8 @@ export interface PortalRouteDeps {
   signin: PortalSigninOptions;
   /** Days an app has to answer a deletion request (`config.deletionReceiptDays`). */
   receiptDays: number;
+  /** The realm's citizens (`{ synthetic: config.sandbox }`). */
+  scope: CitizenScope;
 }
 
 /** Ids as the platform mints them (`cns_…`, `exp_…`, `del_…`); anything else is simply not found. */
@@ -101,14 +103,14 @@ async function appDirectory(db: Database, clientIds: Iterable<string>, locale: L
 }
 
 export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps): void {
-  const { db, provider, clock } = deps;
+  const { db, provider, clock, scope } = deps;
 
   /**
    * The signed-in citizen and what every portal page needs; a visitor who is not signed in is
    * sent to sign in and brought back to this page (only a portal path, see `return-path.ts`).
    */
   async function page(request: FastifyRequest, reply: FastifyReply) {
-    const citizen = await sessionCitizen(provider, db, request, reply);
+    const citizen = await sessionCitizen(provider, db, request, reply, scope);
     const locale = pageLocale(request, reply);
     if (!citizen) {
       seeOther(reply, signinPath(safeReturnPath(pagePath(request)) ?? PORTAL_HOME));
@@ -125,7 +127,7 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
 
   /** For POSTs: the citizen, or `sign_in_required` (a form cannot be replayed through sign-in). */
   async function actor(request: FastifyRequest, reply: FastifyReply): Promise<StoredCitizen> {
-    const citizen = await sessionCitizen(provider, db, request, reply);
+    const citizen = await sessionCitizen(provider, db, request, reply, scope);
     if (!citizen) throw new ProblemError('sign_in_required');
     return citizen;
   }
@@ -383,7 +385,7 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
 
   app.get('/me/signin', async (request, reply) => {
     pageLocale(request, reply);
-    if (await sessionCitizen(provider, db, request, reply)) {
+    if (await sessionCitizen(provider, db, request, reply, scope)) {
       const { return: wanted } = request.query as { return?: unknown };
       return seeOther(reply, safeReturnPath(wanted) ?? PORTAL_HOME);
     }
@@ -392,7 +394,7 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
 
   app.get('/me/callback', async (request, reply) => {
     const returnTo = finishPortalSignin(deps.signin, request, reply);
-    if (!(await sessionCitizen(provider, db, request, reply))) throw new ProblemError('portal_signin_failed');
+    if (!(await sessionCitizen(provider, db, request, reply, scope))) throw new ProblemError('portal_signin_failed');
     return seeOther(reply, returnTo);
   });
 

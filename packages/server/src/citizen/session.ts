@@ -4,7 +4,7 @@
  */
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type Provider from 'oidc-provider';
-import { type Database, findCitizenById, type StoredCitizen } from '../db/index.js';
+import { type CitizenScope, type Database, findCitizenById, type StoredCitizen } from '../db/index.js';
 
 /**
  * The citizen signed in in this browser, or undefined (no session, an expired one, or a citizen
@@ -21,11 +21,12 @@ export async function sessionCitizen(
   db: Database,
   request: FastifyRequest,
   reply: FastifyReply,
+  scope?: CitizenScope,
 ): Promise<StoredCitizen | undefined> {
   const session = await provider.Session.get(provider.createContext(request.raw, reply.raw));
   const accountId = session.accountId;
   if (!accountId || !/^\d{1,12}$/.test(accountId)) return undefined;
-  return findCitizenById(db, Number(accountId));
+  return findCitizenById(db, Number(accountId), scope);
 }
 
 /**

@@ -50,6 +50,13 @@ describe('loadConfig', () => {
       trustedProxies: [],
       messaging: {},
       upstreamOidc: undefined,
+      // The sandbox realm beside it: another host (no cookie shared with localhost), the next port.
+      sandboxRealm: {
+        publicUrl: 'http://127.0.0.1:3001',
+        port: 3001,
+        signingKeys: developmentSigningKeys(),
+        exportSigningKeys: developmentExportSigningKeys(),
+      },
     });
   });
 
@@ -177,6 +184,32 @@ describe('loadConfig', () => {
     it('refuses the sandbox in production', () => {
       expect(() => loadConfig({ ...production(), HEALTHBANK_SANDBOX: 'true' })).toThrow(/HEALTHBANK_SANDBOX/);
       expect(loadConfig({ ...production(), HEALTHBANK_SANDBOX: 'false' }).sandbox).toBe(false);
+      expect(loadConfig(production()).sandboxRealm).toBeUndefined();
+    });
+
+    it('serves a sandbox realm beside production only over TLS, at another origin, with keys of its own', () => {
+      const sandbox = {
+        SANDBOX_PUBLIC_URL: 'https://sandbox.hb.example.tw',
+        HEALTHBANK_SANDBOX_SIGNING_JWKS: deploymentJwks('sandbox-oauth'),
+        HEALTHBANK_SANDBOX_EXPORT_SIGNING_KEYS: deploymentJwks('sandbox-export'),
+      };
+      const config = loadConfig({ ...production(), ...sandbox });
+      expect(config.sandboxRealm?.publicUrl).toBe('https://sandbox.hb.example.tw');
+      expect(config.sandboxRealm?.signingKeys.keys[0]?.kid).toBe('sandbox-oauth');
+      expect(() =>
+        loadConfig({ ...production(), ...sandbox, SANDBOX_PUBLIC_URL: 'http://sandbox.hb.example.tw' }),
+      ).toThrow(/SANDBOX_PUBLIC_URL to be an https/);
+      expect(() =>
+        loadConfig({ ...production(), ...sandbox, SANDBOX_PUBLIC_URL: 'https://hb.example.tw/sandbox' }),
+      ).toThrow(/another origin/);
+      // Production's own key reused for the sandbox: a sandbox token would verify as production's.
+      const prod = production();
+      expect(() =>
+        loadConfig({ ...prod, ...sandbox, HEALTHBANK_SANDBOX_SIGNING_JWKS: prod.HEALTHBANK_SIGNING_JWKS }),
+      ).toThrow(/of its own/);
+      expect(() =>
+        loadConfig({ ...production(), ...sandbox, HEALTHBANK_SANDBOX_EXPORT_SIGNING_KEYS: undefined }),
+      ).toThrow(/HEALTHBANK_SANDBOX_EXPORT_SIGNING_KEYS/);
     });
   });
 

@@ -65,6 +65,21 @@ const schema = z.object({
    * production it defaults to a published development key, which production refuses.
    */
   webhookSigningKeys: webhookSigningKeysSchema,
+  /**
+   * The sandbox realm served beside production: its own origin (`SANDBOX_PUBLIC_URL`, and the port
+   * it listens on, `SANDBOX_PORT`), issuer and keys (`HEALTHBANK_SANDBOX_SIGNING_JWKS`,
+   * `HEALTHBANK_SANDBOX_EXPORT_SIGNING_KEYS`), synthetic citizens and sandbox clients only. On by
+   * default outside production (at 127.0.0.1, the next port: another host, so no cookie is shared
+   * with production on localhost); in production only when `SANDBOX_PUBLIC_URL` is set.
+   */
+  sandboxRealm: z
+    .object({
+      publicUrl: z.url({ protocol: /^https?$/ }),
+      port: z.coerce.number().int().min(0).max(65_535),
+      signingKeys: signingKeysSchema,
+      exportSigningKeys: exportSigningKeysSchema,
+    })
+    .optional(),
   /** Days an app has to send a deletion receipt before the request is overdue (`DELETION_RECEIPT_DAYS`). */
   deletionReceiptDays: z.coerce.number().int().min(1).max(365),
   /**
@@ -155,6 +170,8 @@ export function loadConfig(
     trustedProxies,
     messaging: overrides.messaging ?? messagingFrom(env),
     upstreamOidc: 'upstreamOidc' in overrides ? overrides.upstreamOidc : upstreamOidcFrom(env),
+    sandboxRealm:
+      'sandboxRealm' in overrides ? overrides.sandboxRealm : sandboxRealmFrom(env, environment, Number(port)),
   };
   const parsed = schema.safeParse(candidate);
   if (!parsed.success) {
@@ -205,6 +222,7 @@ function assertProductionReady(config: Config): void {
     // A sandbox signs anyone in as a persona and shows codes on the page: never with real citizens.
     throw new ConfigError('production refuses HEALTHBANK_SANDBOX: a sandbox signs anyone in as a persona');
   }
+  if (config.sandboxRealm) assertSeparateSandbox(config, config.sandboxRealm);
   if (!config.messaging.smtp && !config.messaging.sms) {
     // Codes in a log reach nobody but the operator (ASVS V2.7.x: out-of-band codes need a real channel).
     throw new ConfigError('production requires SMTP_URL or SMS_WEBHOOK_URL to deliver one-time sign-in codes');
@@ -237,6 +255,54 @@ function assertProductionReady(config: Config): void {
     throw new ConfigError((error as Error).message);
   }
 }
+
+/**
+ * Production's sandbox is reached over TLS at an origin of its own, with keys of its own: a
+ * sandbox token or file must never verify as production's (issue 11; FAPI 2.0 §5.2.2 TLS).
+ */
+function assertSeparateSandbox(config: Config, sandbox: NonNullable<Config['sandboxRealm']>): void {
+  if (!sandbox.publicUrl.startsWith('https://'))
+    throw new ConfigError('production requires SANDBOX_PUBLIC_URL to be an https:// URL');
+  if (new URL(sandbox.publicUrl).origin === new URL(config.publicUrl).origin) {
+    throw new ConfigError('SANDBOX_PUBLIC_URL must be another origin than PUBLIC_URL');
+  }
+  const secrets = (set: { keys: { d?: unknown }[] }) => set.keys.map((k) => k.d).filter((d) => d !== undefined);
+  const production = new Set([...secrets(config.signingKeys), ...secrets(config.exportSigningKeys)]);
+  const shared = [...secrets(sandbox.signingKeys), ...secrets(sandbox.exportSigningKeys)].some((d) =>
+    production.has(d),
+  );
+  if (shared || usesDevelopmentKey(sandbox.signingKeys)) {
+    throw new ConfigError(
+      'production requires HEALTHBANK_SANDBOX_SIGNING_JWKS and HEALTHBANK_SANDBOX_EXPORT_SIGNING_KEYS of its own (not production’s, not the development keys)',
+    );
+  }
+}
+
+function sandboxRealmFrom(env: Record<string, string | undefined>, environment: Environment, port: number): unknown {
+  const sandboxPort = env.SANDBOX_PORT ?? (port === 0 ? 0 : port + 1);
+  if (environment === 'production') {
+    if (!env.SANDBOX_PUBLIC_URL) return undefined;
+    if (!env[SANDBOX_EXPORT_SIGNING_KEYS_ENV]) {
+      throw new ConfigError(`invalid configuration: SANDBOX_PUBLIC_URL needs ${SANDBOX_EXPORT_SIGNING_KEYS_ENV}`);
+    }
+    return {
+      publicUrl: env.SANDBOX_PUBLIC_URL,
+      port: sandboxPort,
+      signingKeys: parseJson(env.HEALTHBANK_SANDBOX_SIGNING_JWKS, 'HEALTHBANK_SANDBOX_SIGNING_JWKS'),
+      exportSigningKeys: exportKeysFrom(env[SANDBOX_EXPORT_SIGNING_KEYS_ENV]),
+    };
+  }
+  if (env.HEALTHBANK_SANDBOX === 'false') return undefined;
+  return {
+    publicUrl: env.SANDBOX_PUBLIC_URL ?? `http://127.0.0.1:${sandboxPort}`,
+    port: sandboxPort,
+    signingKeys:
+      parseJson(env.HEALTHBANK_SANDBOX_SIGNING_JWKS, 'HEALTHBANK_SANDBOX_SIGNING_JWKS') ?? developmentSigningKeys(),
+    exportSigningKeys: exportKeysFrom(env[SANDBOX_EXPORT_SIGNING_KEYS_ENV]),
+  };
+}
+
+const SANDBOX_EXPORT_SIGNING_KEYS_ENV = 'HEALTHBANK_SANDBOX_EXPORT_SIGNING_KEYS';
 
 function sandboxFrom(value: string | undefined, environment: Environment): boolean {
   if (value === undefined || value === '') return environment !== 'production';

@@ -3,6 +3,16 @@ import type { Selectable } from 'kysely';
 import type { Database } from './connection.js';
 import type { CitizensTable } from './schema.js';
 
+/**
+ * Which citizens a realm serves: the sandbox only synthetic ones, production only real ones
+ * (`synthetic: config.sandbox`). Lookups given a scope never return a citizen of the other realm,
+ * so the sandbox cannot send a code to, sign in, or show a real citizen (issue: sandbox and
+ * production are separate).
+ */
+export interface CitizenScope {
+  synthetic: boolean;
+}
+
 /** A stored citizen: the domain shape plus the internal id that records are keyed by. */
 export type StoredCitizen = Citizen & { id: number };
 
@@ -15,12 +25,14 @@ export type StoredCitizen = Citizen & { id: number };
  * if (citizen) await readRecords(db, citizen.id, { categories: ['lab'] });
  * ```
  */
-export async function findCitizenByNationalId(db: Database, nationalId: string): Promise<StoredCitizen | undefined> {
-  const row = await db.kysely
-    .selectFrom('citizens')
-    .selectAll()
-    .where('national_id', '=', nationalId)
-    .executeTakeFirst();
+export async function findCitizenByNationalId(
+  db: Database,
+  nationalId: string,
+  scope?: CitizenScope,
+): Promise<StoredCitizen | undefined> {
+  let query = db.kysely.selectFrom('citizens').selectAll().where('national_id', '=', nationalId);
+  if (scope) query = query.where('synthetic', '=', scope.synthetic ? 1 : 0);
+  const row = await query.executeTakeFirst();
   return row && toCitizen(row);
 }
 
@@ -32,8 +44,14 @@ export async function findCitizenByNationalId(db: Database, nationalId: string):
  * const citizen = await findCitizenById(db, Number(session.accountId));
  * ```
  */
-export async function findCitizenById(db: Database, id: number): Promise<StoredCitizen | undefined> {
-  const row = await db.kysely.selectFrom('citizens').selectAll().where('id', '=', id).executeTakeFirst();
+export async function findCitizenById(
+  db: Database,
+  id: number,
+  scope?: CitizenScope,
+): Promise<StoredCitizen | undefined> {
+  let query = db.kysely.selectFrom('citizens').selectAll().where('id', '=', id);
+  if (scope) query = query.where('synthetic', '=', scope.synthetic ? 1 : 0);
+  const row = await query.executeTakeFirst();
   return row && toCitizen(row);
 }
 

@@ -4,7 +4,13 @@
  * helpers `listPersonas` and `populationStats`.
  */
 
-export { findCitizenById, findCitizenByNationalId, listPersonas, type StoredCitizen } from './citizens.js';
+export {
+  type CitizenScope,
+  findCitizenById,
+  findCitizenByNationalId,
+  listPersonas,
+  type StoredCitizen,
+} from './citizens.js';
 export { type Database, executeWithoutSync, type OpenOptions, openDatabase } from './connection.js';
 export {
   type CitizenContacts,

@@ -3,7 +3,7 @@
  * the domain types of `@healthbank/records`.
  */
 import type { CategoryId, Citizen, PersonaName } from '@healthbank/records';
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 export interface CitizensTable {
   /** Internal surrogate key; never leaves the platform (apps see pairwise subjects). */
@@ -17,6 +17,8 @@ export interface CitizensTable {
   township: string;
   persona: PersonaName | null;
   employer_ubn: string | null;
+  /** 1: generated (sandbox only); 0: loaded from NHI (production only). Migration 0014. */
+  synthetic: ColumnType<number, number | undefined, number>;
 }
 
 export interface RecordsTable {

@@ -7,6 +7,11 @@ export interface SeedOptions {
   batchSize?: number;
   /** Called after each committed batch with the running totals. */
   onProgress?: (progress: InsertCounts) => void;
+  /**
+   * False for citizens loaded from NHI, whom only production serves; the default (true) marks the
+   * generated population the sandbox serves.
+   */
+  synthetic?: boolean;
 }
 
 /** A batch is also closed at this many records, so a run of heavy citizens stays bounded in memory. */
@@ -37,6 +42,19 @@ export async function seedPopulation(
 
   const flush = async () => {
     const written = await insertPopulation(db, batch);
+    if (opts.synthetic === false) {
+      // After the batch's commit: a crash in between leaves them synthetic, i.e. unseen by
+      // production, never real citizens shown in the sandbox.
+      await db.kysely
+        .updateTable('citizens')
+        .set({ synthetic: 0 })
+        .where(
+          'national_id',
+          'in',
+          batch.map((c) => c.citizen.nationalId),
+        )
+        .execute();
+    }
     total.citizens += written.citizens;
     total.records += written.records;
     batch = [];

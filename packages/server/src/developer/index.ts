@@ -42,8 +42,10 @@ export function registerDeveloper(app: FastifyInstance, deps: DeveloperDeps): vo
     csrf,
     secret: config.secret,
     channel: deps.staffChannel,
-    showCodes: config.sandbox,
+    // Outside production the code is shown on the page, as the log would show it anyway.
+    showCodes: config.environment !== 'production',
   });
   const issuer = issuerOf(config);
-  registerDeveloperPortal(app, { db, clock, csrf, gate, issuers: { sandbox: issuer, production: issuer } });
+  const sandbox = config.sandboxRealm ? issuerOf(config.sandboxRealm) : issuer;
+  registerDeveloperPortal(app, { db, clock, csrf, gate, issuers: { sandbox, production: issuer } });
 }

@@ -54,7 +54,7 @@ describe.each(testDatabases())('developer portal on $label', (target) => {
   let applicationId: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(target);
+    platform = await startTestPlatform(target, { sandbox: false });
   });
   afterAll(() => platform?.close());
 

@@ -95,6 +95,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 /** Registers the export API routes and the export JWKS. */
 export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps): void {
   const { db, clock, keyring, gate } = deps;
+  const realm = deps.config.sandbox ? 'sandbox' : 'production';
   const issuer = issuerOf(deps.config);
 
   app.get(EXPORT_JWKS_PATH, async (_request, reply) =>
@@ -146,7 +147,10 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     const format = formatOf((request.query as { format?: unknown }).format);
     const ticket = await findTicket(db, presented);
     const consent = ticket && (await findConsent(db, ticket.consentId));
-    if (!ticket || !consent?.exportKeyJkt) throw new ProblemError('ticket_not_found');
+    const client = consent && (await findApp(db, consent.clientId));
+    // Tickets share a table across realms: one of the other realm is unknown here, answered exactly
+    // like a ticket that never existed (a sandbox ticket at production, or the reverse).
+    if (!ticket || !consent?.exportKeyJkt || client?.environment !== realm) throw new ProblemError('ticket_not_found');
     // The ticket's state is told before the proof is checked: it reveals nothing to someone who
     // does not already hold the ticket, and a device with a wrong clock still learns the real reason.
     if (consent.status === 'revoked') throw new ProblemError('consent_revoked');
@@ -159,8 +163,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
         new AccessError('invalid_dpop_proof', 'the proof is not from the key the ticket is bound to'),
       );
     }
-    const client = await findApp(db, consent.clientId);
-    if (client?.status !== 'active') throw challenge(reply, new AccessError('invalid_token', 'the app is suspended'));
+    if (client.status !== 'active') throw challenge(reply, new AccessError('invalid_token', 'the app is suspended'));
 
     const wait = retryAfterSeconds(await exportTimesSince(db, consent.id, windowStart(now)), EXPORTS_PER_DAY, now);
     if (wait > 0) throw tooMany(reply, wait, `at most ${EXPORTS_PER_DAY} files per consent per day`);
@@ -203,7 +206,10 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     const { ticket: presented } = (request.body ?? {}) as { ticket?: unknown };
     // An expired ticket still ends its consent: revoking only ever takes access away.
     const ticket = typeof presented === 'string' ? await findTicket(db, presented) : undefined;
-    if (!ticket) throw new ProblemError('ticket_not_found');
+    const consent = ticket && (await findConsent(db, ticket.consentId));
+    const client = consent && (await findApp(db, consent.clientId));
+    // As for files: a ticket of the other realm is unknown here.
+    if (!ticket || client?.environment !== realm) throw new ProblemError('ticket_not_found');
     const jkt = await authorize(() => verifyTicketProof(deps.access, request), reply);
     if (jkt !== ticket.dpopJkt) {
       throw challenge(
@@ -212,9 +218,9 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
       );
     }
     await revokeConsent(db, ticket.consentId, clock);
-    const consent = await findConsent(db, ticket.consentId);
+    const revoked = await findConsent(db, ticket.consentId);
     return reply
       .header('cache-control', 'no-store')
-      .send({ consent_id: ticket.consentId, status: 'revoked', revoked_at: iso(consent?.revokedAt ?? clock.now()) });
+      .send({ consent_id: ticket.consentId, status: 'revoked', revoked_at: iso(revoked?.revokedAt ?? clock.now()) });
   });
 }

@@ -6,8 +6,8 @@ import { formatNumber, translator } from '../pages/i18n.js';
 import { layout } from '../pages/layout.js';
 import { requestLocale } from '../pages/request-locale.js';
 
-/** The landing page: what this platform is and what the sandbox holds right now. */
-export function registerHomeRoutes(app: FastifyInstance, db: Database, opts: { sandbox: boolean }): void {
+/** The sandbox's landing page: what the sandbox is and what it holds right now. */
+export function registerHomeRoutes(app: FastifyInstance, db: Database): void {
   app.get('/', async (request, reply) => {
     const { lang } = request.query as { lang?: string };
     const locale = requestLocale(request);
@@ -40,7 +40,7 @@ export function registerHomeRoutes(app: FastifyInstance, db: Database, opts: { s
     )}</ul>
 <h2>${t('home.links')}</h2>
 <ul>
-${opts.sandbox ? html`<li><a href="/examples/diabetes-diary/">${t('home.diary')}</a></li>` : ''}
+<li><a href="/examples/diabetes-diary/">${t('home.diary')}</a></li>
 <li><a href="/.well-known/openid-configuration">${t('home.discovery')}</a></li>
 <li><a href="/healthz">${t('home.health')}</a> (<code>/healthz</code>)</li>
 </ul>`;

@@ -15,6 +15,7 @@ import { registerReviewRoutes } from './routes.js';
 
 export { approveApplication, findApplicationForReview, rejectApplication, setLiveAppStatus } from './decisions.js';
 export { EXPIRY_WARNING_DAYS, runReportExpiry } from './expiry.js';
+export { addReviewer, ReviewerError, type ReviewerInput } from './reviewers.js';
 export { type AuditQuery, searchAudit } from './search.js';
 
 export interface ReviewDeps {
@@ -35,7 +36,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
     csrf,
     secret: config.secret,
     channel: deps.staffChannel,
-    showCodes: config.sandbox,
+    showCodes: config.environment !== 'production',
   });
   registerReviewRoutes(app, { db, clock, csrf, gate });
 

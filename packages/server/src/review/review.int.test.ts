@@ -44,7 +44,7 @@ describe.each(testDatabases())('reviewer console on $label', (target) => {
   let organisationId: string;
 
   beforeAll(async () => {
-    platform = await startTestPlatform(target, { clock });
+    platform = await startTestPlatform(target, { clock, sandbox: false });
     ({ browser: developer } = await registerThroughPortal(platform));
     organisationId = (
       await developerKysely(platform.db)
@@ -114,6 +114,11 @@ describe.each(testDatabases())('reviewer console on $label', (target) => {
     const mine = await get(platform, developer, `/developers/apps/${id}`);
     expect(mine.html).toContain(`data-testid="production-client-id">${row.production_client_id}<`);
     expect((await listNotices(platform.db, organisationId)).map((n) => n.kind)).toContain('application.approved');
+    // Live: on the partner list, with what it uses and where to get it.
+    const partners = await (await fetch(`${platform.url}/partners`)).text();
+    expect(partners).toContain('<h2>血糖日記</h2>');
+    expect(partners).toContain('檢驗結果');
+    expect(partners).toContain('href="https://diary.example/"');
     const audit = await auditKysely(platform.db.kysely)
       .selectFrom('audit_log')
       .select('type')

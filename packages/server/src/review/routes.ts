@@ -5,16 +5,14 @@
  */
 import { type CategoryId, isCategoryId, isValidNationalId } from '@healthbank/records';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { appendAudit } from '../audit/log.js';
 import { findOrganisation } from '../auth/clients/organisations.js';
-import { createStaffAccount, type StaffAccount, StaffAccountError } from '../auth/staff/accounts.js';
+import type { StaffAccount } from '../auth/staff/accounts.js';
 import type { StaffGate } from '../auth/staff/routes.js';
 import { staffKysely } from '../auth/staff/tables.js';
 import { authKysely } from '../auth/tables.js';
 import { deletionKysely } from '../citizen/deletion/tables.js';
 import type { Clock } from '../clock.js';
 import { type Database, findCitizenByNationalId } from '../db/index.js';
-import { inTransaction } from '../db/transaction.js';
 import { applicationOf, listReports } from '../developer/applications.js';
 import { integrationChecklist } from '../developer/checklist.js';
 import { developerKysely } from '../developer/tables.js';
@@ -44,6 +42,7 @@ import {
   reviewersBody,
   reviewPage,
 } from './pages.js';
+import { addReviewer, ReviewerError } from './reviewers.js';
 import { searchAudit } from './search.js';
 
 export interface ReviewRouteDeps {
@@ -437,34 +436,24 @@ export function registerReviewRoutes(app: FastifyInstance, deps: ReviewRouteDeps
       if (typeof body[key] === 'string') form[key] = (body[key] as string).trim();
     const messages = t(request);
     const errors: FieldErrors = {};
-    let organisationId: string | null = null;
-    if (form.organisation) {
-      const org = await authKysely(db)
-        .selectFrom('organisations')
-        .select('id')
-        .where('identifier', '=', form.organisation)
-        .executeTakeFirst();
-      if (!org) errors.organisation = messages('reviewers.unknownOrganisation');
-      else organisationId = org.id;
-    }
-    const role = form.role === 'admin' ? 'admin' : 'reviewer';
-    if (Object.keys(errors).length === 0) {
-      try {
-        const now = clock.now();
-        await inTransaction(db, async (tx) => {
-          const added = await createStaffAccount(
-            tx,
-            { kind: 'reviewer', email: form.email ?? '', name: form.name ?? '', organisationId, role },
-            now,
-          );
-          await appendAudit(tx, { type: 'reviewer.added', subject: added.id, details: { role, by: reviewer.id } }, now);
-        });
-        return reply.redirect(`${REVIEW}/reviewers?added=1`, 303);
-      } catch (error) {
-        if (!(error instanceof StaffAccountError)) throw error;
-        if (error.code === 'duplicate_email') errors.email = messages('reviewers.duplicate');
-        else errors[error.code === 'invalid_name' ? 'name' : 'email'] = messages('reviewers.invalid');
-      }
+    try {
+      await addReviewer(
+        db,
+        {
+          email: form.email ?? '',
+          name: form.name ?? '',
+          role: form.role === 'admin' ? 'admin' : 'reviewer',
+          ...(form.organisation ? { organisationIdentifier: form.organisation } : {}),
+          by: reviewer.id,
+        },
+        clock.now(),
+      );
+      return reply.redirect(`${REVIEW}/reviewers?added=1`, 303);
+    } catch (error) {
+      if (!(error instanceof ReviewerError)) throw error;
+      if (error.code === 'unknown_organisation') errors.organisation = messages('reviewers.unknownOrganisation');
+      else if (error.code === 'duplicate_email') errors.email = messages('reviewers.duplicate');
+      else errors[error.code === 'invalid_name' ? 'name' : 'email'] = messages('reviewers.invalid');
     }
     return reviewersPage(request, reply, reviewer, { form, errors, status: 400 });
   });

@@ -38,7 +38,9 @@ export const WEBHOOKS_JWKS_PATH = '/.well-known/webhooks-jwks.json';
 export function targetPolicyOf(config: Pick<Config, 'sandbox' | 'environment'>): TargetPolicy {
   return {
     // The sandbox's example apps run beside the platform, on loopback.
-    allowPrivate: config.sandbox,
+    // Only a development sandbox may call this machine's own receivers; a deployed sandbox is on the
+    // internet like production and gets the same SSRF guard (ASVS V1.3.6).
+    allowPrivate: config.sandbox && config.environment !== 'production',
     // Production sends only over TLS: the body names a consent and orders a deletion.
     requireHttps: config.environment === 'production',
   };

@@ -49,9 +49,17 @@ export function clientMetadataOf(app: App): AdapterPayload {
   return metadata;
 }
 
-/** The metadata of an active app, or undefined: suspended and unknown apps are unknown clients. */
-export async function findClientMetadata(db: Database, clientId: string): Promise<AdapterPayload | undefined> {
+/**
+ * The metadata of an active app of the realm, or undefined: suspended and unknown apps are unknown
+ * clients, and so is an app of the other realm (a sandbox client at production's endpoints, or
+ * the reverse).
+ */
+export async function findClientMetadata(
+  db: Database,
+  clientId: string,
+  realm: App['environment'] = 'sandbox',
+): Promise<AdapterPayload | undefined> {
   const app = await findApp(db, clientId);
-  if (app?.status !== 'active') return undefined;
+  if (app?.status !== 'active' || app.environment !== realm) return undefined;
   return clientMetadataOf(app);
 }

@@ -8,7 +8,7 @@ import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { appendAudit } from '../../audit/index.js';
 import type { Clock } from '../../clock.js';
-import { type Database, inTransaction } from '../../db/index.js';
+import { type CitizenScope, type Database, findCitizenById, inTransaction } from '../../db/index.js';
 import { ProblemError } from '../../errors/problems.js';
 import { isLocale } from '../../pages/i18n.js';
 import { isPortalClient, PORTAL_CLIENT_ID } from '../clients/portal.js';
@@ -110,7 +110,7 @@ async function finishPortalConsent(
  * citizen and returns the browser to the authorization server. The session cookie is not
  * persistent (`remember: false`): on a shared family device, closing the browser signs out.
  */
-export function finishLogin(provider: Provider, audit: { db: Database; clock: Clock }) {
+export function finishLogin(provider: Provider, audit: { db: Database; clock: Clock; scope: CitizenScope }) {
   return async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -119,6 +119,10 @@ export function finishLogin(provider: Provider, audit: { db: Database; clock: Cl
   ): Promise<FastifyReply> => {
     const details = await loadInteraction(provider, request, reply, uid);
     if (details.prompt.name !== 'login') throw new ProblemError('interaction_expired');
+    // Every method already looks citizens up in the realm; this holds for any method added later:
+    // the sandbox never signs a real citizen in, production never a synthetic one.
+    if (!(await findCitizenById(audit.db, result.citizenId, audit.scope)))
+      throw new ProblemError('interaction_expired');
     const clientId = typeof details.params.client_id === 'string' ? details.params.client_id : null;
     // Every sign-in is audited (ASVS V16.3.1): who, by which method, for which app; never the ID.
     await inTransaction(audit.db, (tx) =>

@@ -80,11 +80,11 @@ describe.each(testDatabases())('client authentication on $label', (target) => {
     await expect(push(config)).rejects.toMatchObject({ error: 'invalid_client' });
   });
 
-  it('treats a suspended app as unknown', async () => {
+  it('refuses a suspended app at PAR as not authorized (RFC 6749 §5.2 unauthorized_client)', async () => {
     const config = await withAssertion(() => {}, 'auth-suspended');
     await push(config);
     await setAppStatus(platform.db, 'auth-suspended', 'suspended');
-    await expect(push(config)).rejects.toMatchObject({ error: 'invalid_client' });
+    await expect(push(config)).rejects.toMatchObject({ error: 'unauthorized_client' });
   });
 
   it("lets only the token's own confidential app introspect it (RFC 7662 §2.1)", async () => {

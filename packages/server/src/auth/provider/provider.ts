@@ -75,7 +75,7 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
   };
 
   const configuration: Configuration = {
-    adapter: kyselyAdapter({ db, clock }),
+    adapter: kyselyAdapter({ db, clock, realm: config.sandbox ? 'sandbox' : 'production' }),
     // The citizen portal signs citizens in through this server like any client (`clients/portal.ts`).
     clients: [portalClientMetadata(issuer)],
     jwks: { keys: config.signingKeys.keys as NonNullable<Configuration['jwks']>['keys'] },
@@ -91,7 +91,13 @@ export function createProvider({ config, db, clock = systemClock }: ProviderOpti
       // citizen: a consent row cannot outlive its citizen (foreign key, ON DELETE CASCADE).
       const grantId = token && 'grantId' in token ? token.grantId : undefined;
       if (typeof grantId === 'string' && String((await consentOf(ctx, grantId))?.citizenId) === sub) return account;
-      const citizen = await kysely.selectFrom('citizens').select('id').where('id', '=', Number(sub)).executeTakeFirst();
+      // The realm's citizens only: production never has a synthetic account, the sandbox never a real one.
+      const citizen = await kysely
+        .selectFrom('citizens')
+        .select('id')
+        .where('id', '=', Number(sub))
+        .where('synthetic', '=', config.sandbox ? 1 : 0)
+        .executeTakeFirst();
       return citizen ? account : undefined;
     },
 

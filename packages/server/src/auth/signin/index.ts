@@ -99,6 +99,7 @@ export function registerSignin(app: FastifyInstance, deps: SigninDeps): void {
     keys: ctx.keys,
     channel: inbox ? fanOut(base, inbox) : base,
     onDeliveryError: (error) => app.log.error({ err: error }, 'one-time code delivery failed'),
+    scope: { synthetic: config.sandbox },
   });
 
   if (config.upstreamOidc) {

@@ -51,6 +51,7 @@ describe.each(testDatabases())('NHI card sign-in routes on $label', (target) => 
   let live: SigninTestApp;
   /** A sandbox: codes are also shown on the page. */
   let sandbox: SigninTestApp;
+  let syntheticCitizen: StoredCitizen;
 
   const freshCitizen = () => {
     const c = citizens[next++];
@@ -70,10 +71,16 @@ describe.each(testDatabases())('NHI card sign-in routes on $label', (target) => 
   beforeAll(async () => {
     t = await createTestDatabase(target);
     const population = [...fixturePopulation({ citizens: 20, recordsPerCitizen: 1 })];
-    await seedPopulation(t.db, population);
+    // Real citizens, as NHI's data load leaves them: these tests sign in to production.
+    await seedPopulation(t.db, population, { synthetic: false });
     citizens = await Promise.all(
       population.map(async (p) => (await findCitizenByNationalId(t.db, p.citizen.nationalId)) as StoredCitizen),
     );
+    // …and one synthetic citizen, whom only the sandbox serves.
+    const [generated] = [...fixturePopulation({ citizens: 1, firstSerial: 900, recordsPerCitizen: 1 })];
+    if (!generated) throw new Error('no synthetic citizen');
+    await seedPopulation(t.db, [generated]);
+    syntheticCitizen = (await findCitizenByNationalId(t.db, generated.citizen.nationalId)) as StoredCitizen;
     live = await buildSigninTestApp({
       db: t.db,
       clock,
@@ -278,10 +285,11 @@ describe.each(testDatabases())('NHI card sign-in routes on $label', (target) => 
     expect(wrongAnswers[0]?.status).toBe(400);
   });
 
-  it('shows the code on the page in the sandbox only', async () => {
-    const citizen = freshCitizen();
-    const { codePage, challengeId } = await requestCode(sandbox, detailsOf(citizen), freshIp());
+  it('shows the code on the page in the sandbox only, and only to a synthetic citizen', async () => {
+    const { codePage, challengeId } = await requestCode(sandbox, detailsOf(syntheticCitizen), freshIp());
     expect(codePage.body).toContain(`data-testid="sandbox-code">${channel.codeFor(challengeId)}<`);
+    const real = await requestCode(sandbox, detailsOf(freshCitizen()), freshIp());
+    expect(real.codePage.body).not.toContain('sandbox-code');
   });
 
   it('locks sign-in for 15 minutes after 5 wrong codes, with a plain-language page and Retry-After', async () => {

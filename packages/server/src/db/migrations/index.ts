@@ -13,6 +13,7 @@ import { deletionRequests } from './0010_deletion_requests.js';
 import { auditCheckpoints } from './0011_audit_checkpoints.js';
 import { notifications } from './0012_notifications.js';
 import { organisationPortal } from './0013_organisation_portal.js';
+import { citizenRealm } from './0014_citizen_realm.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -34,5 +35,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0011_audit_checkpoints': auditCheckpoints(dialect),
     '0012_notifications': notifications(dialect),
     '0013_organisation_portal': organisationPortal(dialect),
+    '0014_citizen_realm': citizenRealm(dialect),
   };
 }

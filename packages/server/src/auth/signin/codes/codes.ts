@@ -11,7 +11,7 @@
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import type { Clock } from '../../../clock.js';
-import { type Database, findCitizenByNationalId } from '../../../db/index.js';
+import { type CitizenScope, type Database, findCitizenByNationalId } from '../../../db/index.js';
 import type { Locale } from '../../../pages/i18n.js';
 import { mac, type SigninKeys, safeEqual } from '../keys.js';
 import {
@@ -54,6 +54,8 @@ export interface OneTimeCodesOptions {
   channel: MessageChannel;
   /** Called when a channel fails to deliver (delivery is not awaited). */
   onDeliveryError?: (error: unknown) => void;
+  /** The realm's citizens only: the sandbox never sends a code to a real citizen. */
+  scope?: CitizenScope;
 }
 
 /** Challenge ids are 256-bit random, base64url. */
@@ -87,7 +89,7 @@ export class OneTimeCodes {
     const lockedFor = await this.lockedFor(identityKey, now);
     if (lockedFor > 0) return { status: 'locked', retryAfterMs: lockedFor };
 
-    const citizen = await findCitizenByNationalId(db, claim.nationalId);
+    const citizen = await findCitizenByNationalId(db, claim.nationalId, this.opts.scope);
     // Both comparisons always run, and in constant time (ASVS V2.9.3 / V3: no timing oracle).
     const cardMatches = safeEqual(claim.nhiCardNumber, citizen?.nhiCardNumber ?? ABSENT.nhiCardNumber);
     const birthMatches = safeEqual(claim.birthDate, citizen?.birthDate ?? ABSENT.birthDate);

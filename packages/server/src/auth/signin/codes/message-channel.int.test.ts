@@ -77,7 +77,8 @@ describe.each(testDatabases())('the configured message channel on $label', (targ
   beforeAll(async () => {
     t = await createTestDatabase(target);
     const population = [...fixturePopulation({ citizens: 16, recordsPerCitizen: 1 })];
-    await seedPopulation(t.db, population);
+    // Real citizens, as NHI's data load leaves them: these tests sign in to production.
+    await seedPopulation(t.db, population, { synthetic: false });
     citizens = await Promise.all(
       population.map(async (p) => (await findCitizenByNationalId(t.db, p.citizen.nationalId)) as StoredCitizen),
     );

@@ -18,7 +18,7 @@ export async function personaChoices(db: Database): Promise<PersonaChoice[]> {
   const all = await listPersonas(db);
   const employees = all.filter((p) => p.persona === 'C職場').slice(0, PICKER_EMPLOYEES);
   const picked = [...all.filter((p) => p.persona !== 'C職場'), ...employees];
-  const citizens = await Promise.all(picked.map((p) => findCitizenByNationalId(db, p.nationalId)));
+  const citizens = await Promise.all(picked.map((p) => findCitizenByNationalId(db, p.nationalId, { synthetic: true })));
   return picked.flatMap((p, i) => {
     const citizen = citizens[i];
     return citizen ? [{ persona: p.persona, nationalId: p.nationalId, name: citizen.name }] : [];

@@ -27,7 +27,7 @@ export function registerPersonaRoute(app: FastifyInstance, ctx: SigninContext): 
       if (!(await withinIpLimit(ctx, request, reply, 'persona', IP_PASSKEY_LIMIT, uid))) return reply;
       const nationalId = field(request, 'nationalId').toUpperCase();
       const citizen = /^[A-Z][0-9]{9}$/.test(nationalId)
-        ? await findCitizenByNationalId(ctx.db, nationalId)
+        ? await findCitizenByNationalId(ctx.db, nationalId, { synthetic: true })
         : undefined;
       if (!citizen?.persona) return renderSignin(ctx, request, reply, uid, { personaError: true }, 400);
       return ctx.onSignedIn(request, reply, uid, { citizenId: citizen.id, amr: SANDBOX_AMR });

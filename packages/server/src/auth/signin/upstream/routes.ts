@@ -143,7 +143,7 @@ export function registerUpstreamRoutes(
         uid,
       );
     }
-    const citizen = await findCitizenByNationalId(ctx.db, found.nationalId);
+    const citizen = await findCitizenByNationalId(ctx.db, found.nationalId, { synthetic: ctx.config.sandbox });
     if (!citizen) {
       return refuse(
         request,
