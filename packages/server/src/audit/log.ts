@@ -14,6 +14,7 @@ export const AUDIT_EVENT_TYPES = [
   'consent.revoked',
   'token.issued',
   'export.file',
+  'export.refused',
   'deletion.requested',
   'deletion.delivered',
   'deletion.receipt',

@@ -51,6 +51,15 @@ describe.each(testDatabases())('portal actions on $label', (target) => {
     const file = await fetchFile(platform, provided.ticket, provided.keys);
     expect(file.status).toBe(403);
     expect(((await file.json()) as { code: string }).code).toBe('consent_revoked');
+    // The refusal is audited (the integration checklist's "revocation seen"), a bounded number of times.
+    for (let i = 0; i < 4; i++) await fetchFile(platform, provided.ticket, provided.keys);
+    const refusals = await auditKysely(platform.db.kysely)
+      .selectFrom('audit_log')
+      .select(['details'])
+      .where('type', '=', 'export.refused')
+      .where('subject', '=', consentId)
+      .execute();
+    expect(refusals.map((r) => r.details)).toEqual(Array(3).fill(JSON.stringify({ reason: 'consent_revoked' })));
     const audited = await auditKysely(platform.db.kysely)
       .selectFrom('audit_log')
       .select(['details'])

@@ -1,12 +1,18 @@
 /**
  * The integration test, read from the platform's own audit log rather than taken on the
- * organisation's word: each item is done when an entry of its kind exists for the app's sandbox
- * client, and the entry is shown as the evidence.
+ * organisation's word: each item is done when the log shows it for the app's sandbox client, and
+ * the entry that proves it is shown as the evidence.
+ *
+ * - `consent`: a file was delivered (`export.file`), so a consent was given and a download made;
+ * - `revocation`: after a citizen revoked, the app asked for a file once, was refused, and did
+ *   not ask again (exactly one `export.refused` for that consent);
+ * - `deletion`: a deletion request was answered with a valid signed receipt (`deletion.receipt`).
  */
+import { sql } from 'kysely';
 import { auditKysely } from '../audit/tables.js';
 import type { Database } from '../db/index.js';
 
-export type ChecklistItemId = 'consent' | 'deletion';
+export type ChecklistItemId = 'consent' | 'revocation' | 'deletion';
 
 export interface ChecklistItem {
   id: ChecklistItemId;
@@ -14,24 +20,40 @@ export interface ChecklistItem {
   evidence?: { seq: number; at: number };
 }
 
-/** Which audit event proves each item: a file delivered implies the consent it was made under. */
-const EVIDENCE: Record<ChecklistItemId, string> = { consent: 'export.file', deletion: 'deletion.receipt' };
+async function firstOf(db: Database, clientId: string, type: string) {
+  return auditKysely(db.kysely)
+    .selectFrom('audit_log')
+    .select(['seq', 'at'])
+    .where('client_id', '=', clientId)
+    .where('type', '=', type)
+    .orderBy('at')
+    .limit(1)
+    .executeTakeFirst();
+}
+
+/** A consent whose files were refused exactly once: the app saw the revocation and stopped. */
+async function revocationSeen(db: Database, clientId: string) {
+  return auditKysely(db.kysely)
+    .selectFrom('audit_log')
+    .select([sql<number | string>`min(seq)`.as('seq'), sql<number | string>`min(at)`.as('at')])
+    .where('client_id', '=', clientId)
+    .where('type', '=', 'export.refused')
+    .groupBy('subject')
+    .having(sql`count(*)`, '=', 1)
+    .orderBy(sql`min(at)`)
+    .limit(1)
+    .executeTakeFirst();
+}
 
 export async function integrationChecklist(db: Database, clientId: string): Promise<ChecklistItem[]> {
-  const audit = auditKysely(db.kysely);
-  return Promise.all(
-    (Object.keys(EVIDENCE) as ChecklistItemId[]).map(async (id) => {
-      const row = await audit
-        .selectFrom('audit_log')
-        .select(['seq', 'at'])
-        .where('client_id', '=', clientId)
-        .where('type', '=', EVIDENCE[id])
-        .orderBy('at')
-        .limit(1)
-        .executeTakeFirst();
-      return row ? { id, evidence: { seq: Number(row.seq), at: Number(row.at) } } : { id };
-    }),
-  );
+  const [consent, revocation, deletion] = await Promise.all([
+    firstOf(db, clientId, 'export.file'),
+    revocationSeen(db, clientId),
+    firstOf(db, clientId, 'deletion.receipt'),
+  ]);
+  const item = (id: ChecklistItemId, row: { seq: number | string; at: number | string } | undefined): ChecklistItem =>
+    row ? { id, evidence: { seq: Number(row.seq), at: Number(row.at) } } : { id };
+  return [item('consent', consent), item('revocation', revocation), item('deletion', deletion)];
 }
 
 export const checklistComplete = (items: ChecklistItem[]) => items.every((item) => item.evidence);

@@ -124,6 +124,8 @@ export const developerMessages = defineMessages(
     'checklist.title': '串接測試',
     'checklist.lead': '平台依自己的稽核紀錄確認下列項目，不需要您填寫。',
     'checklist.consent': '模擬民眾完成授權，並下載了一份資料',
+    'checklist.revocation': '民眾取消授權後，App 的下一次下載被拒絕，且沒有再重試',
+    'checklist.revocationHint': '在沙盒的「我的健康存摺」取消授權，再讓 App 下載一次。',
     'checklist.deletion': '刪除通知已收到有效的刪除回條',
     'checklist.done': '已完成',
     'checklist.todo': '尚未完成',
@@ -290,6 +292,9 @@ export const developerMessages = defineMessages(
     'checklist.title': 'Integration test',
     'checklist.lead': 'The platform checks these from its own audit log; there is nothing to fill in.',
     'checklist.consent': 'A synthetic citizen consented and a file was downloaded',
+    'checklist.revocation': 'After a citizen revoked, the app’s next download was refused and it did not retry',
+    'checklist.revocationHint':
+      'Revoke the consent in the sandbox’s citizen portal, then let the app try one download.',
     'checklist.deletion': 'A deletion webhook was answered with a valid receipt',
     'checklist.done': 'Done',
     'checklist.todo': 'Not yet',

@@ -268,7 +268,13 @@ ${
         item.evidence
           ? html`<span class="badge active">${t('checklist.done')}</span>`
           : html`<span class="badge pending">${t('checklist.todo')}</span>`
-      }</p>${item.evidence ? html`<p class="hint">${t('checklist.evidence', { seq: item.evidence.seq, date: displayInstant(locale, item.evidence.at) })}</p>` : ''}</li>`,
+      }</p>${
+        item.evidence
+          ? html`<p class="hint">${t('checklist.evidence', { seq: item.evidence.seq, date: displayInstant(locale, item.evidence.at) })}</p>`
+          : item.id === 'revocation'
+            ? html`<p class="hint">${t('checklist.revocationHint')}</p>`
+            : ''
+      }</li>`,
   )}</ul></section>
 ${
   v.reports.length

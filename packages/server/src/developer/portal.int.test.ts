@@ -217,20 +217,27 @@ describe.each(testDatabases())('developer portal on $label', (target) => {
       .select('sandbox_client_id')
       .where('id', '=', applicationId)
       .executeTakeFirstOrThrow();
-    await inTransaction(platform.db, async (tx) => {
-      await appendAudit(
-        tx,
-        { type: 'export.file', citizenId: 1, clientId: application.sandbox_client_id, subject: 'exp_x' },
-        Date.now(),
-      );
-      await appendAudit(
-        tx,
-        { type: 'deletion.receipt', citizenId: 1, clientId: application.sandbox_client_id, subject: 'del_x' },
-        Date.now(),
-      );
+    const client = application.sandbox_client_id;
+    const at = Date.now();
+    const refused = (consent: string) => ({
+      type: 'export.refused' as const,
+      citizenId: 1,
+      clientId: client,
+      subject: consent,
+      details: { reason: 'consent_revoked' },
     });
-    const page = await get(platform, admin, `/developers/apps/${applicationId}`);
+    await inTransaction(platform.db, async (tx) => {
+      await appendAudit(tx, { type: 'export.file', citizenId: 1, clientId: client, subject: 'exp_x' }, at);
+      await appendAudit(tx, { type: 'deletion.receipt', citizenId: 1, clientId: client, subject: 'del_x' }, at);
+      // An app that asks again after the refusal has not handled the revocation.
+      await appendAudit(tx, refused('cns_retried'), at);
+      await appendAudit(tx, refused('cns_retried'), at);
+    });
+    let page = await get(platform, admin, `/developers/apps/${applicationId}`);
     expect(page.html.match(/badge active">已完成/g)).toHaveLength(2);
+    await inTransaction(platform.db, (tx) => appendAudit(tx, refused('cns_once'), at));
+    page = await get(platform, admin, `/developers/apps/${applicationId}`);
+    expect(page.html.match(/badge active">已完成/g)).toHaveLength(3);
     const response = await admin.request(`${platform.url}/developers/apps/${applicationId}/submit`, {
       multipart: submission(
         page,

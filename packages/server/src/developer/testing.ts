@@ -139,6 +139,17 @@ export async function passChecklist(platform: TestPlatform, sandboxClientId: str
     await appendAudit(tx, { type: 'export.file', citizenId: 1, clientId: sandboxClientId, subject: `exp_${at}` }, at);
     await appendAudit(
       tx,
+      {
+        type: 'export.refused',
+        citizenId: 1,
+        clientId: sandboxClientId,
+        subject: `cns_${at}`,
+        details: { reason: 'consent_revoked' },
+      },
+      at,
+    );
+    await appendAudit(
+      tx,
       { type: 'deletion.receipt', citizenId: 1, clientId: sandboxClientId, subject: `del_${at}` },
       at,
     );

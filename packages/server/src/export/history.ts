@@ -4,6 +4,7 @@
  */
 import type { CategoryId, ExportClaims, ExportContentFormat, ExportCounts } from '@healthbank/records';
 import { appendAudit } from '../audit/index.js';
+import { auditKysely } from '../audit/tables.js';
 import { authKysely } from '../auth/tables.js';
 import { type Database, inTransaction } from '../db/index.js';
 import { notify } from '../notifications/repository.js';
@@ -134,4 +135,39 @@ export async function exportTimesSince(db: Database, consentId: string, sinceMs:
     .orderBy('created_at')
     .execute();
   return rows.map((r) => Number(r.created_at));
+}
+
+/**
+ * Refusals of one consent's files that are audited: enough to tell an app that saw the revocation
+ * (one attempt) from one that retries, bounded against a client stuck in a loop.
+ */
+export const AUDITED_REFUSALS = 3;
+
+/** Audits a file refused because its consent was revoked (`export.refused`), up to {@link AUDITED_REFUSALS}. */
+export async function recordRefusal(
+  db: Database,
+  consent: { id: string; citizenId: number; clientId: string },
+  now: number,
+): Promise<void> {
+  await inTransaction(db, async (tx) => {
+    const seen = await auditKysely(tx.kysely)
+      .selectFrom('audit_log')
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .where('client_id', '=', consent.clientId)
+      .where('type', '=', 'export.refused')
+      .where('subject', '=', consent.id)
+      .executeTakeFirstOrThrow();
+    if (Number(seen.n) >= AUDITED_REFUSALS) return;
+    await appendAudit(
+      tx,
+      {
+        type: 'export.refused',
+        citizenId: consent.citizenId,
+        clientId: consent.clientId,
+        subject: consent.id,
+        details: { reason: 'consent_revoked' },
+      },
+      now,
+    );
+  });
 }

@@ -34,7 +34,7 @@ import { ProblemError } from '../errors/problems.js';
 import { assembleContent, exportFacts } from './content.js';
 import { verifyTicketProof } from './dpop-proof.js';
 import { ExportEnvelopeError, sealExportFile } from './envelope.js';
-import { exportTimesSince, recordExport } from './history.js';
+import { exportTimesSince, recordExport, recordRefusal } from './history.js';
 import type { ExportKeyring } from './keys.js';
 import {
   BUSY_RETRY_AFTER_S,
@@ -153,7 +153,11 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     if (!ticket || !consent?.exportKeyJkt || client?.environment !== realm) throw new ProblemError('ticket_not_found');
     // The ticket's state is told before the proof is checked: it reveals nothing to someone who
     // does not already hold the ticket, and a device with a wrong clock still learns the real reason.
-    if (consent.status === 'revoked') throw new ProblemError('consent_revoked');
+    if (consent.status === 'revoked') {
+      // The integration checklist reads this: an app that saw the revocation asks once, not again.
+      await recordRefusal(db, consent, clock.now());
+      throw new ProblemError('consent_revoked');
+    }
     const now = clock.now();
     if (now >= ticket.expiresAt || !isConsentActive(consent, now)) throw new ProblemError('ticket_expired');
     const jkt = await authorize(() => verifyTicketProof(deps.access, request), reply);

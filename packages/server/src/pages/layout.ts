@@ -64,6 +64,8 @@ th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid var(--
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; }
 dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: .25rem 1rem; }
 dl.facts dt { font-weight: 700; }
+/* Long values (URLs, client ids) wrap inside their cell rather than widen the page (WCAG 1.4.10). */
+dl.facts > * { min-width: 0; overflow-wrap: anywhere; }
 ul.personas li { margin: .25rem 0; }
 .status { font-weight: 700; }
 @media (max-width: 40rem) { dl.facts { grid-template-columns: 1fr; } }
@@ -142,12 +144,16 @@ button.primary.danger { background: #b00020; }
 code.digest { word-break: break-all; font-size: .95rem; }
 /* Commands to copy wrap rather than widen the page (WCAG 1.4.10 reflow at 320 CSS px). */
 pre { white-space: pre-wrap; overflow-wrap: anywhere; background: #f3f3f3; padding: .5rem; }
+/* The developer documentation: wide tables scroll in their own box, inline code wraps. */
+.doc table { display: block; overflow-x: auto; }
+.doc code { overflow-wrap: anywhere; }
 .notice.done { border-left-color: #1a6b2d; background: #e8f5ea; }
 nav.pager { display: flex; flex-wrap: wrap; gap: 1rem; align-items: center; margin: 1rem 0; }
 nav.pager a { padding: .5rem 0; font-weight: 700; }
 p.report { white-space: pre-wrap; }
 form.filter { border: 1px solid var(--line); border-radius: 6px; padding: 0 1rem 1rem; margin: 1rem 0; }
 .filter-fields { display: flex; flex-wrap: wrap; gap: 0 1.5rem; }
+.filter-fields > * { min-width: 0; max-width: 100%; }
 select { font: inherit; font-size: 1.2rem; min-height: 3rem; padding: .3rem .5rem; border: 2px solid var(--muted); border-radius: 4px; max-width: 100%; }
 .trend-body { display: grid; gap: 1rem; grid-template-columns: minmax(0, 1fr); }
 figure.trend-chart { margin: 0; }

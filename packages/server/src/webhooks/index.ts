@@ -85,6 +85,7 @@ export function registerWebhooks(
     policy: deps.policy ?? targetPolicyOf(deps.config),
     handlers: deps.handlers,
     log: app.log,
+    environment: deps.config.sandbox ? 'sandbox' : 'production',
   });
   if (!deps.manual) app.addHook('onReady', async () => worker.start());
   app.addHook('onClose', async () => worker.stop());

@@ -78,15 +78,21 @@ export async function claimDueWebhooks(
   now: number,
   limit: number,
   leaseMs: number,
+  environment?: 'sandbox' | 'production',
 ): Promise<OutboxRow[]> {
   const kysely = webhookKysely(db);
-  const due = kysely
+  let due = kysely
     .selectFrom('webhook_outbox')
     .select('id')
     .where('next_attempt_at', '<=', now)
     .where((eb) => eb.or([eb('claimed_until', 'is', null), eb('claimed_until', '<=', now)]))
     .orderBy('next_attempt_at')
     .limit(limit);
+  // Each realm delivers its own apps' webhooks, under its own address policy (a development
+  // sandbox may call loopback receivers; production never does).
+  if (environment) {
+    due = due.where(sql<boolean>`client_id in (select client_id from apps where environment = ${environment})`);
+  }
   const rows = await kysely
     .updateTable('webhook_outbox')
     .set({ claimed_until: now + leaseMs, attempts: sql<number>`attempts + 1` })

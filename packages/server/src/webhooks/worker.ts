@@ -66,6 +66,8 @@ export interface WebhookWorkerDeps {
   random?: () => number;
   /** Attempt deadline (tests shorten it). */
   sendTimeoutMs?: number;
+  /** Only this realm's apps' webhooks (`config/realms.ts`); all of them when absent. */
+  environment?: 'sandbox' | 'production';
 }
 
 /**
@@ -108,7 +110,13 @@ export class WebhookWorker {
   }
 
   private async round(): Promise<number> {
-    const rows = await claimDueWebhooks(this.deps.db, this.deps.clock.now(), BATCH_SIZE, CLAIM_LEASE_MS);
+    const rows = await claimDueWebhooks(
+      this.deps.db,
+      this.deps.clock.now(),
+      BATCH_SIZE,
+      CLAIM_LEASE_MS,
+      this.deps.environment,
+    );
     await Promise.all(rows.map((row) => this.attempt(row)));
     return rows.length;
   }
