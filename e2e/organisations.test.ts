@@ -37,12 +37,28 @@ describe('organisations and reviewers in Chromium', () => {
     if (!sqlite) throw new Error('no SQLite target');
     writeFileSync(PDF_PATH, '%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n');
     writeFileSync(NOT_PDF_PATH, 'PK\u0003\u0004 a word document renamed');
-    [platform, browser] = await Promise.all([startTestPlatform(sqlite, { sandbox: false }), launchBrowser()]);
+    [platform, browser] = await Promise.all([
+      startTestPlatform(sqlite, { sandbox: false, hostname: 'localhost' }),
+      launchBrowser(),
+    ]);
     await addReviewer(platform.db, { email: 'lin@review.example', name: '林審查', role: 'admin' });
     developer = await browser.newContext({ locale: 'zh-TW', viewport: { width: 1280, height: 900 } });
     reviewer = await browser.newContext({ locale: 'zh-TW', viewport: { width: 1280, height: 900 } });
     dev = await developer.newPage();
     rev = await reviewer.newPage();
+    // The reviewer's device: a platform authenticator with user verification (the console takes passkeys only).
+    const cdp = await reviewer.newCDPSession(rev);
+    await cdp.send('WebAuthn.enable');
+    await cdp.send('WebAuthn.addVirtualAuthenticator', {
+      options: {
+        protocol: 'ctap2',
+        transport: 'internal',
+        hasResidentKey: true,
+        hasUserVerification: true,
+        isUserVerified: true,
+        automaticPresenceSimulation: true,
+      },
+    });
   }, 120_000);
   afterAll(async () => {
     await browser?.close();
@@ -166,7 +182,17 @@ describe('organisations and reviewers in Chromium', () => {
     await dev.reload();
     await submitReport(PDF_PATH);
 
+    // The first sign-in: the e-mail code, then the passkey the console requires.
     await signIn(rev, '/review', 'lin@review.example');
+    await rev.getByRole('button', { name: '建立通行金鑰' }).click();
+    await rev.waitForURL(`${platform.url}/review`);
+    visited.push({ context: 'reviewer', path: '/review/passkey' });
+    // From then on, the passkey alone.
+    await rev.context().clearCookies();
+    await rev.goto(`${platform.url}/review/signin`);
+    await rev.getByRole('button', { name: '用通行金鑰登入' }).click();
+    await rev.waitForURL(`${platform.url}/review`);
+    await saveScreenshot(rev, 'organisations-5-review-queue');
     await open(rev, `/review/applications/${rejectedId}`, 'reviewer');
     await rev.getByLabel('不核准的原因（申請機構會看到）').fill('隱私權政策沒有說明資料保存期限與刪除方式。');
     await rev.getByRole('button', { name: '不核准' }).click();
@@ -180,7 +206,7 @@ describe('organisations and reviewers in Chromium', () => {
   it('approves the other: production credentials for the organisation, and a place on the partner page', async () => {
     await open(rev, '/review', 'reviewer');
     await rev.getByRole('link', { name: '血糖日記' }).click();
-    await saveScreenshot(rev, 'organisations-5-review');
+    await saveScreenshot(rev, 'organisations-5-review-application');
     await rev.getByRole('button', { name: '核准，發給正式環境憑證' }).click();
     await expect.poll(() => rev.locator('[role="status"]').textContent()).toContain('已核准');
     await open(dev, `/developers/apps/${approvedId}`, 'developer');

@@ -60,12 +60,14 @@ export async function startTestPlatform(
     upstreamFetch?: typeof fetch;
     /** False builds production's realm (real citizens, reviewed apps, the organisation portals). */
     sandbox?: boolean;
+    /** `localhost` for browser tests with passkeys: a WebAuthn RP ID is a domain, never an IP address. */
+    hostname?: 'localhost';
   } = {},
 ): Promise<TestPlatform> {
   const t: TestDatabase = await createTestDatabase(target);
   await seedPopulation(t.db, fixturePopulation({ citizens: 6, recordsPerCitizen: 24 }));
   const port = opts.port ?? (await freePort());
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${opts.hostname ?? '127.0.0.1'}:${port}`;
   const config = loadConfig(
     { NODE_ENV: 'test' },
     {
@@ -85,7 +87,7 @@ export async function startTestPlatform(
     ...(opts.clock ? { clock: opts.clock } : {}),
     ...(opts.upstreamFetch ? { upstreamFetch: opts.upstreamFetch } : {}),
   });
-  await app.listen({ host: '127.0.0.1', port });
+  await app.listen({ host: opts.hostname ?? '127.0.0.1', port });
   await registerSandboxApps(t.db, { publicUrl: url });
   const org = await registerOrganisation(t.db, {
     type: 'company',

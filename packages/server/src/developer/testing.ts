@@ -3,6 +3,11 @@
  * pages with the code the sandbox shows, and a complete, valid phase 1 form.
  */
 import { appendAudit } from '../audit/log.js';
+import {
+  type CreationOptionsJSON,
+  type RequestOptionsJSON,
+  SoftwareAuthenticator,
+} from '../auth/signin/passkeys/software-authenticator.js';
 import { csrfIn, TestBrowser, type TestPlatform } from '../auth/testing.js';
 import { inTransaction } from '../db/transaction.js';
 import { developerKysely } from './tables.js';
@@ -45,6 +50,55 @@ export function shownCode(html: string): string {
 export async function enterShownCode(platform: TestPlatform, browser: TestBrowser, codePage: PageResult, base: string) {
   const challenge = /name="challenge" value="([^"]+)"/.exec(codePage.html)?.[1] ?? '';
   return post(platform, browser, codePage, `${base}/signin/code`, { challenge, code: shownCode(codePage.html) });
+}
+
+const unescapeHtml = (text: string) =>
+  text
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
+
+/** The WebAuthn options a page's passkey button carries. */
+export function passkeyOptionsIn<T>(html: string): T {
+  const match = /data-options="([^"]+)"/.exec(html);
+  if (!match?.[1]) throw new Error('no passkey button on the page');
+  return JSON.parse(unescapeHtml(match[1])) as T;
+}
+
+/**
+ * A reviewer's first sign-in: the e-mail code, then the passkey the console requires, made by a
+ * software authenticator the test keeps for later sign-ins.
+ */
+export async function enrolReviewer(
+  platform: TestPlatform,
+  email: string,
+): Promise<{ browser: TestBrowser; authenticator: SoftwareAuthenticator; home: PageResult }> {
+  const { browser, home: enrolment } = await signInStaff(platform, email, '/review');
+  if (!new URL(enrolment.url).pathname.endsWith('/review/passkey'))
+    throw new Error(`expected the enrolment page, got ${enrolment.url}`);
+  const authenticator = new SoftwareAuthenticator();
+  const credential = authenticator.create(
+    passkeyOptionsIn<CreationOptionsJSON>(enrolment.html),
+    new URL(platform.url).origin,
+  );
+  const home = await post(platform, browser, enrolment, '/review/passkey', { credential: JSON.stringify(credential) });
+  return { browser, authenticator, home };
+}
+
+/** A reviewer's later sign-in, with the passkey alone. */
+export async function signInReviewer(
+  platform: TestPlatform,
+  authenticator: SoftwareAuthenticator,
+  browser = new TestBrowser(),
+): Promise<{ browser: TestBrowser; home: PageResult }> {
+  const signin = await get(platform, browser, '/review/signin');
+  const assertion = authenticator.get(passkeyOptionsIn<RequestOptionsJSON>(signin.html), new URL(platform.url).origin);
+  return {
+    browser,
+    home: await post(platform, browser, signin, '/review/signin/passkey', { credential: JSON.stringify(assertion) }),
+  };
 }
 
 /** Signs a staff account in by e-mail and the shown code. */

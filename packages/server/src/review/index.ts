@@ -37,6 +37,14 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
     secret: config.secret,
     channel: deps.staffChannel,
     showCodes: config.environment !== 'production',
+    // WebAuthn §13.4.9: our public host is the RP ID and our public origin the only origin.
+    passkeys: {
+      rp: {
+        id: new URL(config.publicUrl).hostname,
+        origin: new URL(config.publicUrl).origin,
+        name: '健康存摺 審查後台',
+      },
+    },
   });
   registerReviewRoutes(app, { db, clock, csrf, gate });
 

@@ -8,21 +8,26 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditKysely } from '../audit/tables.js';
 import { findApp } from '../auth/clients/apps.js';
+import type { SoftwareAuthenticator } from '../auth/signin/passkeys/software-authenticator.js';
 import { createStaffAccount } from '../auth/staff/accounts.js';
-import { startTestPlatform, type TestBrowser, type TestPlatform } from '../auth/testing.js';
+import { startTestPlatform, TestBrowser, type TestPlatform } from '../auth/testing.js';
 import { ManualClock } from '../clock.js';
 import { testDatabases } from '../db/testing.js';
 import { listNotices } from '../developer/notices.js';
 import { developerKysely } from '../developer/tables.js';
 import {
+  enrolReviewer,
   get,
   ORGANISATION_FORM,
+  passkeyOptionsIn,
   post,
   registerThroughPortal,
+  signInReviewer,
   signInStaff,
   submitThroughPortal,
 } from '../developer/testing.js';
 import { runReportExpiry } from './expiry.js';
+import { addReviewer } from './reviewers.js';
 
 const DAY = 86_400_000;
 
@@ -42,6 +47,7 @@ describe.each(testDatabases())('reviewer console on $label', (target) => {
   let developer: TestBrowser;
   let reviewer: TestBrowser;
   let organisationId: string;
+  let authenticator: SoftwareAuthenticator;
 
   beforeAll(async () => {
     platform = await startTestPlatform(target, { clock, sandbox: false });
@@ -63,7 +69,7 @@ describe.each(testDatabases())('reviewer console on $label', (target) => {
       { kind: 'reviewer', email: 'insider@review.example', name: '自家審查員', role: 'reviewer', organisationId },
       clock.now(),
     );
-    ({ browser: reviewer } = await signInStaff(platform, 'admin@review.example', '/review'));
+    ({ browser: reviewer, authenticator } = await enrolReviewer(platform, 'admin@review.example'));
   });
   afterAll(() => platform?.close());
 
@@ -79,6 +85,32 @@ describe.each(testDatabases())('reviewer console on $label', (target) => {
     const asReviewer = await get(platform, reviewer, '/developers');
     expect(asReviewer.html).toContain('註冊機構');
     expect(asReviewer.html).not.toContain('審查管理者');
+  });
+
+  it('takes passkeys only: a code opens nothing but the first enrolment, and is refused once a passkey exists', async () => {
+    await addReviewer(platform.db, { email: 'new@review.example', name: '新審查員', role: 'reviewer' }, clock.now());
+    const { browser: fresh, home } = await signInStaff(platform, 'new@review.example', '/review');
+    expect(new URL(home.url).pathname).toBe('/review/passkey');
+    // The code's session reaches no console page.
+    expect(new URL((await get(platform, fresh, '/review/audit')).url).pathname).toBe('/review/passkey');
+    // The admin has a passkey: a correct code no longer signs in.
+    const { browser: byCode, home: refused } = await signInStaff(platform, 'admin@review.example', '/review');
+    expect(refused.status).toBe(400);
+    expect(refused.html).toContain('這個帳號已設定通行金鑰，請用通行金鑰登入。');
+    expect(new URL((await get(platform, byCode, '/review')).url).pathname).toBe('/review/signin');
+    // The passkey does; the same assertion twice does not.
+    const signin = await get(platform, new TestBrowser(), '/review/signin');
+    const assertion = JSON.stringify(authenticator.get(passkeyOptionsIn(signin.html), new URL(platform.url).origin));
+    const first = new TestBrowser();
+    const page = await get(platform, first, '/review/signin');
+    expect(
+      new URL((await post(platform, first, page, '/review/signin/passkey', { credential: assertion })).url).pathname,
+    ).toBe('/review');
+    const second = new TestBrowser();
+    const again = await get(platform, second, '/review/signin');
+    const replayed = await post(platform, second, again, '/review/signin/passkey', { credential: assertion });
+    expect(replayed.status).toBe(400);
+    expect(replayed.html).toContain('無法用通行金鑰登入');
   });
 
   it('approves: the production client is registered for the production redirect URIs, and the organisation sees it', async () => {
@@ -154,7 +186,7 @@ describe.each(testDatabases())('reviewer console on $label', (target) => {
 
   it('refuses a reviewer deciding on their own organisation’s application (403), changing nothing', async () => {
     const { id } = await submitThroughPortal(platform, developer, { testedOn: today(), at: clock.now() });
-    const { browser: insider } = await signInStaff(platform, 'insider@review.example', '/review');
+    const { browser: insider } = await enrolReviewer(platform, 'insider@review.example');
     const page = await get(platform, insider, `/review/applications/${id}`);
     const refused = await post(platform, insider, page, `/review/applications/${id}/approve`, {});
     expect(refused.status).toBe(403);
@@ -228,7 +260,7 @@ describe.each(testDatabases())('reviewer console on $label', (target) => {
     });
     expect((await kinds())[0]).toBe('report.expired');
     // A year on, the morning's session has long ended: the reviewer signs in again.
-    const { browser: later } = await signInStaff(platform, 'admin@review.example', '/review');
+    const { browser: later } = await signInReviewer(platform, authenticator);
     const apps = await get(platform, later, '/review/apps');
     expect(apps.html).toContain('已停權（檢測報告到期）');
     clock.set(start);

@@ -12,11 +12,22 @@ import type { Locale } from '../../pages/i18n.js';
 import { requestLocale } from '../../pages/request-locale.js';
 import { type CsrfOptions, csrfToken, requireCsrf } from '../../security/csrf.js';
 import { csrfField } from '../signin/components.js';
+import { allowOwnScript } from '../signin/script-policy.js';
+import { PASSKEY_SCRIPT_PATH } from '../signin/signin-page.js';
 import { findStaffAccount, type StaffAccount } from './accounts.js';
 import type { StaffCodeChannel } from './channel.js';
 import { checkStaffCode, requestStaffCode, STAFF_CHALLENGE_ID, staffCodeKey } from './codes.js';
 import { staffPage } from './frame.js';
 import { staffMessages } from './messages.js';
+import {
+  authenticateStaffPasskey,
+  hasStaffPasskey,
+  registerStaffPasskey,
+  type StaffPasskeyContext,
+  staffPasskeyKeys,
+  staffRegistrationOptions,
+  staffRequestOptions,
+} from './passkeys.js';
 import { endStaffSession, staffSession, startStaffSession } from './sessions.js';
 import type { StaffKind } from './tables.js';
 
@@ -31,6 +42,11 @@ export interface StaffSigninOptions {
   channel: StaffCodeChannel;
   /** Sandbox only: the code is shown on the page, as it is for citizens. */
   showCodes: boolean;
+  /**
+   * Passkeys only (the reviewer console): an e-mail code opens nothing but the enrolment of the
+   * account's first passkey, and once it has one, the passkey alone signs in.
+   */
+  passkeys?: { rp: StaffPasskeyContext['rp'] };
 }
 
 /** What a portal's routes use to know who is signed in. */
@@ -47,6 +63,12 @@ const SHOWN_CODES_LIMIT = 1_000;
 
 export function registerStaffSignin(app: FastifyInstance, o: StaffSigninOptions): StaffGate {
   const key = staffCodeKey(o.secret);
+  const passkeys: StaffPasskeyContext | undefined = o.passkeys && {
+    db: o.db,
+    keys: staffPasskeyKeys(o.secret),
+    rp: o.passkeys.rp,
+  };
+  const withScript = { onSend: allowOwnScript };
   const portal = o.kind === 'developer' ? 'developer.portal' : 'reviewer.portal';
   const shown = new Map<string, { code: string; expiresAt: number }>();
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
@@ -60,24 +82,41 @@ export function registerStaffSignin(app: FastifyInstance, o: StaffSigninOptions)
     void o.channel.deliver(email, { code, locale });
   }
 
-  function signinPage(request: FastifyRequest, reply: FastifyReply, locale: Locale, email = '', error?: string) {
+  function signinPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    locale: Locale,
+    email = '',
+    error?: string,
+    passkeyFailed = false,
+  ) {
     const t = staffMessages(locale);
     const errors: FieldErrors = error ? { email: error } : {};
     const title = t('signin.title', { portal: t(portal) });
+    const token = csrfToken(request, reply, o.csrf);
+    const passkeySection = passkeys
+      ? html`<section class="passkey" data-passkey="get" hidden aria-labelledby="passkey-heading">
+<h2 id="passkey-heading">${t('passkey.heading')}</h2><p>${t('passkey.intro')}</p>
+<p class="field-error" role="alert" data-passkey-status${passkeyFailed ? '' : html` hidden`}>${t('passkey.failed')}</p>
+<form method="post" action="${o.base}/signin/passkey">${csrfField(token)}<input type="hidden" name="credential" value="">
+<button type="button" class="primary" data-options="${JSON.stringify(staffRequestOptions(passkeys, o.kind, o.clock.now()))}">${t('passkey.button')}</button></form>
+</section><p>${t('passkey.first')}</p>`
+      : '';
     return noStore(reply)
-      .status(error ? 400 : 200)
+      .status(error || passkeyFailed ? 400 : 200)
       .send(
         staffPage({
           locale,
           base: o.base,
           title,
           path: `${o.base}/signin`,
-          body: html`<h1>${title}</h1>${formErrorSummary(title, errors)}
+          body: html`<h1>${title}</h1>${formErrorSummary(title, errors)}${passkeySection}
 <p class="lead">${t('signin.lead')}</p>
-<form method="post" action="${o.base}/signin" novalidate>${csrfField(csrfToken(request, reply, o.csrf))}
+<form method="post" action="${o.base}/signin" novalidate>${csrfField(token)}
 ${inputField({ name: 'email', type: 'email', label: t('signin.email'), value: email, autocomplete: 'email', maxlength: 254, errors, required: true })}
 <button type="submit" class="primary">${t('signin.send')}</button></form>
-${o.kind === 'developer' ? html`<p>${t('signin.noAccount')} <a href="${o.base}/register">${t('signin.register')}</a></p>` : ''}`,
+${o.kind === 'developer' ? html`<p>${t('signin.noAccount')} <a href="${o.base}/register">${t('signin.register')}</a></p>` : ''}
+${passkeys ? html`<script src="${PASSKEY_SCRIPT_PATH}" defer></script>` : ''}`,
         }),
       );
   }
@@ -114,12 +153,14 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
   }
 
   const guard = { preHandler: requireCsrf(o.csrf) };
+  /** A WebAuthn response is a few kilobytes; anything much larger is not one. */
+  const MAX_CREDENTIAL_CHARS = 16_384;
   const field = (request: FastifyRequest, name: string) => {
     const value = (request.body as Record<string, unknown> | undefined)?.[name];
     return typeof value === 'string' ? value : '';
   };
 
-  app.get(`${o.base}/signin`, async (request, reply) => signinPage(request, reply, requestLocale(request)));
+  app.get(`${o.base}/signin`, withScript, async (request, reply) => signinPage(request, reply, requestLocale(request)));
 
   app.post(`${o.base}/signin`, guard, async (request, reply) => {
     const locale = requestLocale(request);
@@ -153,27 +194,127 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
     shown.delete(challengeId);
     const account = await findStaffAccount(o.db, check.accountId);
     if (!account) return codePage(request, reply, locale, challengeId, 'expired');
+    // Where passkeys are required, a code only enrols the first one (ASVS V6.4.x: the weaker
+    // factor cannot stand in for the stronger once it exists).
+    if (passkeys && (await hasStaffPasskey(o.db, account.id))) {
+      return signinPage(request, reply, locale, account.email, staffMessages(locale)('passkey.required'));
+    }
     await startStaffSession(o.db, reply, { account, method: 'email_code', now, secure: o.csrf.secure });
-    request.log.info({ staff: account.id, kind: account.kind }, 'staff signed in');
-    return reply.redirect(o.base, 303);
+    request.log.info({ staff: account.id, kind: account.kind, method: 'email_code' }, 'staff signed in');
+    return reply.redirect(passkeys ? `${o.base}/passkey` : o.base, 303);
   });
+
+  if (passkeys) registerPasskeyRoutes(passkeys);
+
+  function enrolPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    account: StaffAccount,
+    options: unknown,
+    failed: boolean,
+  ) {
+    const locale = requestLocale(request);
+    const t = staffMessages(locale);
+    const token = csrfToken(request, reply, o.csrf);
+    return noStore(reply)
+      .status(failed ? 400 : 200)
+      .send(
+        staffPage({
+          locale,
+          base: o.base,
+          title: t('enrol.title'),
+          path: `${o.base}/passkey`,
+          account,
+          csrf: token,
+          body: html`<h1>${t('enrol.title')}</h1><p class="lead">${t('enrol.lead')}</p>
+<noscript><p class="notice">${t('enrol.noScript')}</p></noscript>
+<section data-passkey="create" hidden aria-label="${t('enrol.title')}">
+<p class="field-error" role="alert" data-passkey-status${failed ? '' : html` hidden`}>${t('enrol.failed')}</p>
+<form method="post" action="${o.base}/passkey">${csrfField(token)}<input type="hidden" name="credential" value="">
+<button type="button" class="primary" data-options="${JSON.stringify(options)}">${t('enrol.button')}</button></form></section>
+<script src="${PASSKEY_SCRIPT_PATH}" defer></script>`,
+        }),
+      );
+  }
+
+  function registerPasskeyRoutes(ctx: StaffPasskeyContext) {
+    app.post(`${o.base}/signin/passkey`, { ...guard, ...withScript }, async (request, reply) => {
+      const credential = field(request, 'credential');
+      const now = o.clock.now();
+      const accountId =
+        credential.length > 0 && credential.length <= MAX_CREDENTIAL_CHARS
+          ? await authenticateStaffPasskey(ctx, o.kind, credential, now)
+          : undefined;
+      const account = accountId ? await findStaffAccount(o.db, accountId) : undefined;
+      if (!account) return signinPage(request, reply, requestLocale(request), '', undefined, true);
+      await startStaffSession(o.db, reply, { account, method: 'passkey', now, secure: o.csrf.secure });
+      request.log.info({ staff: account.id, kind: account.kind, method: 'passkey' }, 'staff signed in');
+      return reply.redirect(o.base, 303);
+    });
+
+    app.get(`${o.base}/passkey`, withScript, async (request, reply) => {
+      const session = await currentSession(request);
+      if (!session) return reply.redirect(`${o.base}/signin`, 303);
+      return enrolPage(
+        request,
+        reply,
+        session.account,
+        await staffRegistrationOptions(ctx, session.account, o.clock.now()),
+        false,
+      );
+    });
+
+    app.post(`${o.base}/passkey`, { ...guard, ...withScript }, async (request, reply) => {
+      const session = await currentSession(request);
+      if (!session) return reply.redirect(`${o.base}/signin`, 303);
+      const now = o.clock.now();
+      const credential = field(request, 'credential');
+      const registered =
+        credential.length > 0 &&
+        credential.length <= MAX_CREDENTIAL_CHARS &&
+        (await registerStaffPasskey(ctx, session.account, credential, now));
+      if (!registered) {
+        return enrolPage(
+          request,
+          reply,
+          session.account,
+          await staffRegistrationOptions(ctx, session.account, now),
+          true,
+        );
+      }
+      // The new passkey was just used with user verification: the session becomes a passkey one.
+      await endStaffSession(o.db, request, reply, { kind: o.kind, secure: o.csrf.secure });
+      await startStaffSession(o.db, reply, { account: session.account, method: 'passkey', now, secure: o.csrf.secure });
+      request.log.info({ staff: session.account.id, kind: session.account.kind }, 'staff passkey enrolled');
+      return reply.redirect(o.base, 303);
+    });
+  }
 
   app.post(`${o.base}/signout`, guard, async (request, reply) => {
     await endStaffSession(o.db, request, reply, { kind: o.kind, secure: o.csrf.secure });
     return reply.redirect(`${o.base}/signin`, 303);
   });
 
-  const current = (request: FastifyRequest) =>
+  const currentSession = (request: FastifyRequest) =>
     staffSession(o.db, request, { kind: o.kind, now: o.clock.now(), secure: o.csrf.secure });
+  /** The account, when its session is good enough for this portal: a passkey one where passkeys are required. */
+  const current = async (request: FastifyRequest) => {
+    const session = await currentSession(request);
+    return session && (!passkeys || session.method === 'passkey') ? session.account : undefined;
+  };
   return {
     current,
     async require(request, reply) {
-      const account = await current(request);
-      if (!account) {
+      const session = await currentSession(request);
+      if (session && passkeys && session.method !== 'passkey') {
+        reply.redirect(`${o.base}/passkey`, 303);
+        return undefined;
+      }
+      if (!session) {
         reply.redirect(`${o.base}/signin`, 303);
         return undefined;
       }
-      return account;
+      return session.account;
     },
     async sendCode(account, locale) {
       const now = o.clock.now();

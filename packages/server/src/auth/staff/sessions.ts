@@ -48,22 +48,28 @@ export async function startStaffSession(
   });
 }
 
-/** The signed-in account of this kind, or undefined. */
+export interface StaffSession {
+  account: StaffAccount;
+  /** How the session was opened: a passkey, or an e-mail code. */
+  method: 'email_code' | 'passkey';
+}
+
+/** The signed-in account of this kind and how it signed in, or undefined. */
 export async function staffSession(
   db: Database,
   request: FastifyRequest,
   o: { kind: StaffKind; now: number; secure: boolean },
-): Promise<StaffAccount | undefined> {
+): Promise<StaffSession | undefined> {
   const token = request.cookies[staffCookieName(o.kind, o.secure)];
   if (!token || !/^[A-Za-z0-9_-]{43}$/.test(token)) return undefined;
   const row = await staffKysely(db)
     .selectFrom('staff_sessions')
-    .select(['account_id', 'expires_at'])
+    .select(['account_id', 'expires_at', 'method'])
     .where('id', '=', digest(token))
     .executeTakeFirst();
   if (!row || millis(row.expires_at) <= o.now) return undefined;
   const account = await findStaffAccount(db, row.account_id);
-  return account?.kind === o.kind ? account : undefined;
+  return account?.kind === o.kind ? { account, method: row.method } : undefined;
 }
 
 export async function endStaffSession(

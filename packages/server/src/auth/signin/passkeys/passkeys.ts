@@ -87,7 +87,9 @@ export async function registrationOptions(
 }
 
 /** Parses the browser's JSON; undefined when it is not an object with the WebAuthn shape we read. */
-function parseCredential<T extends RegistrationResponseJSON | AuthenticationResponseJSON>(text: string): T | undefined {
+export function parseCredential<T extends RegistrationResponseJSON | AuthenticationResponseJSON>(
+  text: string,
+): T | undefined {
   try {
     const value = JSON.parse(text) as unknown;
     if (typeof value !== 'object' || value === null) return undefined;
