@@ -352,6 +352,57 @@ export class Client implements HealthBankClient {
   }
 
   /**
+   * Sandbox only, for the integration test: fetches the platform's test files for the ticket (one
+   * genuine, the others tampered: another app's, another issuer's, a forged signature, a changed
+   * ciphertext, an expired file), opens each exactly as `fetchData` opens a file, and reports which
+   * it accepted. The platform compares the verdicts with the truth and records the outcome on the
+   * app's integration checklist. Resolves with `{ correct, total }`.
+   */
+  async checkTestFiles(ticket: Ticket | string): Promise<{ correct: number; total: number }> {
+    const device = await this.connectedDevice();
+    const platform = await this.platform();
+    const current = await this.ticketFor(ticket);
+    const batchUrl = new URL(`${platform.exportEndpoint.href}/test-files/${encodeURIComponent(current.id)}`);
+    const response = await send(this.fetchImpl, batchUrl, {
+      headers: { accept: 'application/json', dpop: await ticketProof(device.dpop, 'GET', batchUrl) },
+    });
+    if (!response.ok) throw await responseError(response);
+    const batch = (await response.json()) as { batch: string; files: { id: string; file: string }[] };
+    const jwks = await this.exportJwks(platform, false);
+    const verdicts = await Promise.all(
+      batch.files.map(async ({ id, file }) => {
+        try {
+          await openExportFile(file, {
+            decryptionKey: device.exportKey.privateKey,
+            jwks,
+            issuer: platform.as.issuer,
+            audience: this.options.clientId,
+            recipientKeyThumbprint: device.exportKey.thumbprint,
+          });
+          return { id, accepted: true };
+        } catch {
+          return { id, accepted: false };
+        }
+      }),
+    );
+    const verdictUrl = new URL(
+      `${platform.exportEndpoint.href}/test-files/${encodeURIComponent(batch.batch)}/verdicts`,
+    );
+    const answered = await send(this.fetchImpl, verdictUrl, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/json',
+        dpop: await ticketProof(device.dpop, 'POST', verdictUrl),
+      },
+      body: JSON.stringify({ verdicts }),
+    });
+    if (!answered.ok) throw await responseError(answered);
+    const outcome = (await answered.json()) as { correct: number; total: number };
+    return { correct: outcome.correct, total: outcome.total };
+  }
+
+  /**
    * Ends the authorization: the platform revokes the consent (its tokens and tickets stop at once)
    * and this device forgets its credentials. The device keys stay for the next `start()`.
    */

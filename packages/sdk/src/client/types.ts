@@ -112,4 +112,6 @@ export interface HealthBankClient {
     options?: FetchDataOptions<F>,
   ): Promise<DataOf<F>>;
   revoke(): Promise<void>;
+  /** Sandbox only: judges the platform's tampered test files for the integration checklist. */
+  checkTestFiles(ticket: Ticket | string): Promise<{ correct: number; total: number }>;
 }

@@ -15,6 +15,7 @@ export const AUDIT_EVENT_TYPES = [
   'token.issued',
   'export.file',
   'export.refused',
+  'integration.test_files',
   'deletion.requested',
   'deletion.delivered',
   'deletion.receipt',

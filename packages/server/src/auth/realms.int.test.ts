@@ -112,6 +112,8 @@ describe.each(testDatabases())('sandbox and production realms on $label', (targe
     const unknown = await fetchFile(production, 'tkt_unknownunknownunknownunknown', provided.keys);
     expect(file.status).toBe(404);
     expect(await file.json()).toEqual(await unknown.json());
+    // Tampered test files are the sandbox's alone: production serves none.
+    expect((await fetch(`${production.url}/api/export/test-files/${provided.ticket}`)).status).toBe(404);
   });
 
   it('sends no code to a synthetic citizen from production, and none to a real one from the sandbox', async () => {

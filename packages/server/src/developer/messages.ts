@@ -127,6 +127,8 @@ export const developerMessages = defineMessages(
     'checklist.revocation': '民眾取消授權後，App 的下一次下載被拒絕，且沒有再重試',
     'checklist.revocationHint': '在沙盒的「我的健康存摺」取消授權，再讓 App 下載一次。',
     'checklist.deletion': '刪除通知已收到有效的刪除回條',
+    'checklist.tampered': 'App 接受平台的真檔案，並拒絕每一個被竄改的測試檔',
+    'checklist.tamperedHint': '用 SDK 的 checkTestFiles(ticket) 開啟沙盒的測試檔並回報結果。',
     'checklist.done': '已完成',
     'checklist.todo': '尚未完成',
     'checklist.evidence': '稽核紀錄 #{seq}，{date}',
@@ -296,6 +298,9 @@ export const developerMessages = defineMessages(
     'checklist.revocationHint':
       'Revoke the consent in the sandbox’s citizen portal, then let the app try one download.',
     'checklist.deletion': 'A deletion webhook was answered with a valid receipt',
+    'checklist.tampered': 'The app accepted the platform’s genuine file and rejected every tampered test file',
+    'checklist.tamperedHint':
+      'Open the sandbox’s test files with the SDK’s checkTestFiles(ticket); it reports the verdicts.',
     'checklist.done': 'Done',
     'checklist.todo': 'Not yet',
     'checklist.evidence': 'Audit entry #{seq}, {date}',

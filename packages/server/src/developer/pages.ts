@@ -271,8 +271,8 @@ ${
       }</p>${
         item.evidence
           ? html`<p class="hint">${t('checklist.evidence', { seq: item.evidence.seq, date: displayInstant(locale, item.evidence.at) })}</p>`
-          : item.id === 'revocation'
-            ? html`<p class="hint">${t('checklist.revocationHint')}</p>`
+          : item.id === 'revocation' || item.id === 'tampered'
+            ? html`<p class="hint">${t(`checklist.${item.id}Hint`)}</p>`
             : ''
       }</li>`,
   )}</ul></section>

@@ -229,15 +229,25 @@ describe.each(testDatabases())('developer portal on $label', (target) => {
     await inTransaction(platform.db, async (tx) => {
       await appendAudit(tx, { type: 'export.file', citizenId: 1, clientId: client, subject: 'exp_x' }, at);
       await appendAudit(tx, { type: 'deletion.receipt', citizenId: 1, clientId: client, subject: 'del_x' }, at);
+      // A batch of test files with one wrong verdict does not count…
+      const files = (subject: string, correct: number) => ({
+        type: 'integration.test_files' as const,
+        clientId: client,
+        subject,
+        details: { correct, total: 6 },
+      });
+      await appendAudit(tx, files('tfb_a', 5), at);
+      // …one without a mistake does.
+      await appendAudit(tx, files('tfb_b', 6), at);
       // An app that asks again after the refusal has not handled the revocation.
       await appendAudit(tx, refused('cns_retried'), at);
       await appendAudit(tx, refused('cns_retried'), at);
     });
     let page = await get(platform, admin, `/developers/apps/${applicationId}`);
-    expect(page.html.match(/badge active">已完成/g)).toHaveLength(2);
+    expect(page.html.match(/badge active">已完成/g)).toHaveLength(3);
     await inTransaction(platform.db, (tx) => appendAudit(tx, refused('cns_once'), at));
     page = await get(platform, admin, `/developers/apps/${applicationId}`);
-    expect(page.html.match(/badge active">已完成/g)).toHaveLength(3);
+    expect(page.html.match(/badge active">已完成/g)).toHaveLength(4);
     const response = await admin.request(`${platform.url}/developers/apps/${applicationId}/submit`, {
       multipart: submission(
         page,

@@ -186,7 +186,7 @@ export function submissionFields(testedOn: string): Record<string, string> {
 
 /**
  * Writes the audit entries the integration checklist looks for, as the platform would after a
- * real sandbox download and deletion receipt (the e2e test produces them for real).
+ * real sandbox download, revocation, deletion receipt and test-file verdicts.
  */
 export async function passChecklist(platform: TestPlatform, sandboxClientId: string, at: number): Promise<void> {
   await inTransaction(platform.db, async (tx) => {
@@ -205,6 +205,16 @@ export async function passChecklist(platform: TestPlatform, sandboxClientId: str
     await appendAudit(
       tx,
       { type: 'deletion.receipt', citizenId: 1, clientId: sandboxClientId, subject: `del_${at}` },
+      at,
+    );
+    await appendAudit(
+      tx,
+      {
+        type: 'integration.test_files',
+        clientId: sandboxClientId,
+        subject: `tfb_${at}`,
+        details: { correct: 6, total: 6 },
+      },
       at,
     );
   });

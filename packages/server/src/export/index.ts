@@ -12,6 +12,7 @@ import { loadExportKeyring } from './keys.js';
 import { DEFAULT_MAX_CONCURRENT_EXPORTS, ExportGate } from './limits.js';
 import { EXPORT_JWKS_PATH } from './metadata.js';
 import { registerExportRoutes } from './routes.js';
+import { registerTestFileRoutes } from './test-files.js';
 import { purgeExpiredTickets } from './tickets.js';
 
 export { type ExportEntry, listExports } from './history.js';
@@ -47,6 +48,8 @@ export async function registerExport(app: FastifyInstance, deps: ExportDeps): Pr
   const gate = new ExportGate(deps.maxConcurrentExports ?? DEFAULT_MAX_CONCURRENT_EXPORTS);
   registerExportCors(app, EXPORT_JWKS_PATH);
   registerExportRoutes(app, { ...deps, keyring, gate });
+  // The integration checklist's tampered files belong to the sandbox alone.
+  if (deps.config.sandbox) registerTestFileRoutes(app, { ...deps, keyring });
   const timer = setInterval(() => {
     purgeExpiredTickets(deps.db, deps.clock.now()).catch((error: unknown) =>
       app.log.warn({ err: error }, 'export ticket purge failed'),

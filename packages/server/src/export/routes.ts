@@ -23,7 +23,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { findApp } from '../auth/clients/apps.js';
 import { pairwiseSubject } from '../auth/provider/pairwise.js';
 import { EXPORT_API_PATH, issuerOf } from '../auth/provider/routes.js';
-import { AccessError, DPOP_ALGS, type VerifyAccessDeps, verifyExportAccess } from '../auth/resource/verify-access.js';
+import { AccessError, type VerifyAccessDeps, verifyExportAccess } from '../auth/resource/verify-access.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import { isConsentActive } from '../consent/model.js';
@@ -31,6 +31,7 @@ import { findConsent } from '../consent/repository.js';
 import { revokeConsent } from '../consent/revoke.js';
 import type { Database } from '../db/index.js';
 import { ProblemError } from '../errors/problems.js';
+import { authorize, challenge } from './access.js';
 import { assembleContent, exportFacts } from './content.js';
 import { verifyTicketProof } from './dpop-proof.js';
 import { ExportEnvelopeError, sealExportFile } from './envelope.js';
@@ -57,24 +58,6 @@ export interface ExportRouteDeps {
   access: VerifyAccessDeps;
   keyring: ExportKeyring;
   gate: ExportGate;
-}
-
-/** Runs a check and turns an `AccessError` into a 401 with its RFC 9449 §7.1 challenge. */
-async function authorize<T>(check: () => Promise<T>, reply: FastifyReply): Promise<T> {
-  try {
-    return await check();
-  } catch (error) {
-    if (!(error instanceof AccessError)) throw error;
-    throw challenge(reply, error);
-  }
-}
-
-function challenge(reply: FastifyReply, error: AccessError): ProblemError {
-  reply.header(
-    'www-authenticate',
-    `DPoP error="${error.code}", error_description="${error.description.replace(/["\\]/g, '')}", algs="${DPOP_ALGS.join(' ')}"`,
-  );
-  return new ProblemError(error.code, error.description);
 }
 
 function tooMany(reply: FastifyReply, seconds: number, what: string): ProblemError {

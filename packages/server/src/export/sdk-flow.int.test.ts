@@ -31,6 +31,7 @@ import { recordQueryOf } from '../consent/model.js';
 import { findConsent } from '../consent/repository.js';
 import { findCitizenByNationalId, listPersonas, readRecords } from '../db/index.js';
 import { testDatabases } from '../db/testing.js';
+import { integrationChecklist } from '../developer/checklist.js';
 import { listExports } from './history.js';
 import { EXPORTS_PER_DAY } from './limits.js';
 import { exportKysely } from './tables.js';
@@ -188,6 +189,27 @@ describe.each(testDatabases())('the SDK against the export service on $label', (
       .execute();
     const data = await hb.fetchData(ticket);
     expect(data.claims.consent_id).toBe(ticket.consentId);
+  });
+
+  it('checkTestFiles: a correct verifier accepts the genuine file and rejects every tampered one, and the checklist records it', async () => {
+    const hb = sdk(platform);
+    const ticket = await connect(platform, hb);
+    const before = (await integrationChecklist(platform.db, APP)).find((i) => i.id === 'tampered');
+    expect(await hb.checkTestFiles(ticket)).toEqual({ correct: 6, total: 6 });
+    const after = (await integrationChecklist(platform.db, APP)).find((i) => i.id === 'tampered');
+    expect(before?.evidence).toBeUndefined();
+    expect(after?.evidence).toBeDefined();
+    const batches = await exportKysely(platform.db)
+      .selectFrom('integration_test_files')
+      .select(['truth', 'answered_at'])
+      .where('client_id', '=', APP)
+      .execute();
+    expect(batches).toHaveLength(1);
+    // One genuine file among six, in an order the ids do not give away.
+    expect(Object.values(JSON.parse(batches[0]?.truth ?? '{}')).filter(Boolean)).toHaveLength(1);
+    // Without the ticket's key, no batch: the proof is checked like a file's.
+    const unproven = await fetch(`${platform.url}/api/export/test-files/${ticket.id}`);
+    expect(unproven.status).toBe(401);
   });
 
   it('after revoke(), fetchData fails with revoked', async () => {

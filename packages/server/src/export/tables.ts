@@ -40,9 +40,21 @@ export interface ExportsTable {
   created_at: Millis;
 }
 
+/** A batch of the sandbox's test files (migration 0015). */
+export interface IntegrationTestFilesTable {
+  id: string;
+  client_id: string;
+  consent_id: string;
+  dpop_jkt: string;
+  truth: string;
+  created_at: Millis;
+  answered_at: ColumnType<number | string | null, number | null | undefined, number | null>;
+}
+
 export type ExportTables = AuthTables & {
   export_tickets: ExportTicketsTable;
   exports: ExportsTable;
+  integration_test_files: IntegrationTestFilesTable;
 };
 
 /** The database with the export (and authorization) tables typed. */

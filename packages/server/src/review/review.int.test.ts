@@ -118,7 +118,7 @@ describe.each(testDatabases())('reviewer console on $label', (target) => {
     const queue = await get(platform, reviewer, '/review');
     expect(queue.html).toContain(`/review/applications/${id}`);
     const page = await get(platform, reviewer, `/review/applications/${id}`);
-    expect(page.html.match(/badge active">已完成/g)).toHaveLength(3);
+    expect(page.html.match(/badge active">已完成/g)).toHaveLength(4);
     expect(page.html).toContain(`/review/applications/${id}/reports/rpt_`);
     const pdfPath = /href="(\/review\/applications\/[^"]+\.pdf)"/.exec(page.html)?.[1] ?? '';
     const pdf = await reviewer.request(`${platform.url}${pdfPath}`);

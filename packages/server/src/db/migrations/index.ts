@@ -14,6 +14,7 @@ import { auditCheckpoints } from './0011_audit_checkpoints.js';
 import { notifications } from './0012_notifications.js';
 import { organisationPortal } from './0013_organisation_portal.js';
 import { citizenRealm } from './0014_citizen_realm.js';
+import { integrationTestFiles } from './0015_integration_test_files.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -36,5 +37,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0012_notifications': notifications(dialect),
     '0013_organisation_portal': organisationPortal(dialect),
     '0014_citizen_realm': citizenRealm(dialect),
+    '0015_integration_test_files': integrationTestFiles(dialect),
   };
 }
