@@ -13,15 +13,17 @@ import {
   type AuthenticationResponseJSON,
   generateRegistrationOptions,
   type PublicKeyCredentialCreationOptionsJSON,
-  type RegistrationResponseJSON,
-  verifyAuthenticationResponse,
-  verifyRegistrationResponse,
 } from '@simplewebauthn/server';
 import type { Database } from '../../db/index.js';
-import { checkChallenge, mintChallenge, spendChallenge } from '../signin/challenges.js';
+import { mintChallenge } from '../signin/challenges.js';
 import { mac, safeEqual } from '../signin/keys.js';
 import { WEBAUTHN_CHALLENGE_TTL_MS, WEBAUTHN_TIMEOUT_MS } from '../signin/limits.js';
-import { PASSKEY_ALGORITHMS, parseCredential } from '../signin/passkeys/passkeys.js';
+import {
+  PASSKEY_ALGORITHMS,
+  parseCredential,
+  verifyPasskeyAssertion,
+  verifyPasskeyRegistration,
+} from '../signin/passkeys/passkeys.js';
 import { millis } from '../tables.js';
 import type { StaffAccount } from './accounts.js';
 import { type StaffKind, staffKysely } from './tables.js';
@@ -98,45 +100,29 @@ export async function registerStaffPasskey(
   json: string,
   now: number,
 ): Promise<boolean> {
-  const response = parseCredential<RegistrationResponseJSON>(json);
-  if (!response) return false;
-  let spent: { challenge: string; expiresAt: number } | undefined;
-  try {
-    const result = await verifyRegistrationResponse({
-      response,
-      expectedChallenge: (challenge) => {
-        const expiresAt = checkChallenge(
-          ctx.keys.challenge,
-          challenge,
-          { purpose: 'passkey.create', binding: account.id },
-          now,
-        );
-        if (expiresAt !== undefined) spent = { challenge, expiresAt };
-        return expiresAt !== undefined;
-      },
-      expectedOrigin: ctx.rp.origin,
-      expectedRPID: ctx.rp.id,
-      requireUserVerification: true,
-      supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
-    });
-    if (!result.verified || !spent || !(await spendChallenge(ctx.db, spent.challenge, spent.expiresAt))) return false;
-    const { credential } = result.registrationInfo;
-    const inserted = await staffKysely(ctx.db)
-      .insertInto('staff_passkeys')
-      .values({
-        credential_id: credential.id,
-        account_id: account.id,
-        public_key: Buffer.from(credential.publicKey).toString('base64url'),
-        counter: credential.counter,
-        transports: JSON.stringify(credential.transports ?? []),
-        created_at: now,
-      })
-      .onConflict((oc) => oc.column('credential_id').doNothing())
-      .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
-  } catch {
-    return false;
-  }
+  const registration = await verifyPasskeyRegistration({
+    db: ctx.db,
+    json,
+    challengeKey: ctx.keys.challenge,
+    binding: account.id,
+    rp: ctx.rp,
+    now,
+  });
+  if (!registration) return false;
+  const { credential } = registration;
+  const inserted = await staffKysely(ctx.db)
+    .insertInto('staff_passkeys')
+    .values({
+      credential_id: credential.id,
+      account_id: account.id,
+      public_key: Buffer.from(credential.publicKey).toString('base64url'),
+      counter: credential.counter,
+      transports: JSON.stringify(credential.transports ?? []),
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('credential_id').doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
 /** A sign-in challenge, bound to the portal it is for (single use once spent). */
@@ -186,43 +172,28 @@ export async function authenticateStaffPasskey(
     return undefined;
   }
   const storedCounter = millis(stored.counter);
-  let spent: { challenge: string; expiresAt: number } | undefined;
-  try {
-    const result = await verifyAuthenticationResponse({
-      response,
-      expectedChallenge: (challenge) => {
-        const expiresAt = checkChallenge(
-          ctx.keys.challenge,
-          challenge,
-          { purpose: 'passkey.get', binding: `staff:${kind}` },
-          now,
-        );
-        if (expiresAt !== undefined) spent = { challenge, expiresAt };
-        return expiresAt !== undefined;
-      },
-      expectedOrigin: ctx.rp.origin,
-      expectedRPID: ctx.rp.id,
-      credential: {
-        id: stored.credential_id,
-        publicKey: new Uint8Array(Buffer.from(stored.public_key, 'base64url')),
-        counter: storedCounter,
-        transports: JSON.parse(stored.transports) as never,
-      },
-      requireUserVerification: true,
-    });
-    if (!result.verified || !spent || !(await spendChallenge(ctx.db, spent.challenge, spent.expiresAt)))
-      return undefined;
-    // A cloned authenticator shows a counter that did not grow (WebAuthn §6.1.1); the update only
-    // lands if the counter is still the value verified against.
-    const moved = await store
-      .updateTable('staff_passkeys')
-      .set({ counter: result.authenticationInfo.newCounter })
-      .where('credential_id', '=', stored.credential_id)
-      .where('counter', '=', storedCounter)
-      .executeTakeFirst();
-    if (Number(moved.numUpdatedRows) !== 1) return undefined;
-    return stored.account_id;
-  } catch {
-    return undefined;
-  }
+  const newCounter = await verifyPasskeyAssertion({
+    db: ctx.db,
+    response,
+    stored: {
+      id: stored.credential_id,
+      publicKey: stored.public_key,
+      counter: storedCounter,
+      transports: stored.transports,
+    },
+    challengeKey: ctx.keys.challenge,
+    binding: `staff:${kind}`,
+    rp: ctx.rp,
+    now,
+  });
+  if (newCounter === undefined) return undefined;
+  // A cloned authenticator shows a counter that did not grow (WebAuthn §6.1.1); the update only
+  // lands if the counter is still the value verified against.
+  const moved = await store
+    .updateTable('staff_passkeys')
+    .set({ counter: newCounter })
+    .where('credential_id', '=', stored.credential_id)
+    .where('counter', '=', storedCounter)
+    .executeTakeFirst();
+  return Number(moved.numUpdatedRows) === 1 ? stored.account_id : undefined;
 }

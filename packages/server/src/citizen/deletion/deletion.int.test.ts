@@ -12,6 +12,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { verifyAuditLog } from '../../audit/index.js';
 import { auditKysely } from '../../audit/tables.js';
+import { authKysely } from '../../auth/tables.js';
 import { ManualClock } from '../../clock.js';
 import { type Config, loadConfig } from '../../config/config.js';
 import { fixturePopulation } from '../../db/fixtures.js';
@@ -339,6 +340,13 @@ describe.each(testDatabases())('deletion requests on $label', (target) => {
       { databaseUrl: t.url, publicUrl: ISSUER },
     );
     const guarded = await platform(production);
+    // Production's worker delivers production apps' webhooks: the app is one for this test.
+    const apps = authKysely(t.db);
+    await apps
+      .updateTable('apps')
+      .set({ environment: 'production' })
+      .where('client_id', '=', fixture.clientId)
+      .execute();
     try {
       const { insertConsent } = await import('../../consent/repository.js');
       const consent = await insertConsent(t.db, {
@@ -370,6 +378,11 @@ describe.each(testDatabases())('deletion requests on $label', (target) => {
       expect(entry).toMatchObject({ attempts: 1, lastError: 'target refused: address not public', deliveredAt: null });
       expect((await findDeletionRequest(t.db, created.id))?.status).toBe('pending');
     } finally {
+      await apps
+        .updateTable('apps')
+        .set({ environment: 'sandbox' })
+        .where('client_id', '=', fixture.clientId)
+        .execute();
       await guarded.fastify.close();
     }
   });

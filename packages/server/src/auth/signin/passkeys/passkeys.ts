@@ -17,9 +17,11 @@ import {
   generateRegistrationOptions,
   type PublicKeyCredentialCreationOptionsJSON,
   type RegistrationResponseJSON,
+  type VerifiedRegistrationResponse,
   verifyAuthenticationResponse,
   verifyRegistrationResponse,
 } from '@simplewebauthn/server';
+import type { Database } from '../../../db/index.js';
 import { checkChallenge, mintChallenge, spendChallenge } from '../challenges.js';
 import type { SigninContext } from '../context.js';
 import { mac, safeEqual } from '../keys.js';
@@ -107,50 +109,32 @@ export function parseCredential<T extends RegistrationResponseJSON | Authenticat
  * that does not verify (wrong origin or RP, no user verification, stale or replayed challenge).
  */
 export async function registerPasskey(ctx: SigninContext, pending: PendingSignin, json: string): Promise<boolean> {
-  const response = parseCredential<RegistrationResponseJSON>(json);
-  if (!response) return false;
   const now = ctx.clock.now();
-  let spent: { challenge: string; expiresAt: number } | undefined;
-  try {
-    const result = await verifyRegistrationResponse({
-      response,
-      expectedChallenge: (challenge) => {
-        const expiresAt = checkChallenge(
-          ctx.keys.challenge,
-          challenge,
-          { purpose: 'passkey.create', binding: pending.tokenHash },
-          now,
-        );
-        if (expiresAt !== undefined) spent = { challenge, expiresAt };
-        return expiresAt !== undefined;
-      },
-      expectedOrigin: ctx.rp.origin,
-      expectedRPID: ctx.rp.id,
-      requireUserVerification: true,
-      supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
-    });
-    if (!result.verified || !spent) return false;
-    if (!(await spendChallenge(ctx.db, spent.challenge, spent.expiresAt))) return false;
-    const { credential, credentialDeviceType, credentialBackedUp } = result.registrationInfo;
-    const inserted = await signinKysely(ctx.db)
-      .insertInto('citizen_passkeys')
-      .values({
-        credential_id: credential.id,
-        citizen_id: pending.citizenId,
-        public_key: Buffer.from(credential.publicKey).toString('base64url'),
-        counter: credential.counter,
-        transports: JSON.stringify(credential.transports ?? []),
-        device_type: credentialDeviceType,
-        backed_up: credentialBackedUp ? 1 : 0,
-        created_at: now,
-      })
-      .onConflict((oc) => oc.column('credential_id').doNothing())
-      .executeTakeFirst();
-    return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
-  } catch {
-    // The library throws for every malformed or mismatching response; all of them are a refusal.
-    return false;
-  }
+  const registration = await verifyPasskeyRegistration({
+    db: ctx.db,
+    json,
+    challengeKey: ctx.keys.challenge,
+    binding: pending.tokenHash,
+    rp: ctx.rp,
+    now,
+  });
+  if (!registration) return false;
+  const { credential, credentialDeviceType, credentialBackedUp } = registration;
+  const inserted = await signinKysely(ctx.db)
+    .insertInto('citizen_passkeys')
+    .values({
+      credential_id: credential.id,
+      citizen_id: pending.citizenId,
+      public_key: Buffer.from(credential.publicKey).toString('base64url'),
+      counter: credential.counter,
+      transports: JSON.stringify(credential.transports ?? []),
+      device_type: credentialDeviceType,
+      backed_up: credentialBackedUp ? 1 : 0,
+      created_at: now,
+    })
+    .onConflict((oc) => oc.column('credential_id').doNothing())
+    .executeTakeFirst();
+  return Number(inserted.numInsertedOrUpdatedRows ?? 0n) === 1;
 }
 
 /**
@@ -181,35 +165,114 @@ export async function authenticateWithPasskey(
   }
   const now = ctx.clock.now();
   const storedCounter = millis(stored.counter);
+  const newCounter = await verifyPasskeyAssertion({
+    db: ctx.db,
+    response,
+    stored: {
+      id: stored.credential_id,
+      publicKey: stored.public_key,
+      counter: storedCounter,
+      transports: stored.transports,
+    },
+    challengeKey: ctx.keys.challenge,
+    binding: uid,
+    rp: ctx.rp,
+    now,
+  });
+  if (newCounter === undefined) return undefined;
+  const updated = await store
+    .updateTable('citizen_passkeys')
+    .set({ counter: newCounter, last_used_at: now })
+    .where('credential_id', '=', stored.credential_id)
+    .where('counter', '=', storedCounter)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) !== 1) return undefined;
+  return { citizenId: stored.citizen_id };
+}
+
+/** What both ceremonies check against: our relying party, and a challenge key and binding. */
+export interface CeremonyChecks {
+  db: Database;
+  challengeKey: Buffer;
+  /** What the challenge was minted for: a pending sign-in, an interaction, an account. */
+  binding: string;
+  rp: { id: string; origin: string };
+  now: number;
+}
+
+/**
+ * Verifies a registration (the citizens' and the staff's): our challenge for this binding, spent
+ * once; our origin and RP ID; user verification. The new credential, or undefined for any refusal.
+ */
+export async function verifyPasskeyRegistration(
+  o: CeremonyChecks & { json: string },
+): Promise<VerifiedRegistrationResponse['registrationInfo'] | undefined> {
+  const response = parseCredential<RegistrationResponseJSON>(o.json);
+  if (!response) return undefined;
   let spent: { challenge: string; expiresAt: number } | undefined;
   try {
-    const result = await verifyAuthenticationResponse({
+    const result = await verifyRegistrationResponse({
       response,
       expectedChallenge: (challenge) => {
-        const expiresAt = checkChallenge(ctx.keys.challenge, challenge, { purpose: 'passkey.get', binding: uid }, now);
+        const expiresAt = checkChallenge(
+          o.challengeKey,
+          challenge,
+          { purpose: 'passkey.create', binding: o.binding },
+          o.now,
+        );
         if (expiresAt !== undefined) spent = { challenge, expiresAt };
         return expiresAt !== undefined;
       },
-      expectedOrigin: ctx.rp.origin,
-      expectedRPID: ctx.rp.id,
+      expectedOrigin: o.rp.origin,
+      expectedRPID: o.rp.id,
+      requireUserVerification: true,
+      supportedAlgorithmIDs: PASSKEY_ALGORITHMS,
+    });
+    if (!result.verified || !spent || !(await spendChallenge(o.db, spent.challenge, spent.expiresAt))) return undefined;
+    return result.registrationInfo;
+  } catch {
+    // The library throws for every malformed or mismatching response; all of them are a refusal.
+    return undefined;
+  }
+}
+
+/**
+ * Verifies an assertion against a stored credential (the citizens' and the staff's): our challenge
+ * for this binding, spent once; our origin and RP ID; user verification; the signature. The new
+ * signature counter, which the caller stores only if the stored one is unchanged, or undefined.
+ */
+export async function verifyPasskeyAssertion(
+  o: CeremonyChecks & {
+    response: AuthenticationResponseJSON;
+    stored: { id: string; publicKey: string; counter: number; transports: string };
+  },
+): Promise<number | undefined> {
+  let spent: { challenge: string; expiresAt: number } | undefined;
+  try {
+    const result = await verifyAuthenticationResponse({
+      response: o.response,
+      expectedChallenge: (challenge) => {
+        const expiresAt = checkChallenge(
+          o.challengeKey,
+          challenge,
+          { purpose: 'passkey.get', binding: o.binding },
+          o.now,
+        );
+        if (expiresAt !== undefined) spent = { challenge, expiresAt };
+        return expiresAt !== undefined;
+      },
+      expectedOrigin: o.rp.origin,
+      expectedRPID: o.rp.id,
       credential: {
-        id: stored.credential_id,
-        publicKey: new Uint8Array(Buffer.from(stored.public_key, 'base64url')),
-        counter: storedCounter,
-        transports: JSON.parse(stored.transports) as string[],
+        id: o.stored.id,
+        publicKey: new Uint8Array(Buffer.from(o.stored.publicKey, 'base64url')),
+        counter: o.stored.counter,
+        transports: JSON.parse(o.stored.transports) as string[],
       },
       requireUserVerification: true,
     });
-    if (!result.verified || !spent) return undefined;
-    if (!(await spendChallenge(ctx.db, spent.challenge, spent.expiresAt))) return undefined;
-    const updated = await store
-      .updateTable('citizen_passkeys')
-      .set({ counter: result.authenticationInfo.newCounter, last_used_at: now })
-      .where('credential_id', '=', stored.credential_id)
-      .where('counter', '=', storedCounter)
-      .executeTakeFirst();
-    if (Number(updated.numUpdatedRows) !== 1) return undefined;
-    return { citizenId: stored.citizen_id };
+    if (!result.verified || !spent || !(await spendChallenge(o.db, spent.challenge, spent.expiresAt))) return undefined;
+    return result.authenticationInfo.newCounter;
   } catch {
     return undefined;
   }
