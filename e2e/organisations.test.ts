@@ -135,6 +135,7 @@ describe('organisations and reviewers in Chromium', () => {
     await dev.getByLabel('檢測日期').fill(new Date().toISOString().slice(0, 10));
     await dev.getByLabel('檢測等級').selectOption('L2');
     await dev.getByLabel('正式環境轉址網址').fill('https://diary.example/callback');
+    await dev.getByLabel('正式環境刪除通知網址（https）').fill('https://diary.example/webhooks/deletion');
     await dev.getByLabel(/隱私權政策已說明/).check();
     await dev.getByLabel(/客服聯絡方式正確/).check();
     await dev.getByRole('button', { name: '送出審查' }).click();

@@ -28,6 +28,8 @@ type Screen =
       working?: boolean;
       error?: ErrorMessage;
       focus?: 'confirm' | 'disconnect' | 'target';
+      /** The outcome of the integration test's test files, when run. */
+      testFilesOutcome?: { correct: number; total: number } | 'running' | 'failed';
     };
 
 const LOCALE_KEY = 'diabetes-diary.locale';
@@ -123,6 +125,9 @@ export async function startApp(body: HTMLElement): Promise<void> {
           ...s,
           summary: doctorSummary(s.stored.records, s.stored.period, taiwanToday(Date.now())),
           onReimport: () => void (s.stored.ticketId ? importFrom(s.stored.ticketId) : connect()),
+          ...(config?.integrationTest && s.stored.ticketId
+            ? { testFiles: { outcome: s.testFilesOutcome, onRun: () => void checkTestFiles(s.stored) } }
+            : {}),
           onDisconnect: () => show({ ...s, confirming: true, focus: 'confirm' }),
           onCancel: () => show({ kind: 'diary', stored: s.stored, focus: 'disconnect' }),
           onConfirm: () => void disconnect(s.stored),
@@ -219,6 +224,18 @@ export async function startApp(body: HTMLElement): Promise<void> {
       show({ kind: 'diary', stored });
     } catch (error) {
       show({ kind: 'failed', error: errorMessage(error) });
+    }
+  }
+
+  /** The sandbox's tampered test files, judged with the device's keys (the integration checklist). */
+  async function checkTestFiles(stored: StoredImport): Promise<void> {
+    if (!stored.ticketId) return;
+    show({ kind: 'diary', stored, testFilesOutcome: 'running' });
+    try {
+      const outcome = await healthBank(await platform(), locale).checkTestFiles(stored.ticketId);
+      show({ kind: 'diary', stored, testFilesOutcome: outcome });
+    } catch {
+      show({ kind: 'diary', stored, testFilesOutcome: 'failed' });
     }
   }
 

@@ -10,6 +10,11 @@ export interface PlatformConfig {
   issuer: string;
   clientId: string;
   redirectUri: string;
+  /**
+   * A build for the organisation's integration test in the sandbox: the diary offers to judge the
+   * platform's tampered test files (`checkTestFiles`), which the integration checklist requires.
+   */
+  integrationTest?: boolean;
 }
 
 /** Reads `config.json` from the app's own folder. */
@@ -24,7 +29,12 @@ export async function loadPlatformConfig(base: URL): Promise<PlatformConfig> {
   ) {
     throw new Error('config.json is incomplete');
   }
-  return { issuer: config.issuer, clientId: config.clientId, redirectUri: config.redirectUri };
+  return {
+    issuer: config.issuer,
+    clientId: config.clientId,
+    redirectUri: config.redirectUri,
+    ...(config.integrationTest === true ? { integrationTest: true } : {}),
+  };
 }
 
 /** The SDK client, asking the platform's pages to speak her language. */

@@ -34,6 +34,41 @@ export interface DiaryView {
   hba1cTarget: number;
   /** Stores a new target; false when it is out of range. */
   onTargetChange: (value: number) => boolean;
+  /** Only in a build for the sandbox's integration test: judge the platform's tampered test files. */
+  testFiles?: { outcome: { correct: number; total: number } | 'running' | 'failed' | undefined; onRun: () => void };
+}
+
+/** The integration test's one action, for the organisation's developers (never in a production build). */
+function testFilesSection({ t }: ViewContext, view: DiaryView): HTMLElement | null {
+  const files = view.testFiles;
+  if (!files) return null;
+  const outcome = files.outcome;
+  return h(
+    'section',
+    { class: 'manage screen-only', 'aria-labelledby': 'test-files-title' },
+    h('h2', { id: 'test-files-title' }, t('testFiles.title')),
+    h('p', {}, t('testFiles.lead')),
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'secondary',
+        'data-action': 'test-files',
+        disabled: outcome === 'running',
+        onclick: files.onRun,
+      },
+      t('testFiles.run'),
+    ),
+    h(
+      'p',
+      { role: 'status', 'data-testid': 'test-files-outcome' },
+      outcome === undefined || outcome === 'running'
+        ? ''
+        : outcome === 'failed'
+          ? t('testFiles.failed')
+          : t('testFiles.outcome', { correct: String(outcome.correct), total: String(outcome.total) }),
+    ),
+  );
 }
 
 function headline(context: ViewContext, label: string, a: AnalyteSummary, id: string): HTMLElement {
@@ -311,5 +346,6 @@ export function diaryScreen(context: ViewContext, view: DiaryView): Child[] {
     ),
     summarySheet(context, summary),
     manageSection(context, view),
+    testFilesSection(context, view),
   ];
 }

@@ -6,6 +6,7 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import type { CategoryId } from '@healthbank/records';
+import type { Selectable } from 'kysely';
 import { appendAudit } from '../audit/log.js';
 import { type App, registerApp } from '../auth/clients/apps.js';
 import { type Organisation, registerOrganisation } from '../auth/clients/organisations.js';
@@ -32,6 +33,7 @@ export interface Application {
   clientType: 'public' | 'confidential';
   redirectUris: string[];
   productionRedirectUris: string[] | null;
+  productionWebhookUrl: string | null;
   categories: { category: CategoryId; purpose: string }[];
   privacyPolicyUrl: string;
   supportContact: string;
@@ -51,7 +53,7 @@ export interface Application {
 const json = <T>(value: string | null): T | null => (value === null ? null : (JSON.parse(value) as T));
 
 export function applicationOf(row: ApplicationsTable | Record<string, unknown>): Application {
-  const r = row as ApplicationsTable & { created_at: number | string };
+  const r = row as Selectable<ApplicationsTable>;
   return {
     id: r.id,
     organisationId: r.organisation_id,
@@ -61,6 +63,7 @@ export function applicationOf(row: ApplicationsTable | Record<string, unknown>):
     clientType: r.client_type,
     redirectUris: JSON.parse(r.redirect_uris) as string[],
     productionRedirectUris: json<string[]>(r.production_redirect_uris),
+    productionWebhookUrl: r.production_webhook_url,
     categories: JSON.parse(r.categories) as Application['categories'],
     privacyPolicyUrl: r.privacy_policy_url,
     supportContact: r.support_contact,
@@ -356,6 +359,7 @@ export async function submitApplication(
       .set({
         status,
         production_redirect_uris: JSON.stringify(o.form.productionRedirectUris),
+        production_webhook_url: o.form.productionWebhookUrl,
         submitted_at: now,
         updated_at: now,
       })

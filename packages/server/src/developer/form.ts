@@ -263,6 +263,7 @@ export interface SubmissionForm {
   testedOn: string;
   level: ReportLevel;
   productionRedirectUris: string[];
+  productionWebhookUrl: string;
 }
 
 /** Phase 2's fields besides the file; `today` bounds the test date (YYYY-MM-DD, Taiwan time). */
@@ -292,6 +293,7 @@ export function parseSubmissionForm(form: Form, today: string): { value: Submiss
       testedOn,
       level: choice(form, 'level', REPORT_LEVELS, errors),
       productionRedirectUris: redirectUris(form, 'production_redirect_uris', true, errors),
+      productionWebhookUrl: url(form, 'production_webhook_url', true, errors, true) ?? '',
     },
     errors,
   };

@@ -54,6 +54,7 @@ function fieldLabels(t: T): Record<string, string> {
     tested_on: t('submit.testedOn'),
     level: t('submit.level'),
     production_redirect_uris: t('submit.productionRedirectUris'),
+    production_webhook_url: t('submit.productionWebhookUrl'),
     confirm_privacy: t('submit.confirmPrivacy'),
     confirm_contact: t('submit.confirmContact'),
     checklist: t('checklist.title'),
@@ -293,6 +294,7 @@ ${inputField({ name: 'lab', label: t('submit.lab'), value: f('lab'), maxlength: 
 ${inputField({ name: 'tested_on', type: 'date', label: t('submit.testedOn'), value: f('tested_on'), errors: e, required: true })}
 ${selectField({ name: 'level', label: t('submit.level'), value: f('level'), errors: e, required: true, options: REPORT_LEVELS.map((l) => ({ value: l, label: t(`submit.level.${l}`) })) })}
 ${textAreaField({ name: 'production_redirect_uris', label: t('submit.productionRedirectUris'), hint: t('submit.productionRedirectUrisHint'), value: f('production_redirect_uris') || (a.productionRedirectUris ?? a.redirectUris.filter((u) => u.startsWith('https://'))).join('\n'), errors: e, required: true })}
+${inputField({ name: 'production_webhook_url', type: 'url', label: t('submit.productionWebhookUrl'), value: f('production_webhook_url') || (a.productionWebhookUrl ?? (a.deletionWebhookUrl?.startsWith('https://') ? a.deletionWebhookUrl : '')), inputmode: 'url', maxlength: 2000, errors: e, required: true })}
 ${confirmBox('confirm_privacy', t('submit.confirmPrivacy'), e)}
 ${confirmBox('confirm_contact', t('submit.confirmContact'), e)}
 <button type="submit" class="primary">${t('submit.submit')}</button></form></section>`

@@ -167,6 +167,7 @@ describe.each(testDatabases())('developer portal on $label', (target) => {
       tested_on: new Date().toISOString().slice(0, 10),
       level: 'L2',
       production_redirect_uris: 'https://diary.example/callback',
+      production_webhook_url: 'https://diary.example/webhooks/deletion',
       confirm_privacy: 'yes',
       confirm_contact: 'yes',
     };
@@ -256,6 +257,7 @@ describe.each(testDatabases())('developer portal on $label', (target) => {
           tested_on: new Date().toISOString().slice(0, 10),
           level: 'L2',
           production_redirect_uris: 'https://diary.example/callback',
+          production_webhook_url: 'https://diary.example/webhooks/deletion',
           confirm_privacy: 'yes',
           confirm_contact: 'yes',
         },

@@ -22,6 +22,8 @@ export interface ApplicationsTable {
   client_type: 'public' | 'confidential';
   redirect_uris: string;
   production_redirect_uris: string | null;
+  /** Migration 0016; null until phase 2. */
+  production_webhook_url: ColumnType<string | null, string | null | undefined, string | null>;
   categories: string;
   privacy_policy_url: string;
   support_contact: string;

@@ -179,6 +179,7 @@ export function submissionFields(testedOn: string): Record<string, string> {
     tested_on: testedOn,
     level: 'L2',
     production_redirect_uris: 'https://diary.example/callback',
+    production_webhook_url: 'https://diary.example/webhooks/deletion',
     confirm_privacy: 'yes',
     confirm_contact: 'yes',
   };

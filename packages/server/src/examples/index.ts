@@ -60,9 +60,21 @@ const FILES: Record<string, string> = {
 };
 
 export interface ExampleOptions {
+  /** Where the diary is served: the sandbox's own URL, or a copy's own origin. */
   publicUrl: string;
   /** The built diary; defaults to the repository's `examples/diabetes-diary/dist`. */
   dir?: string;
+  /**
+   * A copy of the diary on its own origin, as an organisation runs it: the platform (issuer) it
+   * talks to and its own client id. Without it the diary is the sandbox's, on the sandbox's origin.
+   */
+  platform?: { issuer: string; clientId: string; integrationTest?: boolean };
+}
+
+/** The CSP of a copy on another origin: the same, with connections to the platform it uses. */
+function cspFor(issuer: string | undefined): string {
+  if (!issuer) return EXAMPLE_CSP;
+  return EXAMPLE_CSP.replace("connect-src 'self'", `connect-src 'self' ${new URL(issuer).origin}`);
 }
 
 /** Built files, prepared once per build (keyed by path and modification time). */
@@ -169,18 +181,25 @@ function registerDiaryBackend(scope: FastifyInstance, backend: DiaryBackend): vo
  * @example
  * if (config.sandbox) registerExamples(app, { publicUrl: config.publicUrl });
  */
-export function registerExamples(app: FastifyInstance, { publicUrl, dir = DIABETES_DIARY_DIST }: ExampleOptions): void {
-  const issuer = issuerOf({ publicUrl });
+export function registerExamples(
+  app: FastifyInstance,
+  { publicUrl, dir = DIABETES_DIARY_DIST, platform: elsewhere }: ExampleOptions,
+): void {
+  const origin = issuerOf({ publicUrl });
+  const issuer = elsewhere?.issuer ?? origin;
+  const clientId = elsewhere?.clientId ?? SANDBOX_DIABETES_DIARY;
+  const csp = cspFor(elsewhere?.issuer);
   const platform = {
     issuer,
-    clientId: SANDBOX_DIABETES_DIARY,
-    redirectUri: `${issuer}${DIABETES_DIARY_PATH}/callback`,
+    clientId,
+    redirectUri: `${origin}${DIABETES_DIARY_PATH}/callback`,
+    ...(elsewhere?.integrationTest ? { integrationTest: true } : {}),
   };
   app.register(async (scope) => {
     // Runs after the global security headers hook (child hooks follow their parent's), so this
     // CSP replaces the platform's script-less one for these routes only.
     scope.addHook('onSend', async (_request, reply) => {
-      reply.header('content-security-policy', EXAMPLE_CSP);
+      reply.header('content-security-policy', csp);
     });
     scope.get(DIABETES_DIARY_PATH, async (_request, reply) => reply.redirect(`${DIABETES_DIARY_PATH}/`, 301));
     scope.get(`${DIABETES_DIARY_PATH}/config.json`, async (_request, reply) =>
@@ -189,7 +208,7 @@ export function registerExamples(app: FastifyInstance, { publicUrl, dir = DIABET
     for (const [path, name] of Object.entries(FILES)) {
       scope.get(`${DIABETES_DIARY_PATH}${path}`, async (request, reply) => sendFile(request, reply, dir, name));
     }
-    const backend = (await loadDiaryBackendModule(dir))?.diaryBackend({ issuer, clientId: SANDBOX_DIABETES_DIARY });
+    const backend = (await loadDiaryBackendModule(dir))?.diaryBackend({ issuer, clientId });
     if (backend) registerDiaryBackend(scope, backend);
   });
 }

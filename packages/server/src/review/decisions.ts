@@ -8,6 +8,7 @@
 import { randomBytes } from 'node:crypto';
 import { appendAudit } from '../audit/log.js';
 import { findApp, registerApp } from '../auth/clients/apps.js';
+import { RegistryError } from '../auth/clients/errors.js';
 import type { StaffAccount } from '../auth/staff/accounts.js';
 import { authKysely } from '../auth/tables.js';
 import type { Clock } from '../clock.js';
@@ -19,7 +20,7 @@ import { developerKysely } from '../developer/tables.js';
 
 export class ReviewError extends Error {
   override name = 'ReviewError';
-  constructor(readonly code: 'own_organisation' | 'not_pending' | 'reason_required' | 'not_live') {
+  constructor(readonly code: 'own_organisation' | 'not_pending' | 'reason_required' | 'not_live' | 'not_registrable') {
     super(code);
   }
 }
@@ -81,10 +82,14 @@ export async function approveApplication(
           categories: a.categories.map((c) => c.category),
           ...(a.jwks ? { jwks: a.jwks } : {}),
           ...(a.receiptJwks ? { receiptJwks: a.receiptJwks } : {}),
-          ...(a.deletionWebhookUrl ? { deletionWebhookUrl: a.deletionWebhookUrl } : {}),
+          ...(a.productionWebhookUrl ? { deletionWebhookUrl: a.productionWebhookUrl } : {}),
         },
         clock,
-      );
+      ).catch((error: unknown) => {
+        // Phase 2 checked what production needs; an application that still fails is told, not a 500.
+        if (error instanceof RegistryError) throw new ReviewError('not_registrable');
+        throw error;
+      });
       clientId = app.clientId;
       await authKysely(tx)
         .updateTable('apps')

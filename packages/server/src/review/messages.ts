@@ -27,6 +27,8 @@ export const reviewMessages = defineMessages(
     'application.rejected': '已不核准，申請機構會看到原因。',
     'application.ownOrganisation': '這是您所屬機構的申請，必須由其他審查人員決定。',
     'application.notPending': '這個申請目前沒有待審查的報告。',
+    'application.notRegistrable':
+      '正式環境無法登錄這個 App（轉址網址或刪除通知網址不符合正式環境規定），請不核准並說明原因。',
     'apps.title': '上線中的 App',
     'apps.empty': '還沒有上線的 App。',
     'apps.status': '狀態',
@@ -99,6 +101,8 @@ export const reviewMessages = defineMessages(
     'application.rejected': 'Rejected; the organisation will see the reason.',
     'application.ownOrganisation': 'This is your own organisation’s application: another reviewer must decide.',
     'application.notPending': 'This application has no report waiting for a decision.',
+    'application.notRegistrable':
+      'Production cannot register this app (its redirect URIs or deletion webhook do not meet production’s rules): reject it with the reason.',
     'apps.title': 'Live apps',
     'apps.empty': 'No live apps yet.',
     'apps.status': 'Status',

@@ -207,6 +207,7 @@ export function registerReviewRoutes(app: FastifyInstance, deps: ReviewRouteDeps
     const messages = t(request);
     if (error.code === 'own_organisation') throw new ProblemError('own_organisation');
     if (error.code === 'reason_required') return { reason: messages('application.reasonRequired') };
+    if (error.code === 'not_registrable') return { reason: messages('application.notRegistrable') };
     return { reason: messages('application.notPending') };
   }
 

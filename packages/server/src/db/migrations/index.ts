@@ -15,6 +15,7 @@ import { notifications } from './0012_notifications.js';
 import { organisationPortal } from './0013_organisation_portal.js';
 import { citizenRealm } from './0014_citizen_realm.js';
 import { integrationTestFiles } from './0015_integration_test_files.js';
+import { productionWebhook } from './0016_production_webhook.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -38,5 +39,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0013_organisation_portal': organisationPortal(dialect),
     '0014_citizen_realm': citizenRealm(dialect),
     '0015_integration_test_files': integrationTestFiles(dialect),
+    '0016_production_webhook': productionWebhook(dialect),
   };
 }
