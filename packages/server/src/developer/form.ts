@@ -200,7 +200,7 @@ export function parseApplicationForm(form: Form): { value: ApplicationForm; erro
   if (value.clientType === 'confidential' && !value.jwks && !errors.jwks) errors.jwks = 'required';
   if (value.clientType === 'public' && value.jwks) errors.jwks = 'invalid_choice';
   // Deletion receipts are verified with the receipt keys, else the client's own keys.
-  if (value.deletionWebhookUrl && !value.receiptJwks && !value.jwks && !errors.receipt_jwks)
+  if (value.deletionWebhookUrl && !value.receiptJwks && !value.jwks && !errors.receipt_jwks && !errors.jwks)
     errors.receipt_jwks = 'receipt_keys';
   return { value, errors };
 }
