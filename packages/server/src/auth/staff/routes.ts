@@ -162,7 +162,7 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
 
   app.get(`${o.base}/signin`, withScript, async (request, reply) => signinPage(request, reply, requestLocale(request)));
 
-  app.post(`${o.base}/signin`, guard, async (request, reply) => {
+  app.post(`${o.base}/signin`, { ...guard, ...withScript }, async (request, reply) => {
     const locale = requestLocale(request);
     const email = field(request, 'email').slice(0, 320);
     if (!/^[^@\s]+@[^@\s]+$/.test(email.trim())) {
@@ -184,7 +184,7 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
     return codePage(request, reply, locale, c);
   });
 
-  app.post(`${o.base}/signin/code`, guard, async (request, reply) => {
+  app.post(`${o.base}/signin/code`, { ...guard, ...withScript }, async (request, reply) => {
     const locale = requestLocale(request);
     const challengeId = field(request, 'challenge');
     if (!STAFF_CHALLENGE_ID.test(challengeId)) return reply.redirect(`${o.base}/signin`, 303);
