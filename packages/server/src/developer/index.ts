@@ -44,6 +44,15 @@ export function registerDeveloper(app: FastifyInstance, deps: DeveloperDeps): vo
     channel: deps.staffChannel,
     // Outside production the code is shown on the page, as the log would show it anyway.
     showCodes: config.environment !== 'production',
+    // WebAuthn §13.4.9: our public host is the RP ID and our public origin the only origin.
+    passkeys: {
+      rp: {
+        id: new URL(config.publicUrl).hostname,
+        origin: new URL(config.publicUrl).origin,
+        name: '健康存摺 開發者專區',
+      },
+      required: false,
+    },
   });
   const issuer = issuerOf(config);
   const sandbox = config.sandboxRealm ? issuerOf(config.sandboxRealm) : issuer;

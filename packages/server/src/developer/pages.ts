@@ -180,6 +180,7 @@ ${
       )}</tbody></table>`
 }
 <p><a class="button" href="${DEVELOPERS}/apps/new">${t('dev.nav.new')}</a></p>
+<p><a href="${DEVELOPERS}/passkey">${t('home.passkey')}</a></p>
 ${
   v.notices.length
     ? html`<h2>${t('home.notices')}</h2><ul class="inbox">${v.notices.map(

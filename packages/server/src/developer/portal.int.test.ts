@@ -7,6 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appendAudit } from '../audit/log.js';
 import { auditKysely } from '../audit/tables.js';
 import { findApp } from '../auth/clients/apps.js';
+import {
+  type CreationOptionsJSON,
+  type RequestOptionsJSON,
+  SoftwareAuthenticator,
+} from '../auth/signin/passkeys/software-authenticator.js';
 import { startTestPlatform, TestBrowser, type TestPlatform } from '../auth/testing.js';
 import { testDatabases } from '../db/testing.js';
 import { inTransaction } from '../db/transaction.js';
@@ -16,6 +21,7 @@ import {
   get,
   ORGANISATION_FORM,
   PDF,
+  passkeyOptionsIn,
   post,
   registerThroughPortal,
   shownCode,
@@ -294,6 +300,27 @@ describe.each(testDatabases())('developer portal on $label', (target) => {
       role: 'admin',
     });
     expect(refused.status).toBe(403);
+  });
+
+  it('offers developers a passkey beside the code: enrolled, it signs in alone; the code still works', async () => {
+    const enrolment = await get(platform, admin, '/developers/passkey');
+    const authenticator = new SoftwareAuthenticator();
+    const origin = new URL(platform.url).origin;
+    const credential = authenticator.create(passkeyOptionsIn<CreationOptionsJSON>(enrolment.html), origin);
+    const home = await post(platform, admin, enrolment, '/developers/passkey', {
+      credential: JSON.stringify(credential),
+    });
+    expect(new URL(home.url).pathname).toBe('/developers');
+    const fresh = new TestBrowser();
+    const signin = await get(platform, fresh, '/developers/signin');
+    const assertion = authenticator.get(passkeyOptionsIn<RequestOptionsJSON>(signin.html), origin);
+    const signedIn = await post(platform, fresh, signin, '/developers/signin/passkey', {
+      credential: JSON.stringify(assertion),
+    });
+    expect(signedIn.html).toContain('<h1>健康日記股份有限公司</h1>');
+    expect((await signInStaff(platform, 'dev@diary.example', '/developers')).home.html).toContain(
+      '<h1>健康日記股份有限公司</h1>',
+    );
   });
 
   it('locks an account after 5 wrong codes: even the right code is then refused', async () => {

@@ -44,6 +44,7 @@ export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
         origin: new URL(config.publicUrl).origin,
         name: '健康存摺 審查後台',
       },
+      required: true,
     },
   });
   registerReviewRoutes(app, { db, clock, csrf, gate });

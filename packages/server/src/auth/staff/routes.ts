@@ -43,10 +43,11 @@ export interface StaffSigninOptions {
   /** Sandbox only: the code is shown on the page, as it is for citizens. */
   showCodes: boolean;
   /**
-   * Passkeys only (the reviewer console): an e-mail code opens nothing but the enrolment of the
-   * account's first passkey, and once it has one, the passkey alone signs in.
+   * Passkey sign-in. `required` (the reviewer console): an e-mail code opens nothing but the
+   * enrolment of the account's first passkey, and once it has one, the passkey alone signs in.
+   * Otherwise (the developer portal) a passkey is offered beside the code.
    */
-  passkeys?: { rp: StaffPasskeyContext['rp'] };
+  passkeys?: { rp: StaffPasskeyContext['rp']; required: boolean };
 }
 
 /** What a portal's routes use to know who is signed in. */
@@ -63,6 +64,7 @@ const SHOWN_CODES_LIMIT = 1_000;
 
 export function registerStaffSignin(app: FastifyInstance, o: StaffSigninOptions): StaffGate {
   const key = staffCodeKey(o.secret);
+  const required = o.passkeys?.required === true;
   const passkeys: StaffPasskeyContext | undefined = o.passkeys && {
     db: o.db,
     keys: staffPasskeyKeys(o.secret),
@@ -96,11 +98,11 @@ export function registerStaffSignin(app: FastifyInstance, o: StaffSigninOptions)
     const token = csrfToken(request, reply, o.csrf);
     const passkeySection = passkeys
       ? html`<section class="passkey" data-passkey="get" hidden aria-labelledby="passkey-heading">
-<h2 id="passkey-heading">${t('passkey.heading')}</h2><p>${t('passkey.intro')}</p>
+<h2 id="passkey-heading">${t('passkey.heading')}</h2><p>${t(required ? 'passkey.intro' : 'passkey.introOptional')}</p>
 <p class="field-error" role="alert" data-passkey-status${passkeyFailed ? '' : html` hidden`}>${t('passkey.failed')}</p>
 <form method="post" action="${o.base}/signin/passkey">${csrfField(token)}<input type="hidden" name="credential" value="">
 <button type="button" class="primary" data-options="${JSON.stringify(staffRequestOptions(passkeys, o.kind, o.clock.now()))}">${t('passkey.button')}</button></form>
-</section><p>${t('passkey.first')}</p>`
+</section>${required ? html`<p>${t('passkey.first')}</p>` : ''}`
       : '';
     return noStore(reply)
       .status(error || passkeyFailed ? 400 : 200)
@@ -196,12 +198,12 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
     if (!account) return codePage(request, reply, locale, challengeId, 'expired');
     // Where passkeys are required, a code only enrols the first one (ASVS V6.4.x: the weaker
     // factor cannot stand in for the stronger once it exists).
-    if (passkeys && (await hasStaffPasskey(o.db, account.id))) {
+    if (required && (await hasStaffPasskey(o.db, account.id))) {
       return signinPage(request, reply, locale, account.email, staffMessages(locale)('passkey.required'));
     }
     await startStaffSession(o.db, reply, { account, method: 'email_code', now, secure: o.csrf.secure });
     request.log.info({ staff: account.id, kind: account.kind, method: 'email_code' }, 'staff signed in');
-    return reply.redirect(passkeys ? `${o.base}/passkey` : o.base, 303);
+    return reply.redirect(required ? `${o.base}/passkey` : o.base, 303);
   });
 
   if (passkeys) registerPasskeyRoutes(passkeys);
@@ -226,7 +228,7 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
           path: `${o.base}/passkey`,
           account,
           csrf: token,
-          body: html`<h1>${t('enrol.title')}</h1><p class="lead">${t('enrol.lead')}</p>
+          body: html`<h1>${t('enrol.title')}</h1><p class="lead">${t(required ? 'enrol.lead' : 'enrol.leadOptional')}</p>
 <noscript><p class="notice">${t('enrol.noScript')}</p></noscript>
 <section data-passkey="create" hidden aria-label="${t('enrol.title')}">
 <p class="field-error" role="alert" data-passkey-status${failed ? '' : html` hidden`}>${t('enrol.failed')}</p>
@@ -300,13 +302,13 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
   /** The account, when its session is good enough for this portal: a passkey one where passkeys are required. */
   const current = async (request: FastifyRequest) => {
     const session = await currentSession(request);
-    return session && (!passkeys || session.method === 'passkey') ? session.account : undefined;
+    return session && (!required || session.method === 'passkey') ? session.account : undefined;
   };
   return {
     current,
     async require(request, reply) {
       const session = await currentSession(request);
-      if (session && passkeys && session.method !== 'passkey') {
+      if (session && required && session.method !== 'passkey') {
         reply.redirect(`${o.base}/passkey`, 303);
         return undefined;
       }
