@@ -27,6 +27,7 @@ import {
   shownCode,
   signInStaff,
   submission,
+  submissionFields,
 } from './testing.js';
 
 async function counts(platform: TestPlatform) {
@@ -164,6 +165,20 @@ describe.each(testDatabases())('developer portal on $label', (target) => {
     expect(theirs.html).toBe(missing.html);
     const home = await get(platform, rival, '/developers');
     expect(home.html).not.toContain('血糖日記');
+    // Nor can it change it: its phase 2 upload answers like one to an unknown application.
+    const before = await counts(platform);
+    const upload = (id: string) =>
+      rival.request(`${platform.url}/developers/apps/${id}/submit`, {
+        multipart: submission(home, submissionFields('2026-12-01'), {
+          bytes: PDF,
+          name: 'r.pdf',
+          type: 'application/pdf',
+        }),
+      });
+    const [theirsUpload, missingUpload] = [await upload(applicationId), await upload('apl_AAAAAAAAAAAAAAAA')];
+    expect(theirsUpload.status).toBe(404);
+    expect(await theirsUpload.text()).toBe(await missingUpload.text());
+    expect(await counts(platform)).toEqual(before);
   });
 
   it('refuses phase 2 without a PDF, with an oversized file, or before the integration test, changing nothing', async () => {
