@@ -52,6 +52,12 @@ export interface AppOptions {
   notificationChannel?: NotificationChannel;
   /** How developers' and reviewers' sign-in codes travel instead of the SMTP relay `config` names. */
   staffChannel?: StaffCodeChannel;
+  /**
+   * Whether this app signs the audit log's checkpoints (default true). One log serves both realms
+   * and is signed with production's keys, so a sandbox served beside production leaves it to
+   * production (`serveRealms`).
+   */
+  auditCheckpoints?: boolean;
 }
 
 export async function buildApp({
@@ -62,6 +68,7 @@ export async function buildApp({
   upstreamFetch,
   notificationChannel,
   staffChannel,
+  auditCheckpoints = true,
 }: AppOptions): Promise<FastifyInstance> {
   const tls = config.publicUrl.startsWith('https://');
   // In development the terminal is read by people: readable lines, no line per request.
@@ -99,7 +106,7 @@ export async function buildApp({
     ...(upstreamFetch ? { upstreamFetch } : {}),
   });
   await registerExport(app, { config, db, clock, access: auth.access });
-  await registerAudit(app, { config, db, clock });
+  if (auditCheckpoints) await registerAudit(app, { config, db, clock });
   registerDeletionRequests(app, { config, db, clock });
   registerCitizenPortal(app, { config, db, clock, provider: auth.provider });
   if (!config.sandbox) {

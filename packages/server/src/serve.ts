@@ -50,7 +50,8 @@ export async function serveRealms(
   const sandboxConfig = sandboxRealm(config);
   let sandbox: RunningServer | undefined;
   try {
-    sandbox = sandboxConfig && (await listen(sandboxConfig, db, options));
+    // One audit log for both realms, checkpointed by production with production's keys.
+    sandbox = sandboxConfig && (await listen(sandboxConfig, db, { ...options, auditCheckpoints: false }));
   } catch (error) {
     await production.close();
     throw error;
