@@ -355,4 +355,20 @@ describe.each(testDatabases())('developer portal on $label', (target) => {
     expect(page.status).toBe(400);
     expect((await get(platform, browser, '/developers')).html).toContain('註冊機構');
   });
+
+  it('bounds sign-in attempts per client address, whatever the accounts tried (429 with Retry-After)', async () => {
+    const browser = new TestBrowser();
+    const signin = await get(platform, browser, '/developers/signin');
+    let status = 0;
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 40 && status !== 429; i++) {
+      const response = await browser.request(`${platform.url}/developers/signin`, {
+        form: { _csrf: /name="_csrf" value="([^"]+)"/.exec(signin.html)?.[1] ?? '', email: `nobody${i}@diary.example` },
+      });
+      status = response.status;
+      retryAfter = response.headers.get('retry-after');
+    }
+    expect(status).toBe(429);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+  });
 });

@@ -18,6 +18,11 @@ export const STAFF_CODE_TTL_MS = CODE_TTL_MS;
 export const STAFF_MAX_FAILURES = 5;
 export const STAFF_LOCK_MS = 15 * 60_000;
 export const STAFF_MAX_LIVE_CODES = 3;
+/**
+ * Sign-in attempts (code requests, codes, passkeys) one client address may make per lockout window:
+ * the per-account lockout stops guessing at one account, this stops spraying guesses across many.
+ */
+export const STAFF_ATTEMPTS_PER_ADDRESS = 30;
 /** Challenge ids are 32 random bytes, base64url. */
 export const STAFF_CHALLENGE_ID = /^[A-Za-z0-9_-]{43}$/;
 

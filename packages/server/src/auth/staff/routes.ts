@@ -6,17 +6,26 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../clock.js';
 import type { Database } from '../../db/index.js';
+import { ProblemError } from '../../errors/problems.js';
 import { type FieldErrors, formErrorSummary, inputField } from '../../pages/form.js';
 import { html } from '../../pages/html.js';
 import type { Locale } from '../../pages/i18n.js';
 import { requestLocale } from '../../pages/request-locale.js';
 import { type CsrfOptions, csrfToken, requireCsrf } from '../../security/csrf.js';
+import { RateLimiter } from '../rate-limit.js';
 import { csrfField } from '../signin/components.js';
 import { allowOwnScript } from '../signin/script-policy.js';
 import { PASSKEY_SCRIPT_PATH } from '../signin/signin-page.js';
 import { findStaffAccount, type StaffAccount } from './accounts.js';
 import type { StaffCodeChannel } from './channel.js';
-import { checkStaffCode, requestStaffCode, STAFF_CHALLENGE_ID, staffCodeKey } from './codes.js';
+import {
+  checkStaffCode,
+  requestStaffCode,
+  STAFF_ATTEMPTS_PER_ADDRESS,
+  STAFF_CHALLENGE_ID,
+  STAFF_LOCK_MS,
+  staffCodeKey,
+} from './codes.js';
 import { staffPage } from './frame.js';
 import { staffMessages } from './messages.js';
 import {
@@ -71,6 +80,20 @@ export function registerStaffSignin(app: FastifyInstance, o: StaffSigninOptions)
     rp: o.passkeys.rp,
   };
   const withScript = { onSend: allowOwnScript };
+  // ASVS V6.3.1 / V11.1.4: a bound per client address, beside the per-account lockout.
+  const perAddress = new RateLimiter(STAFF_ATTEMPTS_PER_ADDRESS, STAFF_LOCK_MS, o.clock);
+  const limited = {
+    preHandler: [
+      requireCsrf(o.csrf),
+      async (request: FastifyRequest, reply: FastifyReply) => {
+        const decision = perAddress.hit(`${o.kind}|${request.ip}`);
+        if (decision.allowed) return;
+        reply.header('retry-after', String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))));
+        throw new ProblemError('rate_limited', 'too many sign-in attempts from this address');
+      },
+    ],
+    onSend: allowOwnScript,
+  };
   const portal = o.kind === 'developer' ? 'developer.portal' : 'reviewer.portal';
   const shown = new Map<string, { code: string; expiresAt: number }>();
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
@@ -165,7 +188,7 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
 
   app.get(`${o.base}/signin`, withScript, async (request, reply) => signinPage(request, reply, requestLocale(request)));
 
-  app.post(`${o.base}/signin`, { ...guard, ...withScript }, async (request, reply) => {
+  app.post(`${o.base}/signin`, limited, async (request, reply) => {
     const locale = requestLocale(request);
     const email = field(request, 'email').slice(0, 320);
     if (!/^[^@\s]+@[^@\s]+$/.test(email.trim())) {
@@ -187,7 +210,7 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
     return codePage(request, reply, locale, c);
   });
 
-  app.post(`${o.base}/signin/code`, { ...guard, ...withScript }, async (request, reply) => {
+  app.post(`${o.base}/signin/code`, limited, async (request, reply) => {
     const locale = requestLocale(request);
     const challengeId = field(request, 'challenge');
     if (!STAFF_CHALLENGE_ID.test(challengeId)) return reply.redirect(`${o.base}/signin`, 303);
@@ -241,7 +264,7 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
   }
 
   function registerPasskeyRoutes(ctx: StaffPasskeyContext) {
-    app.post(`${o.base}/signin/passkey`, { ...guard, ...withScript }, async (request, reply) => {
+    app.post(`${o.base}/signin/passkey`, limited, async (request, reply) => {
       const credential = field(request, 'credential');
       const now = o.clock.now();
       const accountId =
