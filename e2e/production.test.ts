@@ -292,18 +292,21 @@ describe.skipIf(!postgres)('production behind TLS on PostgreSQL', () => {
     // The citizen portal, behind the same TLS: her provision is listed, she revokes it and asks
     // for deletion (delivery waits: the app registered no webhook, and production sends only to
     // public https endpoints).
-    await page.goto(`${proxy.url}/me/history`);
-    expect(new URL(page.url()).pathname).toBe('/me/history');
-    const row = page.locator(`tr[data-export="${opened.claims.jti}"]`);
+    // In a tab of its own: the app's tab may still be settling on the app's address, which has no
+    // server in this test, and a late error page there must not cut a navigation short.
+    const portal = await context.newPage();
+    await portal.goto(`${proxy.url}/me/history`);
+    expect(new URL(portal.url()).pathname).toBe('/me/history');
+    const row = portal.locator(`tr[data-export="${opened.claims.jti}"]`);
     await expect(row.textContent()).resolves.toContain(opened.claims.content_digest);
-    expect(await seriousAccessibilityViolations(page)).toEqual([]);
+    expect(await seriousAccessibilityViolations(portal)).toEqual([]);
     const consentId = opened.claims.consent_id;
-    await page.goto(`${proxy.url}/me/consents/${consentId}/deletion`);
-    await Promise.all([page.waitForURL(/done=deletion/), page.click('form.confirm button[type="submit"]')]);
-    await page.goto(`${proxy.url}/me/consents/${consentId}/revoke`);
-    await Promise.all([page.waitForURL(/done=revoked/), page.click('form.confirm button[type="submit"]')]);
-    await expect(page.textContent('[data-testid="consent-status"]')).resolves.toBe('已取消');
-    await saveScreenshot(page, 'production-3-portal-revoked');
+    await portal.goto(`${proxy.url}/me/consents/${consentId}/deletion`);
+    await Promise.all([portal.waitForURL(/done=deletion/), portal.click('form.confirm button[type="submit"]')]);
+    await portal.goto(`${proxy.url}/me/consents/${consentId}/revoke`);
+    await Promise.all([portal.waitForURL(/done=revoked/), portal.click('form.confirm button[type="submit"]')]);
+    await expect(portal.textContent('[data-testid="consent-status"]')).resolves.toBe('已取消');
+    await saveScreenshot(portal, 'production-3-portal-revoked');
     // The webhook keys are the generated ones, never the published development key.
     const webhookKeys = (await (await fetchTls(`${proxy.url}/.well-known/webhooks-jwks.json`)).json()) as {
       keys: { kid: string; d?: string }[];
