@@ -6,7 +6,7 @@
 import type { FastifyInstance } from 'fastify';
 import { issuerOf } from '../auth/provider/routes.js';
 import type { StaffCodeChannel } from '../auth/staff/channel.js';
-import { registerStaffSignin } from '../auth/staff/routes.js';
+import { registerPortalSignin } from '../auth/staff/routes.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/index.js';
@@ -33,26 +33,16 @@ export interface DeveloperDeps {
 
 export function registerDeveloper(app: FastifyInstance, deps: DeveloperDeps): void {
   const { config, db, clock } = deps;
-  const csrf = { secret: config.secret, secure: config.publicUrl.startsWith('https://') };
-  const gate = registerStaffSignin(app, {
+  const { gate, csrf } = registerPortalSignin(app, {
     kind: 'developer',
     base: DEVELOPERS,
     db,
     clock,
-    csrf,
-    secret: config.secret,
     channel: deps.staffChannel,
-    // Outside production the code is shown on the page, as the log would show it anyway.
-    showCodes: config.environment !== 'production',
-    // WebAuthn §13.4.9: our public host is the RP ID and our public origin the only origin.
-    passkeys: {
-      rp: {
-        id: new URL(config.publicUrl).hostname,
-        origin: new URL(config.publicUrl).origin,
-        name: '健康存摺 開發者專區',
-      },
-      required: false,
-    },
+    config,
+    portalName: '健康存摺 開發者專區',
+    // Developers may add a passkey; the code still works.
+    passkeysRequired: false,
   });
   const issuer = issuerOf(config);
   const sandbox = config.sandboxRealm ? issuerOf(config.sandboxRealm) : issuer;

@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { StaffCodeChannel } from '../auth/staff/channel.js';
-import { registerStaffSignin } from '../auth/staff/routes.js';
+import { registerPortalSignin } from '../auth/staff/routes.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import type { Database } from '../db/index.js';
@@ -27,25 +27,16 @@ export interface ReviewDeps {
 
 export function registerReview(app: FastifyInstance, deps: ReviewDeps): void {
   const { config, db, clock } = deps;
-  const csrf = { secret: config.secret, secure: config.publicUrl.startsWith('https://') };
-  const gate = registerStaffSignin(app, {
+  const { gate, csrf } = registerPortalSignin(app, {
     kind: 'reviewer',
     base: REVIEW,
     db,
     clock,
-    csrf,
-    secret: config.secret,
     channel: deps.staffChannel,
-    showCodes: config.environment !== 'production',
-    // WebAuthn §13.4.9: our public host is the RP ID and our public origin the only origin.
-    passkeys: {
-      rp: {
-        id: new URL(config.publicUrl).hostname,
-        origin: new URL(config.publicUrl).origin,
-        name: '健康存摺 審查後台',
-      },
-      required: true,
-    },
+    config,
+    portalName: '健康存摺 審查後台',
+    // Reviewers decide who reaches real citizens' records: passkeys only.
+    passkeysRequired: true,
   });
   registerReviewRoutes(app, { db, clock, csrf, gate });
 

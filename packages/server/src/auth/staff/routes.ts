@@ -5,6 +5,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Clock } from '../../clock.js';
+import type { Config } from '../../config/config.js';
 import type { Database } from '../../db/index.js';
 import { ProblemError } from '../../errors/problems.js';
 import { type FieldErrors, formErrorSummary, inputField } from '../../pages/form.js';
@@ -352,4 +353,35 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
       return result.challengeId;
     },
   };
+}
+
+/**
+ * A portal's staff sign-in from the deployment's configuration: its CSRF settings, codes shown on
+ * the page outside production (the log would show them anyway), and passkeys for our public host
+ * and origin (WebAuthn §13.4.9).
+ */
+export function registerPortalSignin(
+  app: FastifyInstance,
+  o: Pick<StaffSigninOptions, 'kind' | 'base' | 'db' | 'clock' | 'channel'> & {
+    config: Pick<Config, 'secret' | 'publicUrl' | 'environment'>;
+    /** The relying party's name, shown by the device. */
+    portalName: string;
+    passkeysRequired: boolean;
+  },
+): { gate: StaffGate; csrf: CsrfOptions } {
+  const { config } = o;
+  const csrf = { secret: config.secret, secure: config.publicUrl.startsWith('https://') };
+  const url = new URL(config.publicUrl);
+  const gate = registerStaffSignin(app, {
+    kind: o.kind,
+    base: o.base,
+    db: o.db,
+    clock: o.clock,
+    csrf,
+    secret: config.secret,
+    channel: o.channel,
+    showCodes: config.environment !== 'production',
+    passkeys: { rp: { id: url.hostname, origin: url.origin, name: o.portalName }, required: o.passkeysRequired },
+  });
+  return { gate, csrf };
 }
