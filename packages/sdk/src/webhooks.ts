@@ -5,8 +5,8 @@
  * there is no shared secret to leak) and signs the deletion receipt the platform asks for.
  * docs/webhooks.md has the wire format.
  */
-import { encodeBase64url } from './envelope/base64url.js';
 import type { JSONWebKeySet, JWK } from './envelope/webcrypto-jose.js';
+import { importSigningKey, type SigningKey, SigningKeyError, type SigningKeyInput, signCompactJws } from './signing.js';
 
 export type { JSONWebKeySet, JWK } from './envelope/webcrypto-jose.js';
 
@@ -245,7 +245,7 @@ export interface SignDeletionReceiptOptions {
    * The private key registered for receipts: a JWK (ES256 P-256 or Ed25519, with `d`) or a
    * non-extractable `CryptoKey` with its algorithm.
    */
-  key: JWK | { cryptoKey: CryptoKey; alg: 'ES256' | 'EdDSA'; kid?: string };
+  key: SigningKeyInput;
   /** When the data was deleted, in milliseconds (default now): the receipt's `iat`. */
   now?: number;
 }
@@ -266,59 +266,22 @@ export interface SignDeletionReceiptOptions {
  * });
  */
 export async function signDeletionReceipt(options: SignDeletionReceiptOptions): Promise<string> {
-  const { cryptoKey, alg, kid } = await signingKey(options.key);
-  const header = { alg, typ: 'deletion-receipt+jwt', ...(kid ? { kid } : {}) };
-  const payload = {
-    iss: options.clientId,
-    aud: options.audience,
-    iat: Math.floor((options.now ?? Date.now()) / 1000),
-    deletion_request_id: options.requestId,
-    consent_id: options.consentId,
-  };
-  const encode = (value: unknown) => encodeBase64url(utf8.encode(JSON.stringify(value)));
-  const input = `${encode(header)}.${encode(payload)}`;
-  const algorithm = alg === 'ES256' ? { name: 'ECDSA', hash: 'SHA-256' } : { name: 'Ed25519' };
-  // ES256: WebCrypto's ECDSA signature is R || S, exactly what RFC 7518 §3.4 wants.
-  const signature = await crypto.subtle.sign(algorithm, cryptoKey, utf8.encode(input));
-  return `${input}.${encodeBase64url(new Uint8Array(signature))}`;
-}
-
-async function signingKey(
-  key: SignDeletionReceiptOptions['key'],
-): Promise<{ cryptoKey: CryptoKey; alg: 'ES256' | 'EdDSA'; kid?: string }> {
-  if ('cryptoKey' in key && key.cryptoKey) {
-    const { cryptoKey, alg, kid } = key as { cryptoKey: CryptoKey; alg: 'ES256' | 'EdDSA'; kid?: string };
-    return kid ? { cryptoKey, alg, kid } : { cryptoKey, alg };
-  }
-  const jwk = key as JWK;
-  if (typeof jwk.d !== 'string')
-    throw new WebhookError('receipt_key_invalid', 'the receipt key needs its private part');
-  const kid = typeof jwk.kid === 'string' ? jwk.kid : undefined;
+  let key: SigningKey;
   try {
-    if (jwk.kty === 'EC' && jwk.crv === 'P-256') {
-      const { kty, crv, x, y, d } = jwk;
-      const cryptoKey = await crypto.subtle.importKey(
-        'jwk',
-        { kty, crv, x, y, d } as JsonWebKey,
-        { name: 'ECDSA', namedCurve: 'P-256' },
-        false,
-        ['sign'],
-      );
-      return kid ? { cryptoKey, alg: 'ES256', kid } : { cryptoKey, alg: 'ES256' };
-    }
-    if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') {
-      const { kty, crv, x, d } = jwk;
-      const cryptoKey = await crypto.subtle.importKey(
-        'jwk',
-        { kty, crv, x, d } as JsonWebKey,
-        { name: 'Ed25519' },
-        false,
-        ['sign'],
-      );
-      return kid ? { cryptoKey, alg: 'EdDSA', kid } : { cryptoKey, alg: 'EdDSA' };
-    }
-  } catch {
-    throw new WebhookError('receipt_key_invalid', 'the receipt key cannot be imported');
+    key = await importSigningKey(options.key);
+  } catch (error) {
+    if (error instanceof SigningKeyError) throw new WebhookError('receipt_key_invalid', `receipt key: ${error.message}`);
+    throw error;
   }
-  throw new WebhookError('receipt_key_invalid', 'receipt keys are ES256 (P-256) or Ed25519');
+  return signCompactJws(
+    key,
+    { typ: 'deletion-receipt+jwt' },
+    {
+      iss: options.clientId,
+      aud: options.audience,
+      iat: Math.floor((options.now ?? Date.now()) / 1000),
+      deletion_request_id: options.requestId,
+      consent_id: options.consentId,
+    },
+  );
 }

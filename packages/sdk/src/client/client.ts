@@ -70,6 +70,7 @@ export class Client implements HealthBankClient {
   private readonly oauthClient: oauth.Client;
   private readonly keys: { device: string; pending: string; session: string };
   private platformPromise?: Promise<Platform>;
+  private platformMetadata?: oauth.AuthorizationServer;
   private jwksPromise?: Promise<JSONWebKeySet>;
 
   constructor(options: ClientOptions) {
@@ -85,10 +86,16 @@ export class Client implements HealthBankClient {
   }
 
   private platform(): Promise<Platform> {
-    this.platformPromise ??= discover(this.fetchImpl, this.issuer).catch((error: unknown) => {
-      this.platformPromise = undefined;
-      throw error;
-    });
+    this.platformPromise ??= discover(this.fetchImpl, this.issuer).then(
+      (platform) => {
+        this.platformMetadata = platform.as;
+        return platform;
+      },
+      (error: unknown) => {
+        this.platformPromise = undefined;
+        throw error;
+      },
+    );
     return this.platformPromise;
   }
 
@@ -101,8 +108,27 @@ export class Client implements HealthBankClient {
     return this.jwksPromise;
   }
 
+  /**
+   * oauth4webapi's options for an OAuth request. With a token mediator, requests to the platform's
+   * PAR, token and revocation endpoints go to the app's backend instead, which adds its client
+   * authentication: oauth4webapi has already made the DPoP proof for the platform's URL.
+   */
   private requestOptions() {
-    return requestOptions(this.fetchImpl, this.issuer);
+    const mediator = this.options.tokenMediator?.replace(/\/$/, '');
+    const as = this.platformMetadata;
+    if (!mediator || !as) return requestOptions(this.fetchImpl, this.issuer);
+    const routes = new Map<string, string>();
+    const route = (endpoint: unknown, name: string) => {
+      if (typeof endpoint === 'string') routes.set(endpoint, `${mediator}/${name}`);
+    };
+    route(as.pushed_authorization_request_endpoint, 'par');
+    route(as.token_endpoint, 'token');
+    route(as.revocation_endpoint, 'revoke');
+    const viaBackend: FetchFunction = (input, init) => {
+      const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+      return this.fetchImpl(routes.get(url) ?? input, init);
+    };
+    return requestOptions(viaBackend, this.issuer);
   }
 
   private async connectedDevice(): Promise<DeviceKeys> {
@@ -348,7 +374,9 @@ export class Client implements HealthBankClient {
     ) {
       throw new SdkError('claims_mismatch', 'the file is not the one asked for (format or consent differ)');
     }
-    return typedData(opened, current) as DataOf<F>;
+    const data = typedData(opened, current);
+    if (options.keepSigned) data.signed = opened.signed;
+    return data as DataOf<F>;
   }
 
   /**

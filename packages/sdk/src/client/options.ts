@@ -11,6 +11,12 @@ export function checkClientOptions(options: ClientOptions): URL {
   }
   if (typeof options.clientId !== 'string' || options.clientId === '') throw new TypeError('clientId is required');
   if (!URL.parse(options.redirectUri ?? '')) throw new TypeError('redirectUri must be an absolute URL');
+  if (options.tokenMediator !== undefined) {
+    const mediator = URL.parse(options.tokenMediator);
+    if (!mediator || (mediator.protocol !== 'https:' && !isLoopbackHttp(mediator))) {
+      throw new TypeError('tokenMediator must be an https:// URL (or http://localhost) of the app backend');
+    }
+  }
   return issuer;
 }
 

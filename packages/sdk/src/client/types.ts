@@ -18,6 +18,13 @@ export interface ClientOptions {
   fetch?: FetchFunction;
   /** The consent pages' language (`ui_locales`); default the citizen's browser setting. */
   locale?: 'zh-TW' | 'en';
+  /**
+   * A confidential client's backend (docs/sdk.md, "Apps with a backend"): the address the SDK sends
+   * its pushed authorization, token and revocation requests to, as `<tokenMediator>/par`, `/token`
+   * and `/revoke`, unchanged (DPoP proofs still name the platform's endpoints). The backend adds
+   * its `private_key_jwt` client authentication and forwards them (`@healthbank/sdk/backend`).
+   */
+  tokenMediator?: string;
 }
 
 /** How far back the records go: the last 1, 3 or 5 years, everything, or fixed dates (inclusive). */
@@ -70,6 +77,12 @@ export interface FetchDataOptions<F extends ContentFormat = ContentFormat> {
   onProgress?: (progress: Progress) => void;
   /** Aborts the download. */
   signal?: AbortSignal;
+  /**
+   * Keep the signed export (`signed`): the decrypted claims and content exactly as the platform
+   * signed them, for the app's backend to verify again (`openSignedExport`) instead of trusting
+   * what the device says.
+   */
+  keepSigned?: boolean;
 }
 
 interface DataBase {
@@ -77,6 +90,8 @@ interface DataBase {
   claims: ExportClaims;
   /** The ticket the file was fetched with (a renewed one for an ongoing consent). */
   ticket: Ticket;
+  /** With `keepSigned`: the signed export, for the app's backend. */
+  signed?: Uint8Array;
 }
 
 export interface RecordsData extends DataBase {

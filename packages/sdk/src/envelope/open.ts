@@ -43,7 +43,15 @@ export interface ExportFile {
   claims: ExportClaims;
   /** The content, parsed from UTF-8 JSON; its shape is given by `claims.format`. */
   content: unknown;
+  /**
+   * The signed export: the decrypted plaintext (the platform's JWS, a line feed, the compressed
+   * content), which anyone holding the platform's public keys can verify with `openSignedExport`.
+   */
+  signed: Uint8Array;
 }
+
+/** What checking a signed export needs: the `openExportFile` options without the device's key. */
+export type OpenSignedExportOptions = Omit<OpenExportFileOptions, 'decryptionKey' | 'recipientKeyThumbprint'>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -89,7 +97,7 @@ function splitPlaintext(plaintext: Uint8Array): { jws: string; compressed: Uint8
   return { jws, compressed: plaintext.subarray(at + 1) };
 }
 
-async function verifyClaims(jws: string, opts: OpenExportFileOptions): Promise<ExportClaims> {
+async function verifyClaims(jws: string, opts: OpenSignedExportOptions): Promise<ExportClaims> {
   const { alg, kid } = checkJwsHeader(decodeHeader(jws.slice(0, jws.indexOf('.')), 'JWS'));
   const key = await verificationKey(opts.jwks, kid, alg);
   const payload = await verifyCompactJws(jws, key, alg);
@@ -107,11 +115,12 @@ async function verifyClaims(jws: string, opts: OpenExportFileOptions): Promise<E
   return checked.claims;
 }
 
-function checkClaims(claims: ExportClaims, jweKid: string, opts: OpenExportFileOptions): void {
+function checkClaims(claims: ExportClaims, jweKid: string | undefined, opts: OpenSignedExportOptions): void {
   if (claims.iss !== opts.issuer) fail('claims_mismatch', `the file was issued by "${claims.iss}"`);
   if (claims.aud !== opts.audience) fail('claims_mismatch', `the file is for app "${claims.aud}"`);
   // The signed recipient must be the key the file was encrypted to: a file cannot be re-addressed.
-  if (claims.cnf.jkt !== jweKid) fail('claims_mismatch', 'the file was signed for another device key');
+  if (jweKid !== undefined && claims.cnf.jkt !== jweKid)
+    fail('claims_mismatch', 'the file was signed for another device key');
   const now = Math.floor((opts.now ?? Date.now)() / 1000);
   if (now > claims.exp + EXPORT_CLOCK_TOLERANCE_S) fail('file_expired', 'the file has expired');
   if (claims.iat > now + EXPORT_CLOCK_TOLERANCE_S) fail('file_not_yet_valid', 'the file is issued in the future');
@@ -159,9 +168,17 @@ export async function openExportFile(file: string, opts: OpenExportFileOptions):
     fail('decryption_failed', 'the file is encrypted to another device key');
   }
   const plaintext = await decryptEcdhEsA256Gcm(file, epk, opts.decryptionKey);
+  return openPlaintext(plaintext, kid, opts);
+}
+
+async function openPlaintext(
+  plaintext: Uint8Array,
+  jweKid: string | undefined,
+  opts: OpenSignedExportOptions,
+): Promise<ExportFile> {
   const { jws, compressed } = splitPlaintext(plaintext);
   const claims = await verifyClaims(jws, opts);
-  checkClaims(claims, kid, opts);
+  checkClaims(claims, jweKid, opts);
   const bytes = await inflateSigned(compressed, claims);
   let content: unknown;
   try {
@@ -169,5 +186,19 @@ export async function openExportFile(file: string, opts: OpenExportFileOptions):
   } catch (cause) {
     fail('format_invalid', 'the content is not UTF-8 JSON', cause);
   }
-  return { claims, content };
+  return { claims, content, signed: plaintext };
+}
+
+/**
+ * Checks a signed export a device passed on (`ExportFile.signed`) exactly as `openExportFile`
+ * checks a file, minus the decryption: the platform's signature against its JWKS, issuer,
+ * audience, validity, the signed length and digest. An app's backend runs it on what its device
+ * uploads, so a compromised or buggy device cannot make it store records the platform never signed.
+ *
+ * @example
+ * const { claims, content } = await openSignedExport(upload, { jwks, issuer, audience: 'teleconsult' });
+ */
+export async function openSignedExport(signed: Uint8Array, opts: OpenSignedExportOptions): Promise<ExportFile> {
+  if (!(signed instanceof Uint8Array)) fail('format_invalid', 'a signed export is bytes');
+  return openPlaintext(signed, undefined, opts);
 }
