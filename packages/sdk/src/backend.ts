@@ -12,6 +12,7 @@
  *
  * docs/sdk.md ("Apps with a backend") has the wire format.
  */
+import { ContentFormatError, parseRecordsDocument, type RecordsByCategory } from '@healthbank/records';
 import { encodeBase64url } from './envelope/base64url.js';
 import { type ExportFile, openSignedExport } from './envelope/open.js';
 import type { JSONWebKeySet } from './envelope/webcrypto-jose.js';
@@ -21,6 +22,20 @@ import { importSigningKey, type SigningKey, type SigningKeyInput, signCompactJws
 export { type ExportFile, type OpenSignedExportOptions, openSignedExport } from './envelope/open.js';
 export type { JSONWebKeySet, JWK } from './envelope/webcrypto-jose.js';
 export type { SigningKeyInput } from './signing.js';
+
+/**
+ * The records of a verified `records` export, each validated against its schema (as `fetchData`
+ * gives them on the device). Throws `SdkError('format_invalid')` for another format or shape.
+ */
+export function recordsOf(file: ExportFile): RecordsByCategory {
+  if (file.claims.format !== 'records') throw new SdkError('format_invalid', 'the export is not in the records format');
+  try {
+    return parseRecordsDocument(file.content).records;
+  } catch (error) {
+    if (error instanceof ContentFormatError) throw new SdkError('format_invalid', error.message, { cause: error });
+    throw error;
+  }
+}
 
 /** The requests a device may send through its backend. */
 export const MEDIATED_ENDPOINTS = ['par', 'token', 'revoke'] as const;
@@ -151,11 +166,13 @@ export function createAppBackend(options: AppBackendOptions): AppBackend {
 
   return {
     async forward(endpoint, body, dpop) {
-      if (!(MEDIATED_ENDPOINTS as readonly string[]).includes(endpoint)) return refuse('invalid_request', 'unknown endpoint');
+      if (!(MEDIATED_ENDPOINTS as readonly string[]).includes(endpoint))
+        return refuse('invalid_request', 'unknown endpoint');
       const params = new URLSearchParams(typeof body === 'string' ? body : '');
       if (params.get('client_id') !== options.clientId) return refuse('invalid_client', 'another client');
       // The device never authenticates as the client (RFC 6749 §2.3: one method per request).
-      if (CLIENT_AUTH_PARAMS.some((p) => params.has(p))) return refuse('invalid_request', 'client authentication is the backend’s');
+      if (CLIENT_AUTH_PARAMS.some((p) => params.has(p)))
+        return refuse('invalid_request', 'client authentication is the backend’s');
       if (endpoint === 'token' && !GRANT_TYPES.has(params.get('grant_type') ?? '')) {
         return refuse('unsupported_grant_type', 'authorization_code and refresh_token only');
       }

@@ -24,6 +24,8 @@ export type {
   RecordsByCategory,
   TcmRecord,
 } from '@healthbank/records';
+/** The eleven categories with their names and descriptions in zh-TW and English, for an app's own pages. */
+export { CATEGORIES, CATEGORY_IDS, type Category, getCategory } from '@healthbank/records';
 export * from './client/index.js';
 export * from './envelope/index.js';
 export * from './errors.js';

@@ -41,9 +41,13 @@ export async function importSigningKey(key: SigningKeyInput): Promise<SigningKey
     }
     if (jwk.kty === 'OKP' && jwk.crv === 'Ed25519') {
       const { kty, crv, x, d } = jwk;
-      const imported = await crypto.subtle.importKey('jwk', { kty, crv, x, d } as JsonWebKey, { name: 'Ed25519' }, false, [
-        'sign',
-      ]);
+      const imported = await crypto.subtle.importKey(
+        'jwk',
+        { kty, crv, x, d } as JsonWebKey,
+        { name: 'Ed25519' },
+        false,
+        ['sign'],
+      );
       return withKid(imported, 'EdDSA');
     }
   } catch {

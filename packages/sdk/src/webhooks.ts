@@ -270,7 +270,8 @@ export async function signDeletionReceipt(options: SignDeletionReceiptOptions): 
   try {
     key = await importSigningKey(options.key);
   } catch (error) {
-    if (error instanceof SigningKeyError) throw new WebhookError('receipt_key_invalid', `receipt key: ${error.message}`);
+    if (error instanceof SigningKeyError)
+      throw new WebhookError('receipt_key_invalid', `receipt key: ${error.message}`);
     throw error;
   }
   return signCompactJws(

@@ -1,7 +1,13 @@
 /** @healthbank/server — the platform: composition root, configuration and storage. */
 export { type AppOptions, buildApp } from './app.js';
 export { type AuditVerification, verifyAuditLog } from './audit/index.js';
-export { registerSandboxApps, SANDBOX_DIABETES_DIARY } from './auth/index.js';
+export {
+  type ExampleOrigin,
+  registerSandboxApps,
+  SANDBOX_DIABETES_DIARY,
+  SANDBOX_TELECONSULT,
+  SANDBOX_WORKPLACE_HEALTH,
+} from './auth/index.js';
 export { type Config, ConfigError, loadConfig } from './config/config.js';
 export { productionRealm, type Realm, realmOf, sandboxRealm } from './config/realms.js';
 export * from './db/index.js';

@@ -18,6 +18,8 @@ import { Rng } from './rng.js';
 export interface HistoryOptions {
   /** Hospital stays that must happen (personas). */
   readonly plannedStays?: readonly (readonly [day: number, kind: StayKind])[];
+  /** Care a persona's story needs that the generators would not make by chance; runs last. */
+  readonly plannedCare?: (chart: Chart) => void;
 }
 
 export function careHistory(profile: Profile, streamSeed: string, opts: HistoryOptions = {}): HealthRecord[] {
@@ -33,5 +35,6 @@ export function careHistory(profile: Profile, streamSeed: string, opts: HistoryO
   immunizations(chart, profile, stream('immunization'));
   allergies(chart, profile, stream('allergy'));
   careWishes(chart, profile, stream('care-wishes'));
+  opts.plannedCare?.(chart);
   return chart.records;
 }

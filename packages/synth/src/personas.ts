@@ -9,6 +9,7 @@
  */
 import { type CitizenRecords, makeNationalId, makeUbn } from '@healthbank/records';
 import type { StayKind } from './care/inpatient.js';
+import { type Chart, drugOrder, feeOrder, outpatientCopay } from './chart.js';
 import type { ConditionId, ConditionState } from './conditions.js';
 import { dayOf } from './days.js';
 import { townshipNamed } from './geography.js';
@@ -190,7 +191,27 @@ function grandpaB(seed: string, end: number, directory: Directory): CitizenRecor
     [end - 700, 'pneumonia'],
     [end - 230, 'heartFailure'],
   ];
-  return { citizen: profile.citizen, records: careHistory(profile, `${seed}#B爺爺`, { plannedStays: planned }) };
+  // After his heart-failure stay the medical center's cardiology clinic follows him monthly and, not
+  // seeing the health station's olmesartan, adds irbesartan: two angiotensin II receptor blockers
+  // (ATC C09CA) from two institutions at once, the duplicate the tele-consultation example flags.
+  const cardiology = (chart: Chart) => {
+    for (let day = end - 150; day <= end - 12; day += 28) {
+      chart.visit(
+        'outpatient',
+        day,
+        medicalCenter,
+        ['I50.9', 'I10'],
+        [feeOrder('00154A'), drugOrder('AB57178100', 28)],
+        {
+          copay: outpatientCopay(medicalCenter, profile.remote, false),
+        },
+      );
+    }
+  };
+  return {
+    citizen: profile.citizen,
+    records: careHistory(profile, `${seed}#B爺爺`, { plannedStays: planned, plannedCare: cardiology }),
+  };
 }
 
 function employee(seed: string, end: number, directory: Directory, i: number): CitizenRecords {

@@ -14,6 +14,7 @@ import {
 import { connect } from '../database.js';
 import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
+import { EXAMPLE_APPS, exampleDataDir, exampleUrls, type RunningExample, startExample } from './examples.js';
 import { seedHistory, seedInto } from './seed.js';
 
 const count = new Intl.NumberFormat('en-US');
@@ -45,7 +46,7 @@ export async function startCommand(
     // citizens, loaded from NHI, and apps that went through review (ASVS V14.1: no test data or
     // test accounts in production).
     const sandbox = sandboxRealm(config);
-    if (sandbox && config.environment !== 'production') await prepareSandbox(io, db, sandbox);
+    if (sandbox && config.environment !== 'production') await prepareSandbox(io, db, sandbox, examplesOf(io, config));
     if (config.environment === 'development') await seedDevelopmentReviewer(db);
   } catch (error) {
     await db.close();
@@ -61,6 +62,7 @@ export async function startCommand(
   const stats = await populationStats(db);
   const platform = servers.production.url;
   const sandboxUrl = servers.sandbox?.url;
+  const examples = await startExamples(io, config, examplesOf(io, config));
   io.stdout.write(
     [
       '',
@@ -70,6 +72,12 @@ export async function startCommand(
         ? [
             `  Sandbox    ${sandboxUrl}/  (synthetic citizens and sandbox clients only)`,
             `  Example    ${sandboxUrl}/examples/diabetes-diary/  (connect as A小姐)`,
+            ...examples.map(
+              (e) => `  Example    ${e.url}/  (${EXAMPLE_APPS.find((a) => a.name === e.name)?.title ?? e.name})`,
+            ),
+            ...(examples.length > 0
+              ? [`  Staff      password ${SANDBOX_STAFF_PASSWORD} (sandbox staff of the examples)`]
+              : []),
             `  Portal     ${sandboxUrl}/me  (a citizen's records, provision history, revocation, deletion)`,
           ]
         : [`  Portal     ${platform}/me  (a citizen's records, provision history, revocation, deletion)`]),
@@ -83,16 +91,65 @@ export async function startCommand(
       '',
     ].join('\n'),
   );
-  return () => servers.close();
+  return async () => {
+    await Promise.all(examples.map((e) => e.stop()));
+    await servers.close();
+  };
+}
+
+/** The sandbox staff accounts' password (examples/common/src/launch.ts), printed for the developer. */
+const SANDBOX_STAFF_PASSWORD = 'sandbox-staff-2026';
+
+/**
+ * The example apps this start runs: in development, beside a sandbox on a fixed port (their redirect
+ * URIs name it), unless `HEALTHBANK_EXAMPLES=false`.
+ */
+function examplesOf(io: CliIo, config: Config): ReturnType<typeof exampleUrls> | undefined {
+  const sandbox = config.sandboxRealm;
+  if (config.environment !== 'development' || !sandbox || sandbox.port === 0) return undefined;
+  if (io.env.HEALTHBANK_EXAMPLES === 'false') return undefined;
+  return exampleUrls(sandbox.port);
+}
+
+/** Starts the examples; one that cannot start is reported and the platform runs on without it. */
+async function startExamples(
+  io: CliIo,
+  config: Config,
+  urls: ReturnType<typeof exampleUrls> | undefined,
+): Promise<RunningExample[]> {
+  const issuer = config.sandboxRealm?.publicUrl;
+  if (!urls || !issuer) return [];
+  const started = await Promise.allSettled(
+    EXAMPLE_APPS.map((app) =>
+      startExample(app.name, {
+        issuer,
+        url: urls[app.name],
+        dataDir: exampleDataDir(config.databaseUrl, app.name),
+        env: io.env,
+      }),
+    ),
+  );
+  const running: RunningExample[] = [];
+  for (const result of started) {
+    if (result.status === 'fulfilled') running.push(result.value);
+    else io.stderr.write(`healthbank: an example app did not start: ${(result.reason as Error).message}\n`);
+  }
+  return running;
 }
 
 /**
  * A sandbox start: the example apps (idempotent; it also points their redirect URIs at this start's
  * address) and, into an empty database, the synthetic population with the personas.
  */
-async function prepareSandbox(io: CliIo, db: Database, config: Config): Promise<void> {
-  // `config` is the sandbox realm's: its public URL is where the example apps are served.
-  await registerSandboxApps(db, { publicUrl: config.publicUrl });
+async function prepareSandbox(
+  io: CliIo,
+  db: Database,
+  config: Config,
+  examples: ReturnType<typeof exampleUrls> | undefined,
+): Promise<void> {
+  // `config` is the sandbox realm's: its public URL is where the diary is served; the other
+  // examples are on origins of their own.
+  await registerSandboxApps(db, { publicUrl: config.publicUrl, ...(examples ? { examples } : {}) });
   if ((await populationStats(db)).citizens > 0) return;
   io.stderr.write(
     `seeding a sandbox of ${count.format(config.sandboxCitizens)} synthetic citizens and the personas…\n`,

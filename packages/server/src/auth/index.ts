@@ -21,7 +21,13 @@ import { registerExportPing } from './resource/ping-route.js';
 import type { VerifyAccessDeps } from './resource/verify-access.js';
 import { registerSignin, type SigninDeps } from './signin/index.js';
 
-export { registerSandboxApps, SANDBOX_DIABETES_DIARY } from './clients/sandbox.js';
+export {
+  type ExampleOrigin,
+  registerSandboxApps,
+  SANDBOX_DIABETES_DIARY,
+  SANDBOX_TELECONSULT,
+  SANDBOX_WORKPLACE_HEALTH,
+} from './clients/sandbox.js';
 export { AccessError, type ExportAccess, verifyExportAccess } from './resource/verify-access.js';
 
 export interface AuthDeps {

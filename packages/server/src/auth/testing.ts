@@ -234,16 +234,22 @@ export const AGREE: ConsentAnswer = { acknowledge: 'yes', period: '1y', duration
 export async function authorizeInBrowser(
   platform: TestPlatform,
   authorizationUrl: string,
-  opts: { persona?: 'A小姐' | 'B爺爺'; consent?: ConsentAnswer; browser?: TestBrowser; redirectUri?: string } = {},
+  opts: {
+    persona?: 'A小姐' | 'B爺爺';
+    /** Any synthetic citizen's national ID (e.g. one of C職場's employees), instead of a persona. */
+    nationalId?: string;
+    consent?: ConsentAnswer;
+    browser?: TestBrowser;
+    redirectUri?: string;
+  } = {},
 ): Promise<{ callback?: URL; page?: { url: string; html: string; status: number }; browser: TestBrowser }> {
   const browser = opts.browser ?? new TestBrowser();
   const stopAt = opts.redirectUri ?? TEST_REDIRECT_URI;
   let step = await browser.follow(authorizationUrl, stopAt);
   if (step.redirectedTo) return { callback: new URL(step.redirectedTo), browser };
   if (new URL(step.url).pathname.startsWith('/signin/')) {
-    const nationalId = (await listPersonas(platform.db)).find(
-      (p) => p.persona === (opts.persona ?? 'A小姐'),
-    )?.nationalId;
+    const nationalId =
+      opts.nationalId ?? (await listPersonas(platform.db)).find((p) => p.persona === (opts.persona ?? 'A小姐'))?.nationalId;
     browser.lastCsrf = csrfIn(step.html ?? '');
     step = await browser.follow(`${step.url.split('?')[0]}/persona`, stopAt, {
       form: { _csrf: browser.lastCsrf, nationalId: nationalId ?? '' },

@@ -5,7 +5,7 @@
  * assertion, and afterwards verifies the signed export the device uploads.
  */
 import { configure, type HealthBankClient, MemoryStore, SdkError } from '@healthbank/sdk';
-import { type AppBackend, createAppBackend, MEDIATED_ENDPOINTS } from '@healthbank/sdk/backend';
+import { type AppBackend, createAppBackend, type MEDIATED_ENDPOINTS } from '@healthbank/sdk/backend';
 import Fastify, { type FastifyInstance } from 'fastify';
 import * as jose from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,10 +43,8 @@ describe.each(testDatabases())('an app backend mediating for the SDK on $label',
       key: { ...(await jose.exportJWK(privateKey)), kid: 'backend-1' },
     });
     mediator = Fastify();
-    mediator.addContentTypeParser(
-      'application/x-www-form-urlencoded',
-      { parseAs: 'string' },
-      (_request, body, done) => done(null, body),
+    mediator.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) =>
+      done(null, body),
     );
     mediator.post('/api/oauth/:endpoint', async (request, reply) => {
       const { endpoint } = request.params as { endpoint: (typeof MEDIATED_ENDPOINTS)[number] };

@@ -18,4 +18,10 @@ export {
   type OrganisationInput,
   registerOrganisation,
 } from './organisations.js';
-export { registerSandboxApps, SANDBOX_DIABETES_DIARY } from './sandbox.js';
+export {
+  type ExampleOrigin,
+  registerSandboxApps,
+  SANDBOX_DIABETES_DIARY,
+  SANDBOX_TELECONSULT,
+  SANDBOX_WORKPLACE_HEALTH,
+} from './sandbox.js';

@@ -10,13 +10,23 @@ import { type App, findApp, type PublicJwks, registerApp } from './apps.js';
 import { type OrganisationInput, registerOrganisation } from './organisations.js';
 
 export const SANDBOX_DIABETES_DIARY = 'diabetes-diary';
+export const SANDBOX_TELECONSULT = 'teleconsult';
+export const SANDBOX_WORKPLACE_HEALTH = 'workplace-health';
+
+/** The example apps that run as their own processes, on their own origins (`healthbank start`). */
+export type ExampleOrigin = typeof SANDBOX_TELECONSULT | typeof SANDBOX_WORKPLACE_HEALTH;
 
 interface SandboxApp {
   organisation: Required<OrganisationInput>;
   clientId: string;
   name: App['name'];
   purpose: App['purpose'];
-  /** Paths on the platform itself: the example apps are served beside it. */
+  /**
+   * Where the app lives: on the platform itself (the diary, served beside it), or on an origin
+   * of its own (an example backend `healthbank start` runs as its own process).
+   */
+  origin?: ExampleOrigin;
+  /** Paths under the app's base URL. */
   redirectPath: string;
   privacyPath: string;
   supportContact: string;
@@ -24,6 +34,8 @@ interface SandboxApp {
   /** Path of the app's deletion webhook on the platform itself (its sandbox backend), and its receipt keys. */
   deletionWebhookPath?: string;
   receiptJwks?: PublicJwks;
+  /** A confidential client's `private_key_jwt` keys (its receipts are signed with them too). */
+  jwks?: PublicJwks;
 }
 
 const SANDBOX_APPS: SandboxApp[] = [
@@ -57,6 +69,72 @@ const SANDBOX_APPS: SandboxApp[] = [
       ],
     },
   },
+  {
+    organisation: {
+      id: 'org_sandbox_teleconsult',
+      type: 'company',
+      name: '山城遠距健康示範股份有限公司',
+      identifier: '24536801',
+    },
+    clientId: SANDBOX_TELECONSULT,
+    origin: SANDBOX_TELECONSULT,
+    name: { 'zh-TW': '遠距健康諮詢（示範）', en: 'Tele-consultation (example)' },
+    purpose: {
+      'zh-TW': '讓遠距衛教師查看您的就醫、用藥與檢驗紀錄，提醒重複用藥，並整理給醫師看的摘要。',
+      en: 'To let a remote health educator read your visits, medicines and lab results, flag duplicate medicines, and prepare a summary for your doctor.',
+    },
+    redirectPath: '/callback',
+    privacyPath: '/privacy',
+    supportContact: 'support@teleconsult.example',
+    categories: ['outpatient', 'lab', 'inpatient', 'allergy', 'care_wishes'],
+    deletionWebhookPath: '/api/deletion-webhook',
+    // The public half of the example's published sandbox key (examples/teleconsult/src/server/sandbox-key.ts).
+    jwks: {
+      keys: [
+        {
+          kty: 'EC',
+          crv: 'P-256',
+          kid: 'teleconsult-sandbox-1',
+          alg: 'ES256',
+          x: 'pL5vVawso6T_v4pGFszzb-ecb0p6leB1rIZAk0jDyws',
+          y: 'YFvTeGgq6S_ghbBlsfS-4ajsL03XIIE2TZIaTF-bvgw',
+        },
+      ],
+    },
+  },
+  {
+    organisation: {
+      id: 'org_sandbox_workplace',
+      type: 'company',
+      name: '職場健康促進示範股份有限公司',
+      identifier: '53212534',
+    },
+    clientId: SANDBOX_WORKPLACE_HEALTH,
+    origin: SANDBOX_WORKPLACE_HEALTH,
+    name: { 'zh-TW': '職場健康促進（示範）', en: 'Workplace Health (example)' },
+    purpose: {
+      'zh-TW': '計算全公司匿名的健康統計（每組至少 5 人），並在您另外同意時讓職護查看您的健康檢查結果。',
+      en: 'To compute anonymous company-wide health figures (groups of at least five), and, only if you also agree, to let the occupational nurse see your check-up results.',
+    },
+    redirectPath: '/callback',
+    privacyPath: '/privacy',
+    supportContact: 'support@workplace-health.example',
+    categories: ['adult_preventive', 'lab', 'cancer_screening'],
+    deletionWebhookPath: '/api/deletion-webhook',
+    // examples/workplace-health/src/server/sandbox-key.ts
+    jwks: {
+      keys: [
+        {
+          kty: 'EC',
+          crv: 'P-256',
+          kid: 'workplace-health-sandbox-1',
+          alg: 'ES256',
+          x: 'xnibCodynKHvOMrY998JdI817z2pVfeW15hEwA7ZbdE',
+          y: '6j6mNk7UwASN4LwtEbIvWGUeWAx2TG26HD1Y0YbTMoo',
+        },
+      ],
+    },
+  },
 ];
 
 /**
@@ -71,11 +149,19 @@ const SANDBOX_APPS: SandboxApp[] = [
  */
 export async function registerSandboxApps(
   db: Database,
-  { publicUrl, clock }: { publicUrl: string; clock?: Clock },
+  {
+    publicUrl,
+    clock,
+    examples = {},
+  }: { publicUrl: string; clock?: Clock; examples?: Partial<Record<ExampleOrigin, string>> },
 ): Promise<string[]> {
-  const base = publicUrl.replace(/\/$/, '');
   const kysely = authKysely(db);
+  const registered: string[] = [];
   for (const spec of SANDBOX_APPS) {
+    // An example on its own origin is registered only when this start runs it.
+    const base = (spec.origin ? examples[spec.origin] : publicUrl)?.replace(/\/$/, '');
+    if (!base) continue;
+    registered.push(spec.clientId);
     const org = await kysely
       .selectFrom('organisations')
       .select('id')
@@ -110,7 +196,8 @@ export async function registerSandboxApps(
         privacyPolicyUrl,
         supportContact: spec.supportContact,
         redirectUris,
-        clientType: 'public',
+        clientType: spec.jwks ? 'confidential' : 'public',
+        ...(spec.jwks ? { jwks: spec.jwks } : {}),
         categories: spec.categories,
         environment: 'sandbox',
         ...(webhook?.deletionWebhookUrl ? { deletionWebhookUrl: webhook.deletionWebhookUrl } : {}),
@@ -119,5 +206,5 @@ export async function registerSandboxApps(
       clock,
     );
   }
-  return SANDBOX_APPS.map((a) => a.clientId);
+  return registered;
 }

@@ -1,0 +1,154 @@
+/**
+ * The tele-consultation backend (B爺爺's use case, SPEC §4.5): its own process, its own SQLite file,
+ * a confidential client (`private_key_jwt`). It mediates the device's OAuth requests, verifies each
+ * file the device uploads against the platform's keys, keeps it sealed (envelope encryption), shows
+ * it to the health educator, and deletes it when the citizen stops sharing or the platform asks.
+ */
+import { randomBytes } from 'node:crypto';
+import { type CategoryId, SdkError } from '@healthbank/sdk';
+import { recordsOf } from '@healthbank/sdk/backend';
+import type { JWK } from '@healthbank/sdk/webhooks';
+import type { Database } from 'better-sqlite3';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { registerDeletionWebhook, seenWebhookIds } from '../../../common/src/deletion.js';
+import {
+  deviceTokenOf,
+  exampleServer,
+  hashToken,
+  newDeviceToken,
+  Problem,
+  sameHash,
+  uploadOf,
+} from '../../../common/src/server.js';
+import { registerStaff } from '../../../common/src/staff.js';
+import type { Vault } from '../../../common/src/vault.js';
+import { registerEducator } from './educator.js';
+import { type PatientFile, PatientStore } from './store.js';
+
+export const TELECONSULT_CLIENT_ID = 'teleconsult';
+
+export interface TeleconsultOptions {
+  publicUrl: string;
+  issuer: string;
+  clientKey: JWK;
+  db: Database;
+  vault: Vault;
+  webDir: string;
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
+/** The upload's optional `name` (what the educator calls the citizen): short plain text only. */
+function nameOf(request: FastifyRequest): string {
+  const name = String((request.query as { name?: unknown }).name ?? '').trim();
+  if (name.length > 40 || /[\p{Cc}<>]/u.test(name))
+    throw new Problem(400, 'name_invalid', 'The name is too long or has characters that are not allowed.');
+  return name;
+}
+
+/** Builds the backend without listening. */
+export function buildTeleconsult(o: TeleconsultOptions): FastifyInstance {
+  const now = o.now ?? Date.now;
+  const { app, backend } = exampleServer({
+    publicUrl: o.publicUrl,
+    issuer: o.issuer,
+    clientId: TELECONSULT_CLIENT_ID,
+    clientKey: o.clientKey,
+    webDir: o.webDir,
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+  });
+  const store = new PatientStore(o.db, o.vault, now);
+  const staff = registerStaff(app, {
+    db: o.db,
+    cookie: 'teleconsult_staff',
+    appName: { 'zh-TW': '遠距健康諮詢', en: 'Tele-consultation' },
+    homes: { educator: '/educator' },
+    publicUrl: o.publicUrl,
+    now,
+  });
+
+  /** The patient this device uploaded for (its token), or a 401 problem. */
+  const patientOfDevice = (request: FastifyRequest) => {
+    const hash = hashToken(deviceTokenOf(request));
+    const row = store.row({ deviceHash: hash });
+    if (!row || !sameHash(row.deviceHash, hash))
+      throw new Problem(401, 'device_unknown', 'This device is not connected.');
+    return row;
+  };
+
+  const sharedOf = (file: PatientFile, receivedAt: number) => ({
+    name: file.name,
+    consentId: file.consentId,
+    categories: file.categories,
+    counts: file.counts,
+    receivedAt: new Date(receivedAt).toISOString(),
+  });
+
+  app.post('/api/uploads', async (request, reply) => {
+    const name = nameOf(request);
+    let file: PatientFile;
+    try {
+      const opened = await backend.openUpload(uploadOf(request));
+      file = {
+        name,
+        consentId: opened.claims.consent_id,
+        categories: opened.claims.categories as CategoryId[],
+        counts: opened.claims.counts,
+        exportId: opened.claims.jti,
+        signedAt: new Date(opened.claims.iat * 1000).toISOString(),
+        records: recordsOf(opened),
+      };
+    } catch (error) {
+      // What the platform did not sign, or signed for someone else, is not kept (nor explained further).
+      if (error instanceof SdkError) throw new Problem(422, 'export_invalid', 'The file could not be verified.');
+      throw error;
+    }
+    const existing = store.row({ consentId: file.consentId });
+    if (existing) {
+      // A new file under the same consent replaces the old one, from the device that connected only.
+      const token = request.headers.authorization ? deviceTokenOf(request) : '';
+      if (!token || !sameHash(existing.deviceHash, hashToken(token))) {
+        throw new Problem(409, 'already_connected', 'This consent is already connected from another device.');
+      }
+      store.save(existing.id, existing.deviceHash, {
+        ...file,
+        name: file.name || (store.open(existing.id)?.name ?? ''),
+      });
+      return reply.send({ shared: sharedOf(file, now()) });
+    }
+    const device = newDeviceToken();
+    const id = `pt_${randomBytes(12).toString('base64url')}`;
+    store.save(id, device.hash, file);
+    return reply
+      .code(201)
+      .header('cache-control', 'no-store')
+      .send({ device_token: device.token, shared: sharedOf(file, now()) });
+  });
+
+  app.get('/api/me', async (request, reply) => {
+    const row = patientOfDevice(request);
+    const file = store.open(row.id) as PatientFile;
+    return reply.header('cache-control', 'no-store').send(sharedOf(file, row.receivedAt));
+  });
+
+  // Stop sharing: the device has revoked the consent on the platform; delete everything now.
+  app.delete('/api/me', async (request, reply) => {
+    store.delete({ id: patientOfDevice(request).id });
+    return reply.code(204).send();
+  });
+
+  registerDeletionWebhook(app, {
+    issuer: o.issuer,
+    clientId: TELECONSULT_CLIENT_ID,
+    key: o.clientKey,
+    seen: seenWebhookIds(o.db, now),
+    deleteConsent: (consentId, requestId) => {
+      store.delete({ consentId });
+      store.recordDeletion(requestId, consentId);
+    },
+    ...(o.fetch ? { fetch: o.fetch } : {}),
+  });
+
+  registerEducator(app, { store, staff, now });
+  return app;
+}

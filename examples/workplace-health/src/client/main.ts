@@ -1,0 +1,265 @@
+/**
+ * An employee's side of the workplace health programme, on their own device: join (department,
+ * age band, what to share, and, separately, whether the occupational nurse may see them), see
+ * what was shared, change the nurse agreement, and withdraw.
+ */
+import { type CategoryId, getCategory, type HealthBankClient } from '@healthbank/sdk';
+import {
+  clientFor,
+  connect,
+  deviceToken,
+  el,
+  finishConnect,
+  type Lang,
+  loadConfig,
+  refresh,
+  type Shared,
+  shared,
+  stopSharing,
+} from '../../../common/src/client/device.js';
+
+const OFFERED: CategoryId[] = ['adult_preventive', 'lab', 'cancer_screening'];
+const DEPARTMENTS = [
+  { 'zh-TW': '生產部', en: 'Production' },
+  { 'zh-TW': '研發部', en: 'R&D' },
+  { 'zh-TW': '業務部', en: 'Sales' },
+  { 'zh-TW': '管理部', en: 'Administration' },
+];
+const BANDS = ['20-29', '30-39', '40-49', '50-59', '60+'];
+
+const WORDS = {
+  'zh-TW': {
+    title: '職場健康促進',
+    intro: '公司只會看到至少 5 人一組的匿名統計（例如血壓偏高的比例），看不到任何一位同仁的資料。',
+    department: '您的部門',
+    band: '您的年齡層',
+    choose: '要分享哪些資料',
+    nurseLegend: '另外的同意（可不勾）',
+    nurse: '我同意職護查看我的健康檢查結果，以便提供個別衛教。',
+    name: '職護怎麼稱呼您？（可不填）',
+    join: '加入計畫並連結健康存摺',
+    pickOne: '請至少選一項。',
+    working: '正在接收並傳送您的資料…',
+    declined: '您沒有同意分享，沒有任何資料被傳送。',
+    joined: '您已加入計畫',
+    items: (n: number) => `${n} 筆`,
+    nurseOn: '職護可以查看我的結果',
+    saveNurse: '儲存職護設定',
+    nurseSaved: '已更新職護設定。',
+    update: '用最新紀錄更新',
+    withdraw: '退出計畫',
+    confirmWithdraw: '退出後，我們會撤回健康存摺的授權，並立即從所有統計與資料庫刪除您的資料。確定退出嗎？',
+    withdrawn: '您已退出計畫，資料已全部刪除。',
+    failed: '發生問題，請稍後再試。',
+    privacy: '隱私權政策',
+    other: 'English',
+  },
+  en: {
+    title: 'Workplace Health',
+    intro:
+      'The company sees only anonymous figures for groups of at least five people (such as the share with high blood pressure), never any one employee’s records.',
+    department: 'Your department',
+    band: 'Your age band',
+    choose: 'What to share',
+    nurseLegend: 'A separate agreement (optional)',
+    nurse: 'I agree that the occupational nurse may see my check-up results, to advise me personally.',
+    name: 'What should the nurse call you? (optional)',
+    join: 'Join and connect My Health Bank',
+    pickOne: 'Choose at least one.',
+    working: 'Receiving and sending your records…',
+    declined: 'You did not agree to share, so nothing was sent.',
+    joined: 'You have joined the programme',
+    items: (n: number) => `${n} records`,
+    nurseOn: 'The nurse may see my results',
+    saveNurse: 'Save the nurse setting',
+    nurseSaved: 'Nurse setting updated.',
+    update: 'Update with the latest records',
+    withdraw: 'Leave the programme',
+    confirmWithdraw:
+      'When you leave, we revoke the consent in My Health Bank and delete your data from every figure and store at once. Leave?',
+    withdrawn: 'You have left the programme; all your data was deleted.',
+    failed: 'Something went wrong. Please try again later.',
+    privacy: 'Privacy policy',
+    other: '中文',
+  },
+} as const;
+
+const root = document.getElementById('app') as HTMLElement;
+let lang: Lang =
+  (localStorage.getItem('lang') as Lang | null) ?? (navigator.language.startsWith('en') ? 'en' : 'zh-TW');
+
+function frame(...children: (Node | string)[]): void {
+  const w = WORDS[lang];
+  document.documentElement.lang = lang;
+  document.title = w.title;
+  const switcher = el('button', { type: 'button', class: 'link', lang: lang === 'en' ? 'zh-TW' : 'en' }, w.other);
+  switcher.addEventListener('click', () => {
+    lang = lang === 'en' ? 'zh-TW' : 'en';
+    localStorage.setItem('lang', lang);
+    void render();
+  });
+  root.replaceChildren(
+    el(
+      'header',
+      { class: 'bar' },
+      el('span', { class: 'brand' }, w.title),
+      el('nav', { 'aria-label': w.title }, switcher),
+    ),
+    el('main', { id: 'main' }, ...children),
+    el('footer', {}, el('a', { href: '/privacy' }, w.privacy)),
+  );
+}
+
+const notice = (text: string, kind: 'status' | 'alert' = 'status') =>
+  el('p', { role: kind, class: kind === 'alert' ? 'error' : 'notice' }, text);
+
+function select(id: string, label: string, options: string[]): [HTMLElement, HTMLSelectElement] {
+  const s = el(
+    'select',
+    { id, name: id, required: true },
+    ...options.map((text, i) => el('option', { value: String(i) }, text)),
+  );
+  return [el('label', { for: id }, label), s];
+}
+
+function joinScreen(hb: HealthBankClient, message?: HTMLElement): void {
+  const w = WORDS[lang];
+  const [departmentLabel, department] = select(
+    'department',
+    w.department,
+    DEPARTMENTS.map((d) => d[lang]),
+  );
+  const [bandLabel, band] = select('band', w.band, BANDS);
+  const boxes = OFFERED.map((id) =>
+    el(
+      'div',
+      { class: 'choice' },
+      el('input', { type: 'checkbox', id: `c-${id}`, value: id, checked: true }),
+      el(
+        'label',
+        { for: `c-${id}` },
+        el('strong', {}, getCategory(id).name[lang]),
+        el('span', { class: 'muted' }, getCategory(id).description[lang]),
+      ),
+    ),
+  );
+  const nurse = el('input', { type: 'checkbox', id: 'nurse' });
+  const name = el('input', { id: 'name', autocomplete: 'nickname', maxlength: '40' });
+  const error = el('p', { role: 'alert', class: 'error', hidden: true });
+  const form = el(
+    'form',
+    { class: 'stack' },
+    departmentLabel,
+    department,
+    bandLabel,
+    band,
+    el('fieldset', {}, el('legend', {}, w.choose), ...boxes),
+    el(
+      'fieldset',
+      {},
+      el('legend', {}, w.nurseLegend),
+      el('div', { class: 'toggle' }, nurse, el('label', { for: 'nurse' }, w.nurse)),
+      el('label', { for: 'name' }, w.name),
+      name,
+    ),
+    error,
+    el('button', { type: 'submit', class: 'big' }, w.join),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const chosen = OFFERED.filter((id) => (document.getElementById(`c-${id}`) as HTMLInputElement).checked);
+    if (chosen.length === 0) {
+      error.textContent = w.pickOne;
+      error.hidden = false;
+      return;
+    }
+    const details = {
+      department: department.value,
+      band: BANDS[Number(band.value)] ?? '',
+      nurse: nurse.checked ? '1' : '0',
+      name: name.value.trim(),
+    };
+    void connect(hb, chosen, { months: 12 }, details).catch(() => {
+      error.textContent = w.failed;
+      error.hidden = false;
+    });
+  });
+  frame(...(message ? [message] : []), el('h1', {}, w.title), el('p', { class: 'lead' }, w.intro), form);
+}
+
+function joinedScreen(hb: HealthBankClient, what: Shared): void {
+  const w = WORDS[lang];
+  const status = el('p', { role: 'status', class: 'notice', hidden: true });
+  const say = (text: string) => {
+    status.textContent = text;
+    status.hidden = false;
+  };
+  const nurse = el('input', { type: 'checkbox', id: 'nurse', checked: what.nurse === true });
+  const save = el('button', { type: 'button' }, w.saveNurse);
+  save.addEventListener('click', () => {
+    void fetch('/api/me/nurse', {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${deviceToken()}` },
+      body: JSON.stringify({ allowed: nurse.checked }),
+    }).then(
+      (r) => say(r.ok ? w.nurseSaved : w.failed),
+      () => say(w.failed),
+    );
+  });
+  const update = el('button', { type: 'button' }, w.update);
+  update.addEventListener('click', () => {
+    say(w.working);
+    void refresh(hb, () => {}).then(
+      (next) => joinedScreen(hb, next),
+      () => say(w.failed),
+    );
+  });
+  const withdraw = el('button', { type: 'button', class: 'danger big' }, w.withdraw);
+  withdraw.addEventListener('click', () => {
+    if (!confirm(w.confirmWithdraw)) return;
+    void stopSharing(hb).then(
+      () => joinScreen(hb, notice(w.withdrawn)),
+      () => say(w.failed),
+    );
+  });
+  frame(
+    el('h1', {}, w.joined),
+    el('p', {}, `${DEPARTMENTS[Number(what.department)]?.[lang] ?? ''} · ${String(what.band ?? '')}`),
+    el(
+      'ul',
+      { class: 'shared' },
+      ...what.categories.map((id) =>
+        el('li', {}, el('strong', {}, getCategory(id).name[lang]), ' ', w.items(what.counts[id] ?? 0)),
+      ),
+    ),
+    el('div', { class: 'toggle' }, nurse, el('label', { for: 'nurse' }, w.nurseOn)),
+    save,
+    status,
+    el('div', { class: 'actions' }, update, withdraw),
+  );
+}
+
+async function render(): Promise<void> {
+  const hb = clientFor(await loadConfig(), lang);
+  const w = WORDS[lang];
+  if (location.pathname === '/callback') {
+    const progress = el('progress', { max: '100', value: '0', 'aria-label': w.working });
+    frame(el('h1', {}, w.title), el('p', { role: 'status' }, w.working), progress);
+    try {
+      const result = await finishConnect(hb, location.href, (p) => {
+        progress.value = p;
+      });
+      history.replaceState(null, '', '/');
+      if (result === 'declined') return joinScreen(hb, notice(w.declined));
+      return joinedScreen(hb, result);
+    } catch {
+      history.replaceState(null, '', '/');
+      return joinScreen(hb, notice(w.failed, 'alert'));
+    }
+  }
+  const current = await shared().catch(() => undefined);
+  if (current) return joinedScreen(hb, current);
+  joinScreen(hb);
+}
+
+void render();
