@@ -103,8 +103,10 @@ export function exampleServer(options: ExampleServerOptions): { app: FastifyInst
   app.addHook('onSend', async (_request, reply) => {
     reply.header('content-security-policy', policy);
     reply.header('x-content-type-options', 'nosniff');
-    // The callback URL carries the authorization code: never send it on (RFC 9700 §4.2.4).
-    reply.header('referrer-policy', 'no-referrer');
+    // The callback URL carries the authorization code: never send it to another origin (RFC 9700
+    // §4.2.4). `same-origin`, not `no-referrer`: with the latter browsers send `Origin: null` on
+    // form posts, and the staff pages' CSRF defence checks the Origin.
+    reply.header('referrer-policy', 'same-origin');
     reply.header('cross-origin-opener-policy', 'same-origin');
     reply.header('x-frame-options', 'DENY');
   });

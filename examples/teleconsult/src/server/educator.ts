@@ -50,6 +50,7 @@ const W = {
     drug: '藥品',
     atc: 'ATC',
     where: '開立院所',
+    hospital: '院所',
     dispensed: '給藥日',
     days: '天數',
     until: '用到',
@@ -104,6 +105,7 @@ const W = {
     drug: 'Medicine',
     atc: 'ATC',
     where: 'Prescribed by',
+    hospital: 'Institution',
     dispensed: 'Dispensed',
     days: 'Days',
     until: 'Lasts until',
@@ -247,7 +249,7 @@ function medsTable(w: Words, v: PatientView): Html {
     () =>
       html`<div class="scroll"><table><caption class="sr-only">${w.meds}</caption><thead><tr><th scope="col">${w.drug}</th><th scope="col">${w.atc}</th><th scope="col">${w.where}</th><th scope="col">${w.dispensed}</th><th scope="col">${w.days}</th><th scope="col">${w.until}</th></tr></thead><tbody>${v.active.map(
         (s) =>
-          html`<tr${flagged.has(s.atcClass) ? html` class="flagged"` : ''}><th scope="row">${s.name}${flagged.has(s.atcClass) ? html` <strong class="mark mark-high">⚠ ${w.dupMark}</strong>` : ''}</th><td>${s.atc}</td><td>${s.institution}</td><td>${s.start}</td><td>${s.days}</td><td>${s.end}</td></tr>`,
+          html`<tr${flagged.has(s.atcClass) ? html` class="flagged"` : ''}><th scope="row">${s.name}${flagged.has(s.atcClass) ? html` <strong class="mark mark-high">⚠ ${w.dupMark}</strong>` : ''}</th><td>${s.atc}</td><td>${s.institution}</td><td class="date">${s.start}</td><td>${s.days}</td><td class="date">${s.end}</td></tr>`,
       )}</tbody></table></div>`,
   );
 }
@@ -261,7 +263,7 @@ function labsTable(w: Words, v: PatientView, limit?: number): Html {
     w.labs,
     series.length,
     () =>
-      html`<div class="scroll"><table><caption class="sr-only">${w.labs}</caption><thead><tr><th scope="col">${w.item}</th><th scope="col">${w.latest}</th><th scope="col">${w.range}</th><th scope="col">${w.trend}</th><th scope="col">${w.history}</th></tr></thead><tbody>${series.map(
+      html`<div class="scroll"><table><caption class="sr-only">${w.labs}</caption><thead><tr><th scope="col">${w.item}</th><th scope="col">${w.latest}</th><th scope="col">${w.range}</th><th scope="col">${w.trend}</th><th scope="col" class="values">${w.history}</th></tr></thead><tbody>${series.map(
         (s) =>
           html`<tr><th scope="row">${s.name}</th><td>${s.latest.text} ${s.latest.unit}${markText(w, s.latest.mark)}<br><span class="muted">${s.latest.date}</span></td><td>${s.range ?? '—'}</td><td>${sparkline(s, w)}</td><td class="values">${s.points
             .slice(-5)
@@ -279,7 +281,7 @@ function visitsTable(w: Words, v: PatientView): Html {
     w.visits,
     v.visits.length,
     () =>
-      html`<div class="scroll"><table><caption class="sr-only">${w.visits}</caption><thead><tr><th scope="col">${w.date}</th><th scope="col">${w.where}</th><th scope="col">${w.diagnosis}</th></tr></thead><tbody>${v.visits.map(
+      html`<div class="scroll"><table><caption class="sr-only">${w.visits}</caption><thead><tr><th scope="col">${w.date}</th><th scope="col">${w.hospital}</th><th scope="col">${w.diagnosis}</th></tr></thead><tbody>${v.visits.map(
         (r) =>
           html`<tr><td>${r.date}</td><td>${r.institution.name}</td><td>${r.diagnoses[0]?.code} ${r.diagnoses[0]?.display}</td></tr>`,
       )}</tbody></table></div>`,
@@ -294,9 +296,9 @@ function staysTable(w: Words, v: PatientView): Html {
     w.stays,
     v.stays.length,
     () =>
-      html`<div class="scroll"><table><caption class="sr-only">${w.stays}</caption><thead><tr><th scope="col">${w.admitted}</th><th scope="col">${w.discharged}</th><th scope="col">${w.where}</th><th scope="col">${w.diagnosis}</th></tr></thead><tbody>${v.stays.map(
+      html`<div class="scroll"><table><caption class="sr-only">${w.stays}</caption><thead><tr><th scope="col">${w.admitted}</th><th scope="col">${w.discharged}</th><th scope="col">${w.hospital}</th><th scope="col">${w.diagnosis}</th></tr></thead><tbody>${v.stays.map(
         (r) =>
-          html`<tr><td>${r.admissionDate}</td><td>${r.dischargeDate}</td><td>${r.institution.name}</td><td>${r.diagnoses[0]?.code} ${r.diagnoses[0]?.display}</td></tr>`,
+          html`<tr><td class="date">${r.admissionDate}</td><td class="date">${r.dischargeDate}</td><td>${r.institution.name}</td><td>${r.diagnoses[0]?.code} ${r.diagnoses[0]?.display}</td></tr>`,
       )}</tbody></table></div>`,
   );
 }
@@ -383,7 +385,7 @@ ${flagsSection(w, v)}${medsTable(w, v)}${visitsTable(w, v)}${labsTable(w, v)}${s
     const body = html`<h1>${title}</h1>
 <p class="muted">${w.asOf(file.signedAt.slice(0, 10))}</p>
 <p class="no-print"><a href="/educator/patients/${id}">${w.back}</a></p>
-${flagsSection(w, v)}${medsTable(w, v)}${labsTable(w, v, 8)}${staysTable(w, { ...v, stays: v.stays.slice(0, 3) })}${allergyList(w, v)}${wishList(w, v)}`;
+${flagsSection(w, v)}${medsTable(w, v)}${labsTable(w, v, 6)}${staysTable(w, { ...v, stays: v.stays.slice(0, 3) })}${allergyList(w, v)}${wishList(w, v)}`;
     return send(
       reply,
       page({ lang, title, app: APP[lang], path: request.url, body, nav: nav(lang), bodyClass: 'summary' }),
