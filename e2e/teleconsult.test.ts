@@ -28,14 +28,20 @@ function duplicateClasses(visits: readonly OutpatientRecord[], today: string): s
   const supplies = visits.flatMap((v) =>
     v.orders
       .filter((o) => o.kind === 'drug' && o.atc && o.days)
-      .map((o) => ({ atc: (o.atc as string).slice(0, 5), institution: v.institution.code, from: dayOf(v.date), to: dayOf(v.date) + (o.days as number) - 1 })),
+      .map((o) => ({
+        atc: (o.atc as string).slice(0, 5),
+        institution: v.institution.code,
+        from: dayOf(v.date),
+        to: dayOf(v.date) + (o.days as number) - 1,
+      })),
   );
   const since = dayOf(today) - 180;
   const recent = supplies.filter((s) => s.to >= since && s.from <= dayOf(today));
   const classes = new Set<string>();
   for (const a of recent) {
     for (const b of recent) {
-      if (a.atc === b.atc && a.institution !== b.institution && Math.min(a.to, b.to) >= Math.max(a.from, b.from)) classes.add(a.atc);
+      if (a.atc === b.atc && a.institution !== b.institution && Math.min(a.to, b.to) >= Math.max(a.from, b.from))
+        classes.add(a.atc);
     }
   }
   return [...classes].sort();
@@ -58,7 +64,11 @@ describe('tele-consultation in Chromium', () => {
     url = example.url;
     dataDir = example.dataDir;
     citizenId = (await findCitizenByNationalId(sandbox.db, PERSONA_IDS.B爺爺))?.id ?? 0;
-    phone = await sandbox.browser.newContext({ locale: 'zh-TW', viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+    phone = await sandbox.browser.newContext({
+      locale: 'zh-TW',
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+    });
     grandpa = await phone.newPage();
     grandpa.on('dialog', (dialog) => void dialog.accept());
     desk = await sandbox.browser.newContext({ locale: 'zh-TW', viewport: { width: 1280, height: 900 } });
@@ -69,7 +79,8 @@ describe('tele-consultation in Chromium', () => {
   });
 
   const accessible = async (page: Page) => expect(await seriousAccessibilityViolations(page)).toEqual([]);
-  const overflow = (page: Page) => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = (page: Page) =>
+    page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
   const patients = () => {
     const db = new BetterSqlite3(join(dataDir, 'teleconsult.db'), { readonly: true });
     try {
@@ -90,8 +101,13 @@ describe('tele-consultation in Chromium', () => {
     await grandpa.uncheck('#c-care_wishes');
     await Promise.all([grandpa.waitForURL(/\/signin\//), grandpa.click('button.big')]);
     await grandpa.check(`input[name="nationalId"][value="${PERSONA_IDS.B爺爺}"]`);
-    await Promise.all([grandpa.waitForURL(/\/consent\//), grandpa.click('form[action$="/persona"] button[type="submit"]')]);
-    const offered = await grandpa.$$eval('input[name="category"]', (inputs) => inputs.map((i) => (i as HTMLInputElement).value).sort());
+    await Promise.all([
+      grandpa.waitForURL(/\/consent\//),
+      grandpa.click('form[action$="/persona"] button[type="submit"]'),
+    ]);
+    const offered = await grandpa.$$eval('input[name="category"]', (inputs) =>
+      inputs.map((i) => (i as HTMLInputElement).value).sort(),
+    );
     expect(offered).toEqual(['allergy', 'inpatient', 'lab', 'outpatient']);
     await grandpa.check('#acknowledge');
     await grandpa.check('#period-5y');
@@ -104,7 +120,10 @@ describe('tele-consultation in Chromium', () => {
     // What the app says it received is what the consent covers in the database.
     const [consent] = await listConsents(sandbox.db, citizenId);
     expect(consent).toMatchObject({ clientId: 'teleconsult', status: 'active', period: '5y' });
-    const records = await readRecords(sandbox.db, citizenId, { categories: ['outpatient', 'lab'], from: consent?.from ?? '' });
+    const records = await readRecords(sandbox.db, citizenId, {
+      categories: ['outpatient', 'lab'],
+      from: consent?.from ?? '',
+    });
     const shown = await grandpa.$$eval('ul.shared li', (items) => items.map((li) => li.textContent ?? ''));
     expect(shown.find((t) => t.startsWith('西醫門診'))).toContain(`${records.outpatient?.length} 筆`);
     expect(shown.find((t) => t.startsWith('檢驗'))).toContain(`${records.lab?.length} 筆`);
@@ -143,7 +162,9 @@ describe('tele-consultation in Chromium', () => {
     );
     expect(flagged).toEqual(expected);
     // The flagged medicines are marked in the medication table too.
-    expect(await educator.$$eval('tr.flagged td:nth-child(2)', (tds) => tds.map((td) => td.textContent?.slice(0, 5)))).toContain('C09CA');
+    expect(
+      await educator.$$eval('tr.flagged td:nth-child(2)', (tds) => tds.map((td) => td.textContent?.slice(0, 5))),
+    ).toContain('C09CA');
     // Care wishes were not shared, and the page says so rather than showing nothing.
     await expect(educator.textContent('section[aria-labelledby="h-care_wishes"]')).resolves.toContain('未分享');
     await accessible(educator);

@@ -13,7 +13,12 @@ import type { Database } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSandboxApps } from '../../../../packages/server/src/auth/clients/sandbox.js';
-import { authorizeInBrowser, freePort, startTestPlatform, type TestPlatform } from '../../../../packages/server/src/auth/testing.js';
+import {
+  authorizeInBrowser,
+  freePort,
+  startTestPlatform,
+  type TestPlatform,
+} from '../../../../packages/server/src/auth/testing.js';
 import { createDeletionRequest, findDeletionRequest } from '../../../../packages/server/src/citizen/deletion/index.js';
 import { systemClock } from '../../../../packages/server/src/clock.js';
 import { findConsent } from '../../../../packages/server/src/consent/repository.js';
@@ -101,7 +106,10 @@ describe('the tele-consultation backend', () => {
     const { ticket, data } = await connect(hb);
     const response = await upload(data.signed as Uint8Array);
     expect(response.status).toBe(201);
-    const answer = (await response.json()) as { device_token: string; shared: { consentId: string; counts: Record<string, number> } };
+    const answer = (await response.json()) as {
+      device_token: string;
+      shared: { consentId: string; counts: Record<string, number> };
+    };
     expect(answer.shared.consentId).toBe(ticket.consentId);
     expect(answer.shared.counts.outpatient).toBe(data.records.outpatient?.length);
 
@@ -139,22 +147,39 @@ describe('the tele-consultation backend', () => {
     const before = patients();
     const consent = await findConsent(platform.db, ticket.consentId);
     if (!consent) throw new Error('no consent');
-    const request = await createDeletionRequest(platform.db, { citizenId: consent.citizenId, consentId: consent.id }, systemClock);
+    const request = await createDeletionRequest(
+      platform.db,
+      { citizenId: consent.citizenId, consentId: consent.id },
+      systemClock,
+    );
     if (!request) throw new Error('no request');
     // The platform's worker (polling every 2 s) delivers it; the receipt comes back in the answer.
     await expect
-      .poll(async () => (await findDeletionRequest(platform.db, request.id))?.status, { timeout: 15_000, interval: 250 })
+      .poll(async () => (await findDeletionRequest(platform.db, request.id))?.status, {
+        timeout: 15_000,
+        interval: 250,
+      })
       .toBe('acknowledged');
     expect(patients()).toBe(before - 1);
-    expect(db.prepare('SELECT count(*) AS n FROM patients WHERE consent_id = ?').get(ticket.consentId)).toEqual({ n: 0 });
+    expect(db.prepare('SELECT count(*) AS n FROM patients WHERE consent_id = ?').get(ticket.consentId)).toEqual({
+      n: 0,
+    });
   });
 
   it('refuses a webhook the platform did not sign', async () => {
     const before = patients();
     const forged = await fetch(`${url}/api/deletion-webhook`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', 'webhook-id': 'msg_x', 'webhook-timestamp': String(Math.floor(Date.now() / 1000)), 'webhook-signature': 'v1a,AAAA' },
-      body: JSON.stringify({ type: 'deletion.requested', data: { consent_id: 'cns_x', client_id: TELECONSULT_CLIENT_ID } }),
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': 'msg_x',
+        'webhook-timestamp': String(Math.floor(Date.now() / 1000)),
+        'webhook-signature': 'v1a,AAAA',
+      },
+      body: JSON.stringify({
+        type: 'deletion.requested',
+        data: { consent_id: 'cns_x', client_id: TELECONSULT_CLIENT_ID },
+      }),
     });
     expect(forged.status).toBe(400);
     expect(patients()).toBe(before);

@@ -29,7 +29,9 @@ const W = {
     table: '部門 × 年齡層',
     total: '合計',
     withheld: '不顯示',
-    withheldLong: '不顯示（人數少於門檻或可被推算）',
+    withheldLong: (k: number) =>
+      `「不顯示」的格子人數少於 ${k} 人，或可由表中其他數字推算出少於 ${k} 人的群組。「—」表示沒有人。`,
+    nobody: '沒有人',
     cell: (share: number, count: number, n: number) => `${share}%（${count}/${n} 人）`,
     measures: {
       high_bp: '血壓偏高（≥140/90）',
@@ -63,7 +65,9 @@ const W = {
     table: 'Department × age band',
     total: 'Total',
     withheld: 'withheld',
-    withheldLong: 'withheld (too few people, or derivable)',
+    withheldLong: (k: number) =>
+      `“withheld”: fewer than ${k} people, or a group of fewer than ${k} could be worked out from the other numbers. “—”: nobody.`,
+    nobody: 'nobody',
     cell: (share: number, count: number, n: number) => `${share}% (${count} of ${n})`,
     measures: {
       high_bp: 'High blood pressure (≥140/90)',
@@ -94,18 +98,21 @@ function cellText(w: Words, s: Shown): Html {
 
 /** A horizontal bar chart of shares; withheld bars are labelled, not drawn. The table holds the numbers. */
 function barChart(title: string, bars: { label: string; shown: Shown }[], w: Words): Html {
-  const rowHeight = 34;
-  const height = bars.length * rowHeight + 10;
-  const summary = bars.map((b) => `${b.label} ${b.shown.suppressed ? w.withheld : `${shareOf(b.shown)}%`}`).join(', ');
-  return html`<figure class="chart"><figcaption>${title}</figcaption><svg viewBox="0 0 640 ${height}" role="img" aria-label="${title}: ${summary}" preserveAspectRatio="xMinYMin meet">${bars.map(
-    (b, i) => {
-      const y = 5 + i * rowHeight;
-      const label = html`<text x="0" y="${y + 21}" class="label">${b.label}</text>`;
-      if (b.shown.suppressed) return html`${label}<text x="170" y="${y + 21}" class="withheld">${w.withheld}</text>`;
-      const share = shareOf(b.shown);
-      return html`${label}<rect x="170" y="${y + 4}" width="${(share * 4).toFixed(0)}" height="${rowHeight - 12}" class="bar"/><text x="${178 + share * 4}" y="${y + 21}">${share}%</text>`;
-    },
-  )}</svg></figure>`;
+  const rowHeight = 36;
+  const height = bars.length * rowHeight + 8;
+  const shownText = (s: Shown) => (s.suppressed ? w.withheld : s.n === 0 ? w.nobody : `${shareOf(s)}%`);
+  const summary = bars.map((b) => `${b.label} ${shownText(b.shown)}`).join(', ');
+  // 100% is 260 units wide, after a 130-unit label column.
+  const bar = (b: { label: string; shown: Shown }, i: number) => {
+    const y = 4 + i * rowHeight;
+    const label = html`<text x="0" y="${y + 23}">${b.label}</text>`;
+    if (b.shown.suppressed || b.shown.n === 0) {
+      return html`${label}<text x="130" y="${y + 23}" class="withheld">${shownText(b.shown)}</text>`;
+    }
+    const width = shareOf(b.shown) * 2.6;
+    return html`${label}<rect x="130" y="${y + 6}" width="${width.toFixed(0)}" height="${rowHeight - 12}" class="bar"/><text x="${(136 + width).toFixed(0)}" y="${y + 23}">${shownText(b.shown)}</text>`;
+  };
+  return html`<figure class="chart"><figcaption>${title}</figcaption><svg viewBox="0 0 460 ${height}" role="img" aria-label="${title}: ${summary}" preserveAspectRatio="xMinYMin meet">${bars.map(bar)}</svg></figure>`;
 }
 
 export function registerPages(app: FastifyInstance, o: { store: ParticipantStore; staff: Staff; k: number }): void {
@@ -196,7 +203,7 @@ ${barChart(
         html`<tr><th scope="row">${d[lang]}</th>${AGE_BANDS.map((_, col) => html`<td data-cell="${row}.${col}">${cell({ kind: 'cell', row, col })}</td>`)}<td data-cell="${row}.t">${cell({ kind: 'row', row })}</td></tr>`,
     )}</tbody>
 <tfoot><tr><th scope="row">${w.total}</th>${AGE_BANDS.map((_, col) => html`<td data-cell="t.${col}">${cell({ kind: 'col', col })}</td>`)}<td data-cell="t.t">${cell({ kind: 'total' })}</td></tr></tfoot></table></div>
-<p class="muted">${w.withheld}: ${w.withheldLong}</p>`;
+<p class="muted">${w.withheldLong(o.k)}</p>`;
     return send(
       reply,
       page({ lang, title: w.dashboard, app: APP[lang], path: request.url, body, nav: o.staff.signOut(lang) }),

@@ -14,7 +14,12 @@ import type { Database } from 'better-sqlite3';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { registerSandboxApps } from '../../../../packages/server/src/auth/clients/sandbox.js';
-import { authorizeInBrowser, freePort, startTestPlatform, type TestPlatform } from '../../../../packages/server/src/auth/testing.js';
+import {
+  authorizeInBrowser,
+  freePort,
+  startTestPlatform,
+  type TestPlatform,
+} from '../../../../packages/server/src/auth/testing.js';
 import { findConsent } from '../../../../packages/server/src/consent/repository.js';
 import { seedPopulation } from '../../../../packages/server/src/db/index.js';
 import { testDatabases } from '../../../../packages/server/src/db/testing.js';
@@ -64,7 +69,12 @@ describe('the workplace health backend', () => {
     });
     await app.listen({ host: '127.0.0.1', port });
     await addStaff(db, { email: 'hr@example.test', role: 'employer', name: 'HR', password: 'correct horse battery' });
-    await addStaff(db, { email: 'nurse@example.test', role: 'nurse', name: 'Nurse', password: 'correct horse battery' });
+    await addStaff(db, {
+      email: 'nurse@example.test',
+      role: 'nurse',
+      name: 'Nurse',
+      password: 'correct horse battery',
+    });
     for (const role of ['hr', 'nurse']) {
       const signin = await fetch(`${url}/staff/signin`, {
         method: 'POST',
@@ -95,7 +105,10 @@ describe('the workplace health backend', () => {
       tokenMediator: `${url}/api/oauth`,
       store: new MemoryStore(),
     });
-    const { authorizationUrl } = await hb.start({ categories: ['adult_preventive', 'lab', 'cancer_screening'], navigate: false });
+    const { authorizationUrl } = await hb.start({
+      categories: ['adult_preventive', 'lab', 'cancer_screening'],
+      navigate: false,
+    });
     const { callback, page } = await authorizeInBrowser(platform, authorizationUrl, {
       nationalId,
       consent: { acknowledge: 'yes', period: 'all', duration: '12' },
@@ -104,7 +117,12 @@ describe('the workplace health backend', () => {
     if (!callback) throw new Error(`stopped at ${page?.url}: ${page?.html.slice(0, 300)}`);
     const ticket = await hb.handleRedirect(callback);
     const data = await hb.fetchData(ticket, { keepSigned: true });
-    const query = new URLSearchParams({ department: String(department), band, nurse: nurse ? '1' : '0', name: `員工${nationalId.slice(-3)}` });
+    const query = new URLSearchParams({
+      department: String(department),
+      band,
+      nurse: nurse ? '1' : '0',
+      name: `員工${nationalId.slice(-3)}`,
+    });
     const response = await fetch(`${url}/api/uploads?${query}`, {
       method: 'POST',
       headers: { 'content-type': 'application/octet-stream' },
@@ -160,7 +178,9 @@ describe('the workplace health backend', () => {
 
   it('an employee who withdraws is gone from every aggregate, the store and the file at once', async () => {
     const leaving = employees[1] as Employee;
-    const row = db.prepare('SELECT id, records, summary, records_key, summary_key FROM participants WHERE consent_id = ?').get(leaving.consentId) as
+    const row = db
+      .prepare('SELECT id, records, summary, records_key, summary_key FROM participants WHERE consent_id = ?')
+      .get(leaving.consentId) as
       | { id: string; records: Buffer; summary: Buffer; records_key: Buffer; summary_key: Buffer }
       | undefined;
     if (!row) throw new Error('not stored');
@@ -169,7 +189,10 @@ describe('the workplace health backend', () => {
     expect(pieces.every((piece) => readFileSync(dbFile).includes(piece))).toBe(true);
 
     await leaving.hb.revoke();
-    const deleted = await fetch(`${url}/api/me`, { method: 'DELETE', headers: { authorization: `Bearer ${leaving.token}` } });
+    const deleted = await fetch(`${url}/api/me`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${leaving.token}` },
+    });
     expect(deleted.status).toBe(204);
 
     expect((await findConsent(platform.db, leaving.consentId))?.status).toBe('revoked');
@@ -186,7 +209,10 @@ describe('the workplace health backend', () => {
   it('one more withdrawal leaves a group of four: the employer no longer sees it', async () => {
     const leaving = employees[3] as Employee;
     await leaving.hb.revoke();
-    expect((await fetch(`${url}/api/me`, { method: 'DELETE', headers: { authorization: `Bearer ${leaving.token}` } })).status).toBe(204);
+    expect(
+      (await fetch(`${url}/api/me`, { method: 'DELETE', headers: { authorization: `Bearer ${leaving.token}` } }))
+        .status,
+    ).toBe(204);
     const { html } = await page('/dashboard?measure=high_bp', 'hr');
     expect(cell(html, '0.1')).toBe('withheld');
     expect(cell(html, '0.t')).toBe('withheld');

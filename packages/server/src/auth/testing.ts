@@ -249,7 +249,8 @@ export async function authorizeInBrowser(
   if (step.redirectedTo) return { callback: new URL(step.redirectedTo), browser };
   if (new URL(step.url).pathname.startsWith('/signin/')) {
     const nationalId =
-      opts.nationalId ?? (await listPersonas(platform.db)).find((p) => p.persona === (opts.persona ?? 'A小姐'))?.nationalId;
+      opts.nationalId ??
+      (await listPersonas(platform.db)).find((p) => p.persona === (opts.persona ?? 'A小姐'))?.nationalId;
     browser.lastCsrf = csrfIn(step.html ?? '');
     step = await browser.follow(`${step.url.split('?')[0]}/persona`, stopAt, {
       form: { _csrf: browser.lastCsrf, nationalId: nationalId ?? '' },
