@@ -91,6 +91,9 @@ describe('tele-consultation in Chromium', () => {
   };
 
   it('B爺爺 connects on his phone and shares what he chose', async () => {
+    // The sandbox's landing page leads to the example on its own origin.
+    await grandpa.goto(`${sandbox.url}/`);
+    expect(await grandpa.getAttribute(`a[href="${url}/"]`, 'href')).toBe(`${url}/`);
     await grandpa.goto(`${url}/`);
     await grandpa.waitForSelector('button.big');
     expect(await grandpa.getAttribute('html', 'lang')).toBe('zh-TW');

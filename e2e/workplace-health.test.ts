@@ -140,6 +140,12 @@ describe('workplace health in Chromium', () => {
     await employee.waitForSelector('button.big');
     await accessible(employee);
     await saveScreenshot(employee, 'workplace-1-join');
+    // In English too, and back.
+    await employee.click('header button.link');
+    await expect(employee.textContent('h1')).resolves.toBe('Workplace Health');
+    await accessible(employee);
+    await employee.click('header button.link');
+    await expect(employee.textContent('h1')).resolves.toBe('職場健康促進');
     await employee.selectOption('#department', '0');
     await employee.selectOption('#band', '1');
     await employee.check('#nurse');

@@ -1,10 +1,19 @@
 import { CATEGORIES, PERSONA_NAMES } from '@healthbank/records';
 import type { FastifyInstance } from 'fastify';
+import { findApp } from '../auth/clients/apps.js';
+import { SANDBOX_TELECONSULT, SANDBOX_WORKPLACE_HEALTH } from '../auth/clients/sandbox.js';
 import { type Database, listPersonas, populationStats } from '../db/index.js';
 import { html } from '../pages/html.js';
 import { formatNumber, translator } from '../pages/i18n.js';
 import { layout } from '../pages/layout.js';
 import { requestLocale } from '../pages/request-locale.js';
+
+/** Where a sandbox example with its own backend runs: its registered redirect URI's origin, if registered. */
+async function exampleOrigin(db: Database, clientId: string): Promise<string | undefined> {
+  const app = await findApp(db, clientId);
+  const uri = app?.environment === 'sandbox' ? app.redirectUris[0] : undefined;
+  return uri ? new URL(uri).origin : undefined;
+}
 
 /** The sandbox's landing page: what the sandbox is and what it holds right now. */
 export function registerHomeRoutes(app: FastifyInstance, db: Database): void {
@@ -13,7 +22,12 @@ export function registerHomeRoutes(app: FastifyInstance, db: Database): void {
     const locale = requestLocale(request);
     const t = translator(locale);
     const n = (value: number) => formatNumber(locale, value);
-    const [stats, personas] = await Promise.all([populationStats(db), listPersonas(db)]);
+    const [stats, personas, teleconsult, workplace] = await Promise.all([
+      populationStats(db),
+      listPersonas(db),
+      exampleOrigin(db, SANDBOX_TELECONSULT),
+      exampleOrigin(db, SANDBOX_WORKPLACE_HEALTH),
+    ]);
     const seeded = new Set(personas.map((p) => p.persona));
 
     const body = html`<h1>${t('home.title')}</h1>
@@ -41,6 +55,8 @@ export function registerHomeRoutes(app: FastifyInstance, db: Database): void {
 <h2>${t('home.links')}</h2>
 <ul>
 <li><a href="/examples/diabetes-diary/">${t('home.diary')}</a></li>
+${teleconsult ? html`<li><a href="${teleconsult}/">${t('home.teleconsult')}</a> (<a href="${teleconsult}/educator">${t('home.educator')}</a>)</li>` : ''}
+${workplace ? html`<li><a href="${workplace}/">${t('home.workplace')}</a> (<a href="${workplace}/dashboard">${t('home.employer')}</a>, <a href="${workplace}/nurse">${t('home.nurse')}</a>)</li>` : ''}
 <li><a href="/.well-known/openid-configuration">${t('home.discovery')}</a></li>
 <li><a href="/healthz">${t('home.health')}</a> (<code>/healthz</code>)</li>
 </ul>`;
