@@ -6,7 +6,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type AppBackend, createAppBackend, type JWK, MEDIATED_ENDPOINTS } from '@healthbank/sdk/backend';
+import { type ExportClaims, type RecordsByCategory, SdkError } from '@healthbank/sdk';
+import { type AppBackend, createAppBackend, type JWK, MEDIATED_ENDPOINTS, recordsOf } from '@healthbank/sdk/backend';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 
 export interface ExampleServerOptions {
@@ -76,6 +77,46 @@ export function deviceTokenOf(request: FastifyRequest): string {
   const match = /^Bearer ([A-Za-z0-9_-]{43})$/.exec(request.headers.authorization ?? '');
   if (!match?.[1]) throw new Problem(401, 'device_unknown', 'This device is not connected.');
   return match[1];
+}
+
+/** What a device's token opens: the row stored with the token's hash, or a 401 problem. */
+export function byDeviceToken<T extends { deviceHash: string }>(
+  request: FastifyRequest,
+  find: (hash: string) => T | undefined,
+): T {
+  const hash = hashToken(deviceTokenOf(request));
+  const row = find(hash);
+  if (!row || !sameHash(row.deviceHash, hash))
+    throw new Problem(401, 'device_unknown', 'This device is not connected.');
+  return row;
+}
+
+/**
+ * A new file for a consent already connected replaces the old one only from the device that
+ * connected it (its token); anyone else gets a 409 problem.
+ */
+export function assertConnectingDevice(request: FastifyRequest, deviceHash: string): void {
+  const token = request.headers.authorization ? deviceTokenOf(request) : '';
+  if (!token || !sameHash(deviceHash, hashToken(token))) {
+    throw new Problem(409, 'already_connected', 'This consent is already connected from another device.');
+  }
+}
+
+/**
+ * The upload, verified against the platform's published keys (`openUpload`) and read as records.
+ * What the platform did not sign, or signed for another app, is a 422 problem that says no more.
+ */
+export async function verifiedUpload(
+  backend: AppBackend,
+  request: FastifyRequest,
+): Promise<{ claims: ExportClaims; records: RecordsByCategory }> {
+  try {
+    const opened = await backend.openUpload(uploadOf(request));
+    return { claims: opened.claims, records: recordsOf(opened) };
+  } catch (error) {
+    if (error instanceof SdkError) throw new Problem(422, 'export_invalid', 'The file could not be verified.');
+    throw error;
+  }
 }
 
 /** Constant-time comparison of two token hashes. */

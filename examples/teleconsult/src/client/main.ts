@@ -2,19 +2,9 @@
  * The citizen's side of the tele-consultation app (B爺爺 on his phone): large print, few buttons.
  * Connect and choose what to share; see what was shared; share again with new records; stop.
  */
-import { type CategoryId, getCategory, type HealthBankClient } from '@healthbank/sdk';
-import {
-  clientFor,
-  connect,
-  el,
-  finishConnect,
-  type Lang,
-  loadConfig,
-  refresh,
-  type Shared,
-  shared,
-  stopSharing,
-} from '../../../common/src/client/device.js';
+import type { CategoryId, HealthBankClient } from '@healthbank/sdk';
+import { connect, el, refresh, type Shared, stopSharing } from '../../../common/src/client/device.js';
+import { Shell } from '../../../common/src/client/shell.js';
 
 /** What the educator needs, offered with all ticked; he may untick any. */
 const OFFERED: CategoryId[] = ['outpatient', 'lab', 'inpatient', 'allergy', 'care_wishes'];
@@ -64,140 +54,64 @@ const WORDS = {
   },
 } as const;
 
-const root = document.getElementById('app') as HTMLElement;
-let lang: Lang =
-  (localStorage.getItem('lang') as Lang | null) ?? (navigator.language.startsWith('en') ? 'en' : 'zh-TW');
-
-function frame(...children: (Node | string)[]): void {
-  const w = WORDS[lang];
-  document.documentElement.lang = lang;
-  document.title = w.title;
-  const switcher = el('button', { type: 'button', class: 'link', lang: lang === 'en' ? 'zh-TW' : 'en' }, w.other);
-  switcher.addEventListener('click', () => {
-    lang = lang === 'en' ? 'zh-TW' : 'en';
-    localStorage.setItem('lang', lang);
-    void render();
-  });
-  root.replaceChildren(
-    el(
-      'header',
-      { class: 'bar' },
-      el('span', { class: 'brand' }, w.title),
-      el('nav', { 'aria-label': w.title }, switcher),
-    ),
-    el('main', { id: 'main' }, ...children),
-    el('footer', {}, el('a', { href: '/privacy' }, w.privacy)),
-  );
-}
-
-function message(text: string, kind: 'status' | 'alert' = 'status'): HTMLElement {
-  return el('p', { role: kind, class: kind === 'alert' ? 'error' : 'notice' }, text);
-}
+const shell = new Shell(document.getElementById('app') as HTMLElement, WORDS);
 
 function connectScreen(hb: HealthBankClient, notice?: HTMLElement): void {
-  const w = WORDS[lang];
+  const w = WORDS[shell.lang];
   const name = el('input', { id: 'name', name: 'name', autocomplete: 'nickname', maxlength: '40' });
-  const boxes = OFFERED.map((id) => {
-    const box = el('input', { type: 'checkbox', id: `c-${id}`, name: 'category', value: id, checked: true });
-    const category = getCategory(id);
-    return el(
-      'div',
-      { class: 'choice' },
-      box,
-      el(
-        'label',
-        { for: `c-${id}` },
-        el('strong', {}, category.name[lang]),
-        el('span', { class: 'muted' }, category.description[lang]),
-      ),
-    );
-  });
   const error = el('p', { role: 'alert', class: 'error', hidden: true });
+  const fail = (text: string) => {
+    error.textContent = text;
+    error.hidden = false;
+  };
   const form = el(
     'form',
     { class: 'stack' },
     el('label', { for: 'name' }, w.name),
     name,
-    el('fieldset', {}, el('legend', {}, w.choose), ...boxes),
+    el('fieldset', {}, el('legend', {}, w.choose), ...shell.categoryChoices(OFFERED)),
     error,
     el('button', { type: 'submit', class: 'big' }, w.connect),
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const chosen = OFFERED.filter((id) => (document.getElementById(`c-${id}`) as HTMLInputElement).checked);
-    if (chosen.length === 0) {
-      error.textContent = w.pickOne;
-      error.hidden = false;
-      return;
-    }
-    void connect(hb, chosen, { months: 3 }, { name: name.value.trim() }).catch(() => {
-      error.textContent = w.failed;
-      error.hidden = false;
-    });
+    const chosen = shell.chosen(OFFERED);
+    if (chosen.length === 0) return fail(w.pickOne);
+    void connect(hb, chosen, { months: 3 }, { name: name.value.trim() }).catch(() => fail(w.failed));
   });
-  frame(...(notice ? [notice] : []), el('h1', {}, w.title), el('p', { class: 'lead' }, w.intro), form);
+  shell.frame(...(notice ? [notice] : []), el('h1', {}, w.title), el('p', { class: 'lead' }, w.intro), form);
 }
 
 function sharedScreen(hb: HealthBankClient, what: Shared): void {
-  const w = WORDS[lang];
-  const list = el(
-    'ul',
-    { class: 'shared' },
-    ...what.categories.map((id) =>
-      el('li', {}, el('strong', {}, getCategory(id).name[lang]), ' ', w.items(what.counts[id] ?? 0)),
-    ),
-  );
+  const w = WORDS[shell.lang];
   const status = el('p', { role: 'status', class: 'notice', hidden: true });
+  const say = (text: string) => {
+    status.textContent = text;
+    status.hidden = false;
+  };
   const update = el('button', { type: 'button' }, w.update);
   update.addEventListener('click', () => {
-    status.textContent = w.working;
-    status.hidden = false;
-    void refresh(hb, () => {})
-      .then((next) => sharedScreen(hb, next))
-      .catch(() => {
-        status.textContent = w.failed;
-      });
+    say(w.working);
+    void refresh(hb, () => {}).then(
+      (next) => sharedScreen(hb, next),
+      () => say(w.failed),
+    );
   });
   const stop = el('button', { type: 'button', class: 'danger big' }, w.stop);
   stop.addEventListener('click', () => {
     if (!confirm(w.confirmStop)) return;
-    void stopSharing(hb)
-      .then(() => connectScreen(hb, message(w.stopped)))
-      .catch(() => {
-        status.textContent = w.failed;
-        status.hidden = false;
-      });
+    void stopSharing(hb).then(
+      () => connectScreen(hb, shell.message(w.stopped)),
+      () => say(w.failed),
+    );
   });
-  frame(
+  shell.frame(
     el('h1', {}, w.sharedTitle),
-    el('p', { class: 'muted' }, w.sharedOn(new Date(what.receivedAt).toLocaleString(lang))),
-    list,
+    el('p', { class: 'muted' }, w.sharedOn(new Date(what.receivedAt).toLocaleString(shell.lang))),
+    shell.sharedList(what, w.items),
     status,
     el('div', { class: 'actions' }, update, stop),
   );
 }
 
-async function render(): Promise<void> {
-  const hb = clientFor(await loadConfig(), lang);
-  const w = WORDS[lang];
-  if (location.pathname === '/callback') {
-    const progress = el('progress', { max: '100', value: '0', 'aria-label': w.working });
-    frame(el('h1', {}, w.title), el('p', { role: 'status' }, w.working), progress);
-    try {
-      const result = await finishConnect(hb, location.href, (p) => {
-        progress.value = p;
-      });
-      history.replaceState(null, '', '/');
-      if (result === 'declined') return connectScreen(hb, message(w.declined));
-      return sharedScreen(hb, result);
-    } catch {
-      history.replaceState(null, '', '/');
-      return connectScreen(hb, message(w.failed, 'alert'));
-    }
-  }
-  const current = await shared().catch(() => undefined);
-  if (current) return sharedScreen(hb, current);
-  connectScreen(hb);
-}
-
-void render();
+void shell.start({ connect: connectScreen, shared: sharedScreen });

@@ -5,20 +5,18 @@
  * it to the health educator, and deletes it when the citizen stops sharing or the platform asks.
  */
 import { randomBytes } from 'node:crypto';
-import { type CategoryId, SdkError } from '@healthbank/sdk';
-import { recordsOf } from '@healthbank/sdk/backend';
+import type { CategoryId } from '@healthbank/sdk';
 import type { JWK } from '@healthbank/sdk/webhooks';
 import type { Database } from 'better-sqlite3';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { registerDeletionWebhook, seenWebhookIds } from '../../../common/src/deletion.js';
 import {
-  deviceTokenOf,
+  assertConnectingDevice,
+  byDeviceToken,
   exampleServer,
-  hashToken,
   newDeviceToken,
   Problem,
-  sameHash,
-  uploadOf,
+  verifiedUpload,
 } from '../../../common/src/server.js';
 import { registerStaff } from '../../../common/src/staff.js';
 import type { Vault } from '../../../common/src/vault.js';
@@ -68,13 +66,8 @@ export function buildTeleconsult(o: TeleconsultOptions): FastifyInstance {
   });
 
   /** The patient this device uploaded for (its token), or a 401 problem. */
-  const patientOfDevice = (request: FastifyRequest) => {
-    const hash = hashToken(deviceTokenOf(request));
-    const row = store.row({ deviceHash: hash });
-    if (!row || !sameHash(row.deviceHash, hash))
-      throw new Problem(401, 'device_unknown', 'This device is not connected.');
-    return row;
-  };
+  const patientOfDevice = (request: FastifyRequest) =>
+    byDeviceToken(request, (hash) => store.row({ deviceHash: hash }));
 
   const sharedOf = (file: PatientFile, receivedAt: number) => ({
     name: file.name,
@@ -86,30 +79,19 @@ export function buildTeleconsult(o: TeleconsultOptions): FastifyInstance {
 
   app.post('/api/uploads', async (request, reply) => {
     const name = nameOf(request);
-    let file: PatientFile;
-    try {
-      const opened = await backend.openUpload(uploadOf(request));
-      file = {
-        name,
-        consentId: opened.claims.consent_id,
-        categories: opened.claims.categories as CategoryId[],
-        counts: opened.claims.counts,
-        exportId: opened.claims.jti,
-        signedAt: new Date(opened.claims.iat * 1000).toISOString(),
-        records: recordsOf(opened),
-      };
-    } catch (error) {
-      // What the platform did not sign, or signed for someone else, is not kept (nor explained further).
-      if (error instanceof SdkError) throw new Problem(422, 'export_invalid', 'The file could not be verified.');
-      throw error;
-    }
+    const { claims, records } = await verifiedUpload(backend, request);
+    const file: PatientFile = {
+      name,
+      consentId: claims.consent_id,
+      categories: claims.categories as CategoryId[],
+      counts: claims.counts,
+      exportId: claims.jti,
+      signedAt: new Date(claims.iat * 1000).toISOString(),
+      records,
+    };
     const existing = store.row({ consentId: file.consentId });
     if (existing) {
-      // A new file under the same consent replaces the old one, from the device that connected only.
-      const token = request.headers.authorization ? deviceTokenOf(request) : '';
-      if (!token || !sameHash(existing.deviceHash, hashToken(token))) {
-        throw new Problem(409, 'already_connected', 'This consent is already connected from another device.');
-      }
+      assertConnectingDevice(request, existing.deviceHash);
       store.save(existing.id, existing.deviceHash, {
         ...file,
         name: file.name || (store.open(existing.id)?.name ?? ''),

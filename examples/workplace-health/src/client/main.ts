@@ -3,20 +3,9 @@
  * age band, what to share, and, separately, whether the occupational nurse may see them), see
  * what was shared, change the nurse agreement, and withdraw.
  */
-import { type CategoryId, getCategory, type HealthBankClient } from '@healthbank/sdk';
-import {
-  clientFor,
-  connect,
-  deviceToken,
-  el,
-  finishConnect,
-  type Lang,
-  loadConfig,
-  refresh,
-  type Shared,
-  shared,
-  stopSharing,
-} from '../../../common/src/client/device.js';
+import type { CategoryId, HealthBankClient } from '@healthbank/sdk';
+import { connect, deviceToken, el, refresh, type Shared, stopSharing } from '../../../common/src/client/device.js';
+import { Shell } from '../../../common/src/client/shell.js';
 
 const OFFERED: CategoryId[] = ['adult_preventive', 'lab', 'cancer_screening'];
 const DEPARTMENTS = [
@@ -84,34 +73,7 @@ const WORDS = {
   },
 } as const;
 
-const root = document.getElementById('app') as HTMLElement;
-let lang: Lang =
-  (localStorage.getItem('lang') as Lang | null) ?? (navigator.language.startsWith('en') ? 'en' : 'zh-TW');
-
-function frame(...children: (Node | string)[]): void {
-  const w = WORDS[lang];
-  document.documentElement.lang = lang;
-  document.title = w.title;
-  const switcher = el('button', { type: 'button', class: 'link', lang: lang === 'en' ? 'zh-TW' : 'en' }, w.other);
-  switcher.addEventListener('click', () => {
-    lang = lang === 'en' ? 'zh-TW' : 'en';
-    localStorage.setItem('lang', lang);
-    void render();
-  });
-  root.replaceChildren(
-    el(
-      'header',
-      { class: 'bar' },
-      el('span', { class: 'brand' }, w.title),
-      el('nav', { 'aria-label': w.title }, switcher),
-    ),
-    el('main', { id: 'main' }, ...children),
-    el('footer', {}, el('a', { href: '/privacy' }, w.privacy)),
-  );
-}
-
-const notice = (text: string, kind: 'status' | 'alert' = 'status') =>
-  el('p', { role: kind, class: kind === 'alert' ? 'error' : 'notice' }, text);
+const shell = new Shell(document.getElementById('app') as HTMLElement, WORDS);
 
 function select(id: string, label: string, options: string[]): [HTMLElement, HTMLSelectElement] {
   const s = el(
@@ -123,6 +85,7 @@ function select(id: string, label: string, options: string[]): [HTMLElement, HTM
 }
 
 function joinScreen(hb: HealthBankClient, message?: HTMLElement): void {
+  const lang = shell.lang;
   const w = WORDS[lang];
   const [departmentLabel, department] = select(
     'department',
@@ -130,22 +93,13 @@ function joinScreen(hb: HealthBankClient, message?: HTMLElement): void {
     DEPARTMENTS.map((d) => d[lang]),
   );
   const [bandLabel, band] = select('band', w.band, BANDS);
-  const boxes = OFFERED.map((id) =>
-    el(
-      'div',
-      { class: 'choice' },
-      el('input', { type: 'checkbox', id: `c-${id}`, value: id, checked: true }),
-      el(
-        'label',
-        { for: `c-${id}` },
-        el('strong', {}, getCategory(id).name[lang]),
-        el('span', { class: 'muted' }, getCategory(id).description[lang]),
-      ),
-    ),
-  );
   const nurse = el('input', { type: 'checkbox', id: 'nurse' });
   const name = el('input', { id: 'name', autocomplete: 'nickname', maxlength: '40' });
   const error = el('p', { role: 'alert', class: 'error', hidden: true });
+  const fail = (text: string) => {
+    error.textContent = text;
+    error.hidden = false;
+  };
   const form = el(
     'form',
     { class: 'stack' },
@@ -153,7 +107,7 @@ function joinScreen(hb: HealthBankClient, message?: HTMLElement): void {
     department,
     bandLabel,
     band,
-    el('fieldset', {}, el('legend', {}, w.choose), ...boxes),
+    el('fieldset', {}, el('legend', {}, w.choose), ...shell.categoryChoices(OFFERED)),
     el(
       'fieldset',
       {},
@@ -167,27 +121,21 @@ function joinScreen(hb: HealthBankClient, message?: HTMLElement): void {
   );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
-    const chosen = OFFERED.filter((id) => (document.getElementById(`c-${id}`) as HTMLInputElement).checked);
-    if (chosen.length === 0) {
-      error.textContent = w.pickOne;
-      error.hidden = false;
-      return;
-    }
+    const chosen = shell.chosen(OFFERED);
+    if (chosen.length === 0) return fail(w.pickOne);
     const details = {
       department: department.value,
       band: BANDS[Number(band.value)] ?? '',
       nurse: nurse.checked ? '1' : '0',
       name: name.value.trim(),
     };
-    void connect(hb, chosen, { months: 12 }, details).catch(() => {
-      error.textContent = w.failed;
-      error.hidden = false;
-    });
+    void connect(hb, chosen, { months: 12 }, details).catch(() => fail(w.failed));
   });
-  frame(...(message ? [message] : []), el('h1', {}, w.title), el('p', { class: 'lead' }, w.intro), form);
+  shell.frame(...(message ? [message] : []), el('h1', {}, w.title), el('p', { class: 'lead' }, w.intro), form);
 }
 
 function joinedScreen(hb: HealthBankClient, what: Shared): void {
+  const lang = shell.lang;
   const w = WORDS[lang];
   const status = el('p', { role: 'status', class: 'notice', hidden: true });
   const say = (text: string) => {
@@ -218,20 +166,14 @@ function joinedScreen(hb: HealthBankClient, what: Shared): void {
   withdraw.addEventListener('click', () => {
     if (!confirm(w.confirmWithdraw)) return;
     void stopSharing(hb).then(
-      () => joinScreen(hb, notice(w.withdrawn)),
+      () => joinScreen(hb, shell.message(w.withdrawn)),
       () => say(w.failed),
     );
   });
-  frame(
+  shell.frame(
     el('h1', {}, w.joined),
     el('p', {}, `${DEPARTMENTS[Number(what.department)]?.[lang] ?? ''} · ${String(what.band ?? '')}`),
-    el(
-      'ul',
-      { class: 'shared' },
-      ...what.categories.map((id) =>
-        el('li', {}, el('strong', {}, getCategory(id).name[lang]), ' ', w.items(what.counts[id] ?? 0)),
-      ),
-    ),
+    shell.sharedList(what, w.items),
     el('div', { class: 'toggle' }, nurse, el('label', { for: 'nurse' }, w.nurseOn)),
     save,
     status,
@@ -239,27 +181,4 @@ function joinedScreen(hb: HealthBankClient, what: Shared): void {
   );
 }
 
-async function render(): Promise<void> {
-  const hb = clientFor(await loadConfig(), lang);
-  const w = WORDS[lang];
-  if (location.pathname === '/callback') {
-    const progress = el('progress', { max: '100', value: '0', 'aria-label': w.working });
-    frame(el('h1', {}, w.title), el('p', { role: 'status' }, w.working), progress);
-    try {
-      const result = await finishConnect(hb, location.href, (p) => {
-        progress.value = p;
-      });
-      history.replaceState(null, '', '/');
-      if (result === 'declined') return joinScreen(hb, notice(w.declined));
-      return joinedScreen(hb, result);
-    } catch {
-      history.replaceState(null, '', '/');
-      return joinScreen(hb, notice(w.failed, 'alert'));
-    }
-  }
-  const current = await shared().catch(() => undefined);
-  if (current) return joinedScreen(hb, current);
-  joinScreen(hb);
-}
-
-void render();
+void shell.start({ connect: joinScreen, shared: joinedScreen });

@@ -5,27 +5,24 @@
  * separate agreement, which they can take back at any time; withdrawing erases them everywhere.
  */
 import { randomBytes } from 'node:crypto';
-import {
-  type AdultPreventiveRecord,
-  type CancerScreeningRecord,
-  type CategoryId,
-  type LabRecord,
-  type RecordsByCategory,
-  SdkError,
+import type {
+  AdultPreventiveRecord,
+  CancerScreeningRecord,
+  CategoryId,
+  LabRecord,
+  RecordsByCategory,
 } from '@healthbank/sdk';
-import { recordsOf } from '@healthbank/sdk/backend';
 import type { JWK } from '@healthbank/sdk/webhooks';
 import type { Database } from 'better-sqlite3';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { registerDeletionWebhook, seenWebhookIds } from '../../../common/src/deletion.js';
 import {
-  deviceTokenOf,
+  assertConnectingDevice,
+  byDeviceToken,
   exampleServer,
-  hashToken,
   newDeviceToken,
   Problem,
-  sameHash,
-  uploadOf,
+  verifiedUpload,
 } from '../../../common/src/server.js';
 import { registerStaff } from '../../../common/src/staff.js';
 import type { Vault } from '../../../common/src/vault.js';
@@ -109,13 +106,7 @@ export function buildWorkplace(o: WorkplaceOptions): FastifyInstance {
     now,
   });
 
-  const participantOfDevice = (request: FastifyRequest) => {
-    const hash = hashToken(deviceTokenOf(request));
-    const row = store.byDevice(hash);
-    if (!row || !sameHash(row.deviceHash, hash))
-      throw new Problem(401, 'device_unknown', 'This device is not connected.');
-    return row;
-  };
+  const participantOfDevice = (request: FastifyRequest) => byDeviceToken(request, (hash) => store.byDevice(hash));
   const sharedOf = (summary: Summary, nurse: boolean, department: number, band: number, at: number) => ({
     categories: summary.categories,
     counts: summary.counts,
@@ -130,24 +121,12 @@ export function buildWorkplace(o: WorkplaceOptions): FastifyInstance {
     // A refresh from a joined device keeps the choices made when joining.
     const refreshing = (request.query as { department?: unknown }).department === undefined;
     const choices = refreshing ? undefined : choicesOf(request);
-    let consentId: string;
-    let records: RecordsByCategory;
-    let shared: { categories: CategoryId[]; counts: Record<string, number> };
-    try {
-      const opened = await backend.openUpload(uploadOf(request));
-      consentId = opened.claims.consent_id;
-      records = recordsOf(opened);
-      shared = { categories: opened.claims.categories as CategoryId[], counts: opened.claims.counts };
-    } catch (error) {
-      if (error instanceof SdkError) throw new Problem(422, 'export_invalid', 'The file could not be verified.');
-      throw error;
-    }
+    const { claims, records } = await verifiedUpload(backend, request);
+    const consentId = claims.consent_id;
+    const shared = { categories: claims.categories as CategoryId[], counts: claims.counts };
     const existing = store.byConsent(consentId);
     if (existing) {
-      const token = request.headers.authorization ? deviceTokenOf(request) : '';
-      if (!token || !sameHash(existing.deviceHash, hashToken(token))) {
-        throw new Problem(409, 'already_connected', 'This consent is already connected from another device.');
-      }
+      assertConnectingDevice(request, existing.deviceHash);
       const kept = choices ?? { ...existing, name: store.summary(existing.id)?.name ?? '' };
       const summary = summaryOf(records, AGE_BANDS[kept.band] as AgeBand, kept.name, shared, now());
       store.save({ ...existing, department: kept.department, band: kept.band, nurse: kept.nurse }, records, summary);
