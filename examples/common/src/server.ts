@@ -79,6 +79,15 @@ export function deviceTokenOf(request: FastifyRequest): string {
   return match[1];
 }
 
+/** A name the citizen gave for the staff to call them: short plain text only (ASVS V5.1.3). */
+export function displayNameOf(value: unknown): string {
+  const name = String(value ?? '').trim();
+  if (name.length > 40 || /[\p{Cc}<>]/u.test(name)) {
+    throw new Problem(400, 'name_invalid', 'The name is too long or has characters that are not allowed.');
+  }
+  return name;
+}
+
 /** What a device's token opens: the row stored with the token's hash, or a 401 problem. */
 export function byDeviceToken<T extends { deviceHash: string }>(
   request: FastifyRequest,

@@ -13,9 +13,9 @@ import { registerDeletionWebhook, seenWebhookIds } from '../../../common/src/del
 import {
   assertConnectingDevice,
   byDeviceToken,
+  displayNameOf,
   exampleServer,
   newDeviceToken,
-  Problem,
   verifiedUpload,
 } from '../../../common/src/server.js';
 import { registerStaff } from '../../../common/src/staff.js';
@@ -34,14 +34,6 @@ export interface TeleconsultOptions {
   webDir: string;
   now?: () => number;
   fetch?: typeof fetch;
-}
-
-/** The upload's optional `name` (what the educator calls the citizen): short plain text only. */
-function nameOf(request: FastifyRequest): string {
-  const name = String((request.query as { name?: unknown }).name ?? '').trim();
-  if (name.length > 40 || /[\p{Cc}<>]/u.test(name))
-    throw new Problem(400, 'name_invalid', 'The name is too long or has characters that are not allowed.');
-  return name;
 }
 
 /** Builds the backend without listening. */
@@ -78,7 +70,7 @@ export function buildTeleconsult(o: TeleconsultOptions): FastifyInstance {
   });
 
   app.post('/api/uploads', async (request, reply) => {
-    const name = nameOf(request);
+    const name = displayNameOf((request.query as { name?: unknown }).name);
     const { claims, records } = await verifiedUpload(backend, request);
     const file: PatientFile = {
       name,

@@ -19,6 +19,7 @@ import { registerDeletionWebhook, seenWebhookIds } from '../../../common/src/del
 import {
   assertConnectingDevice,
   byDeviceToken,
+  displayNameOf,
   exampleServer,
   newDeviceToken,
   Problem,
@@ -50,15 +51,13 @@ function choicesOf(request: FastifyRequest): { department: number; band: number;
   const q = request.query as Record<string, unknown>;
   const department = Number(q.department);
   const band = AGE_BANDS.indexOf(String(q.band) as AgeBand);
-  const name = String(q.name ?? '').trim();
+  const name = displayNameOf(q.name);
   if (!Number.isInteger(department) || department < 0 || department >= DEPARTMENTS.length) {
     throw new Problem(400, 'department_invalid', 'Choose one of the departments.');
   }
   if (band < 0) throw new Problem(400, 'age_band_invalid', 'Choose one of the age bands.');
   if (q.nurse !== '1' && q.nurse !== '0')
     throw new Problem(400, 'nurse_choice_invalid', 'Say whether the nurse may see your results.');
-  if (name.length > 40 || /[\p{Cc}<>]/u.test(name))
-    throw new Problem(400, 'name_invalid', 'The name is too long or has characters that are not allowed.');
   return { department, band, nurse: q.nurse === '1', name };
 }
 
