@@ -41,6 +41,14 @@ export const SANDBOX_STAFF_PASSWORD = 'sandbox-staff-2026';
 export async function launch(l: ExampleLaunch, env: NodeJS.ProcessEnv, webDir: string): Promise<void> {
   const issuer = env.HEALTHBANK_ISSUER;
   if (!issuer) throw new Error('HEALTHBANK_ISSUER is required');
+  // The sandbox's key, key file and password are published or guessable (ASVS V14.1): production
+  // must bring its own.
+  if (env.NODE_ENV === 'production') {
+    const missing = ['EXAMPLE_KEK', 'EXAMPLE_CLIENT_KEY', 'EXAMPLE_STAFF_PASSWORD', 'EXAMPLE_PUBLIC_URL'].filter(
+      (name) => !env[name],
+    );
+    if (missing.length > 0) throw new Error(`in production ${missing.join(', ')} must be set`);
+  }
   const port = Number(env.EXAMPLE_PORT ?? l.defaultPort);
   const publicUrl = (env.EXAMPLE_PUBLIC_URL ?? `http://localhost:${port}`).replace(/\/$/, '');
   const dataDir = env.EXAMPLE_DATA_DIR ?? join('data', 'examples', l.name);
