@@ -359,6 +359,7 @@ export class Client implements HealthBankClient {
         issuer: platform.as.issuer,
         audience: this.options.clientId,
         recipientKeyThumbprint: device.exportKey.thumbprint,
+        ...(options.keepSigned ? { keepSigned: true } : {}),
       });
     let opened: ExportFile;
     try {
@@ -375,7 +376,7 @@ export class Client implements HealthBankClient {
       throw new SdkError('claims_mismatch', 'the file is not the one asked for (format or consent differ)');
     }
     const data = typedData(opened, current);
-    if (options.keepSigned) data.signed = opened.signed;
+    if (opened.signed) data.signed = opened.signed;
     return data as DataOf<F>;
   }
 

@@ -36,6 +36,8 @@ export interface OpenExportFileOptions {
   now?: () => number;
   /** Refuse content longer than this many bytes; default and maximum 256 MiB. */
   maxContentBytes?: number;
+  /** Also return the signed export (`signed`), for the app's backend to verify again. */
+  keepSigned?: boolean;
 }
 
 export interface ExportFile {
@@ -44,14 +46,18 @@ export interface ExportFile {
   /** The content, parsed from UTF-8 JSON; its shape is given by `claims.format`. */
   content: unknown;
   /**
-   * The signed export: the decrypted plaintext (the platform's JWS, a line feed, the compressed
-   * content), which anyone holding the platform's public keys can verify with `openSignedExport`.
+   * With `keepSigned`: the signed export, the decrypted plaintext (the platform's JWS, a line feed,
+   * the compressed content), which anyone holding the platform's public keys can verify with
+   * `openSignedExport`.
    */
-  signed: Uint8Array;
+  signed?: Uint8Array;
 }
 
 /** What checking a signed export needs: the `openExportFile` options without the device's key. */
-export type OpenSignedExportOptions = Omit<OpenExportFileOptions, 'decryptionKey' | 'recipientKeyThumbprint'>;
+export type OpenSignedExportOptions = Omit<
+  OpenExportFileOptions,
+  'decryptionKey' | 'recipientKeyThumbprint' | 'keepSigned'
+>;
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -174,7 +180,7 @@ export async function openExportFile(file: string, opts: OpenExportFileOptions):
 async function openPlaintext(
   plaintext: Uint8Array,
   jweKid: string | undefined,
-  opts: OpenSignedExportOptions,
+  opts: OpenSignedExportOptions & { keepSigned?: boolean },
 ): Promise<ExportFile> {
   const { jws, compressed } = splitPlaintext(plaintext);
   const claims = await verifyClaims(jws, opts);
@@ -186,7 +192,7 @@ async function openPlaintext(
   } catch (cause) {
     fail('format_invalid', 'the content is not UTF-8 JSON', cause);
   }
-  return { claims, content, signed: plaintext };
+  return opts.keepSigned ? { claims, content, signed: plaintext } : { claims, content };
 }
 
 /**
