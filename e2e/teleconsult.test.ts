@@ -204,4 +204,17 @@ describe('tele-consultation in Chromium', () => {
     await educator.goto(`${url}/educator`);
     await expect(educator.textContent('main')).resolves.toContain('目前沒有民眾分享資料');
   });
+
+  it('the connect screen and the privacy policy reflow at 200% zoom and are axe-clean', async () => {
+    for (const path of ['/', '/privacy']) {
+      await grandpa.goto(`${url}${path}`);
+      await grandpa.waitForSelector('h1');
+      await accessible(grandpa);
+      for (const width of [320, 640]) {
+        await grandpa.setViewportSize({ width, height: 800 });
+        expect(await overflow(grandpa)).toBeLessThanOrEqual(0);
+      }
+      await grandpa.setViewportSize({ width: 390, height: 844 });
+    }
+  });
 });

@@ -136,10 +136,25 @@ describe('workplace health in Chromium', () => {
   };
 
   it('an employee joins on their phone and lets the nurse see their results', async () => {
+    await employee.goto(`${url}/privacy`);
+    await accessible(employee);
     await employee.goto(`${url}/`);
     await employee.waitForSelector('button.big');
     await accessible(employee);
     await saveScreenshot(employee, 'workplace-1-join');
+    for (const path of ['/', '/privacy']) {
+      await employee.goto(`${url}${path}`);
+      await employee.waitForSelector('h1');
+      for (const width of [320, 640]) {
+        await employee.setViewportSize({ width, height: 800 });
+        expect(
+          await employee.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth),
+        ).toBeLessThanOrEqual(0);
+      }
+    }
+    await employee.setViewportSize({ width: 390, height: 844 });
+    await employee.goto(`${url}/`);
+    await employee.waitForSelector('button.big');
     // In English too, and back.
     await employee.click('header button.link');
     await expect(employee.textContent('h1')).resolves.toBe('Workplace Health');
