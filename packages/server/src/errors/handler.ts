@@ -40,7 +40,8 @@ function send(request: FastifyRequest, reply: FastifyReply, code: ProblemCode, d
     const locale = requestLocale(request);
     const t = translator(locale);
     const message = locale === 'zh-TW' ? PROBLEMS[code].zh : PROBLEMS[code].title;
-    const body = html`<h1>${t('error.title')}</h1><p class="status">${message}</p><p><a href="/">${t('error.back')}</a></p>`;
+    // The stable code rides along for tools and support staff; the citizen reads the message.
+    const body = html`<h1>${t('error.title')}</h1><p class="status" data-code="${code}">${message}</p><p><a href="/">${t('error.back')}</a></p>`;
     return reply.type('text/html; charset=utf-8').send(layout({ locale, title: t('error.title'), path: '/', body }));
   }
   return reply.type('application/problem+json').send(problemDetails(code, detail));
