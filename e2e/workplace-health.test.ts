@@ -156,11 +156,13 @@ describe('workplace health in Chromium', () => {
     await employee.goto(`${url}/`);
     await employee.waitForSelector('button.big');
     // In English too, and back.
+    // The switch re-renders once the app has its configuration again: wait for the new heading.
     await employee.click('header button.link');
-    await expect(employee.textContent('h1')).resolves.toBe('Workplace Health');
+    await employee.locator('h1', { hasText: 'Workplace Health' }).waitFor();
+    expect(await employee.getAttribute('html', 'lang')).toBe('en');
     await accessible(employee);
     await employee.click('header button.link');
-    await expect(employee.textContent('h1')).resolves.toBe('職場健康促進');
+    await employee.locator('h1', { hasText: '職場健康促進' }).waitFor();
     await employee.selectOption('#department', '0');
     await employee.selectOption('#band', '1');
     await employee.check('#nurse');
