@@ -131,6 +131,26 @@ describe.each(testDatabases())('client authentication on $label', (target) => {
     expect(narrowed.scope).toBe('records.lab');
   });
 
+  it('rotates refresh tokens: a used one is refused, and its reuse ends the grant (RFC 9700 §4.14.2)', async () => {
+    const config = await discoverClient(platform, 'auth-public');
+    const { tokens, dpop } = await completeFlow(platform, config, {
+      scope: 'records.lab',
+      consent: { acknowledge: 'yes', category: ['lab'], period: '1y', duration: '1' },
+    });
+    const first = tokens.refresh_token as string;
+    const rotated = await client.refreshTokenGrant(config, first, undefined, { DPoP: dpop });
+    expect(rotated.refresh_token).toBeDefined();
+    expect(rotated.refresh_token).not.toBe(first);
+    // A stolen copy of the old token presented again: refused …
+    await expect(client.refreshTokenGrant(config, first, undefined, { DPoP: dpop })).rejects.toMatchObject({
+      error: 'invalid_grant',
+    });
+    // … and the thief's attempt ends the grant for the legitimate holder too.
+    await expect(
+      client.refreshTokenGrant(config, rotated.refresh_token as string, undefined, { DPoP: dpop }),
+    ).rejects.toMatchObject({ error: 'invalid_grant' });
+  });
+
   it('never grants at refresh a category the citizen unticked', async () => {
     const config = await discoverClient(platform, 'auth-public');
     const { tokens, dpop } = await completeFlow(platform, config, {

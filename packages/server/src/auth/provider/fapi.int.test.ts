@@ -104,6 +104,23 @@ describe.each(testDatabases())('FAPI 2.0 negative tests on $label', (target) => 
       ).rejects.toMatchObject({ error: 'invalid_request' });
     });
 
+    it('refuses a downgrade: a challenge without its method (which RFC 7636 §4.3 reads as plain)', async () => {
+      const dpop = await newDpop();
+      await expect(
+        client.buildAuthorizationUrlWithPAR(
+          config,
+          { redirect_uri: TEST_REDIRECT_URI, scope: 'records.lab', code_challenge: client.randomPKCECodeVerifier() },
+          { DPoP: dpop },
+        ),
+      ).rejects.toMatchObject({ error: 'invalid_request' });
+    });
+
+    it('refuses the challenge itself as the verifier (the S256 challenge replayed as plain)', async () => {
+      const c = await code();
+      const challenge = await client.calculatePKCECodeChallenge(c.verifier);
+      await expect(redeem(c, challenge)).rejects.toMatchObject({ error: 'invalid_grant' });
+    });
+
     it('refuses the wrong verifier', async () => {
       const c = await code();
       await expect(redeem(c, client.randomPKCECodeVerifier())).rejects.toMatchObject({ error: 'invalid_grant' });
