@@ -18,6 +18,7 @@ import { registerDeveloper } from './developer/index.js';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './errors/handler.js';
 import { registerExamples } from './examples/index.js';
 import { registerExport } from './export/index.js';
+import { registerAdmissionControl } from './health/admission.js';
 import { registerHealthRoutes } from './health/routes.js';
 import { registerHomeRoutes } from './home/routes.js';
 import { readableLogStream } from './logging/readable.js';
@@ -93,6 +94,8 @@ export async function buildApp({
   });
 
   registerTrustedForwarding(app, config.publicUrl);
+  // Before every route and the authorization server's own hooks: a shed request costs nothing.
+  registerAdmissionControl(app, { maxInFlight: config.maxInFlight, maxEventLoopDelayMs: config.maxEventLoopDelayMs });
   await app.register(fastifyCookie);
   await app.register(fastifyFormbody);
   registerSecurityHeaders(app, { tls });

@@ -94,6 +94,14 @@ const schema = z.object({
    */
   oauthRateLimit: z.coerce.number().int().min(1).max(1_000_000),
   /**
+   * Admission control (health/admission.ts): requests in progress at once, and the event-loop
+   * delay (ms, p99 over the last second) above which new requests are shed with 503; 0 turns the
+   * delay signal off (the default: work that blocks the loop on purpose, such as seeding a sandbox
+   * in-process, would otherwise shed the requests after it).
+   */
+  maxInFlight: z.coerce.number().int().min(1).max(100_000),
+  maxEventLoopDelayMs: z.coerce.number().int().min(0).max(60_000),
+  /**
    * Addresses (IPs, CIDR ranges, or proxy-addr's `loopback`/`linklocal`/`uniquelocal`) of the
    * TLS-terminating proxies whose `X-Forwarded-*` headers are believed (`TRUSTED_PROXIES`).
    */
@@ -163,6 +171,8 @@ export function loadConfig(
       parseJson(env.HEALTHBANK_SIGNING_JWKS, 'HEALTHBANK_SIGNING_JWKS') ??
       developmentSigningKeys(),
     oauthRateLimit: overrides.oauthRateLimit ?? env.HEALTHBANK_OAUTH_RATE_LIMIT ?? 300,
+    maxInFlight: overrides.maxInFlight ?? env.HEALTHBANK_MAX_IN_FLIGHT ?? 256,
+    maxEventLoopDelayMs: overrides.maxEventLoopDelayMs ?? env.HEALTHBANK_MAX_EVENT_LOOP_DELAY_MS ?? 0,
     exportSigningKeys: overrides.exportSigningKeys ?? exportKeysFrom(env[EXPORT_SIGNING_KEYS_ENV]),
     webhookSigningKeys: overrides.webhookSigningKeys ?? webhookKeysFrom(env[WEBHOOK_SIGNING_KEYS_ENV]),
     deletionReceiptDays: overrides.deletionReceiptDays ?? env.DELETION_RECEIPT_DAYS ?? 30,

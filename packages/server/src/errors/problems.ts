@@ -78,6 +78,11 @@ export const PROBLEMS = {
   uri_too_long: { status: 414, title: 'The address is too long', zh: '網址過長' },
   unsupported_media_type: { status: 415, title: 'Unsupported media type', zh: '不支援的資料格式' },
   rate_limited: { status: 429, title: 'Too many requests', zh: '操作太頻繁，請稍後再試' },
+  overloaded: {
+    status: 503,
+    title: 'The platform is busy; retry after Retry-After',
+    zh: '系統目前使用人數較多，請稍後再試',
+  },
   headers_too_large: { status: 431, title: 'The request headers are too large', zh: '請求標頭過大' },
   internal_error: { status: 500, title: 'Internal error', zh: '系統發生錯誤，請稍後再試' },
   database_unavailable: { status: 503, title: 'Database unavailable', zh: '系統暫時無法使用，請稍後再試' },
