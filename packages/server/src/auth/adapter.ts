@@ -163,6 +163,8 @@ export function kyselyAdapter({
     }
 
     private async findWhere(column: 'id' | 'uid' | 'user_code', value: string): Promise<AdapterPayload | undefined> {
+      // Text from a URL or form; a NUL can name nothing and PostgreSQL refuses it in a query.
+      if (value.includes('\u0000')) return undefined;
       const row = await kysely
         .selectFrom('oauth_artifacts')
         .select(['payload', 'expires_at', 'consumed_at'])

@@ -228,7 +228,12 @@ export async function registerApp(db: Database, input: AppInput, clock: Clock = 
 }
 
 /** The app with this client_id, active or suspended, or undefined. */
+const CLIENT_ID_CHARS = /^[\x20-\x7e]{1,255}$/;
+
 export async function findApp(db: Database, clientId: string): Promise<App | undefined> {
+  // A client id is visible ASCII (RFC 6749 Appendix A.1); anything else names no app, and a NUL
+  // would make PostgreSQL refuse the query (found by security/fuzz.int.test.ts).
+  if (!CLIENT_ID_CHARS.test(clientId)) return undefined;
   const row = await authKysely(db).selectFrom('apps').selectAll().where('client_id', '=', clientId).executeTakeFirst();
   if (!row) return undefined;
   const app: App = {
