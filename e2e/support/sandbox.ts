@@ -32,8 +32,8 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** The sandbox staff password the example backends use when none is set (examples/common/src/launch.ts). */
-export const EXAMPLE_STAFF_PASSWORD = 'sandbox-staff-2026';
+/** The sandbox staff password the example backends use when none is set. */
+export { SANDBOX_STAFF_PASSWORD as EXAMPLE_STAFF_PASSWORD } from '../../examples/common/src/launch.js';
 
 /** Today in Taiwan (UTC+8), the day the seeded histories run up to. */
 export const taiwanToday = () => new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);

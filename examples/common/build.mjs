@@ -6,35 +6,13 @@
  *
  *   node examples/common/build.mjs teleconsult workplace-health
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { ensureSdkBrowserBuild, sdkFromBrowserBuild } from './build-kit.mjs';
 
 const examples = join(import.meta.dirname, '..');
-const repo = join(examples, '..');
-const sdkBrowser = join(repo, 'packages/sdk/dist/browser/healthbank-sdk.min.js');
-
-function newest(dir) {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return latest;
-}
-
-const sources = Math.max(newest(join(repo, 'packages/sdk/src')), newest(join(repo, 'packages/records/src')));
-if (!existsSync(sdkBrowser) || statSync(sdkBrowser).mtimeMs < sources) {
-  execFileSync(process.execPath, [join(repo, 'packages/sdk/scripts/build-browser.mjs')], { stdio: 'inherit' });
-}
-
-/** In the browser, `@healthbank/sdk` is the SDK's browser build, as an app would embed it. */
-const sdkFromBrowserBuild = {
-  name: 'sdk-browser-build',
-  setup(b) {
-    b.onResolve({ filter: /^@healthbank\/sdk$/ }, () => ({ path: sdkBrowser }));
-  },
-};
+ensureSdkBrowserBuild();
 
 /** On the server, npm packages stay imports; the SDK and the shared code are bundled. */
 const npmPackagesExternal = {

@@ -6,38 +6,15 @@
  * single file apps embed, `packages/sdk/dist/browser/healthbank-sdk.min.js`), made first when it
  * is missing or older than the SDK's or the records' sources.
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { ensureSdkBrowserBuild, sdkFromBrowserBuild } from '../common/build-kit.mjs';
 
 const root = import.meta.dirname;
-const repo = join(root, '../..');
 const dist = join(root, 'dist');
-const sdkBrowser = join(repo, 'packages/sdk/dist/browser/healthbank-sdk.min.js');
-
-/** The newest modification time of the files under `dir`. */
-function newest(dir) {
-  let latest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile()) latest = Math.max(latest, statSync(join(entry.parentPath, entry.name)).mtimeMs);
-  }
-  return latest;
-}
-
-const sources = Math.max(newest(join(repo, 'packages/sdk/src')), newest(join(repo, 'packages/records/src')));
-if (!existsSync(sdkBrowser) || statSync(sdkBrowser).mtimeMs < sources) {
-  execFileSync(process.execPath, [join(repo, 'packages/sdk/scripts/build-browser.mjs')], { stdio: 'inherit' });
-}
-
-/** `@healthbank/sdk` → the SDK's browser build. */
-const sdkFromBrowserBuild = {
-  name: 'sdk-browser-build',
-  setup(b) {
-    b.onResolve({ filter: /^@healthbank\/sdk$/ }, () => ({ path: sdkBrowser }));
-  },
-};
+ensureSdkBrowserBuild();
 
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });

@@ -4,7 +4,17 @@
  * "connect" and "shared" screens. The app supplies its words and those two screens.
  */
 import { type CategoryId, getCategory, type HealthBankClient } from '@healthbank/sdk';
-import { clientFor, el, finishConnect, type Lang, loadConfig, type Shared, shared } from './device.js';
+import {
+  clientFor,
+  el,
+  finishConnect,
+  type Lang,
+  loadConfig,
+  refresh,
+  type Shared,
+  shared,
+  stopSharing,
+} from './device.js';
 
 export interface ShellWords {
   title: string;
@@ -14,6 +24,15 @@ export interface ShellWords {
   privacy: string;
   /** The other language's name, on the switch. */
   other: string;
+}
+
+/** The words of the shared screen's actions. */
+export interface ActionWords {
+  update: string;
+  /** The button that ends sharing, its confirmation, and what is said once it is done. */
+  stop: string;
+  confirmStop: string;
+  stopped: string;
 }
 
 export interface Screens {
@@ -95,6 +114,41 @@ export class Shell {
         el('li', {}, el('strong', {}, getCategory(id).name[this.lang]), ' ', items(what.counts[id] ?? 0)),
       ),
     );
+  }
+
+  /**
+   * The shared screen's status line and its two actions: fetch and upload the latest records
+   * (then show the screen again), and stop sharing (revoke, have the backend delete, confirm
+   * first). `say` puts a message in the status line.
+   */
+  sharedActions(
+    hb: HealthBankClient,
+    words: ActionWords,
+  ): { status: HTMLElement; say(text: string): void; actions: HTMLElement } {
+    const w = this.words[this.lang];
+    const screens = this.screens as Screens;
+    const status = el('p', { role: 'status', class: 'notice', hidden: true });
+    const say = (text: string) => {
+      status.textContent = text;
+      status.hidden = false;
+    };
+    const update = el('button', { type: 'button' }, words.update);
+    update.addEventListener('click', () => {
+      say(w.working);
+      void refresh(hb, () => {}).then(
+        (next) => screens.shared(hb, next),
+        () => say(w.failed),
+      );
+    });
+    const stop = el('button', { type: 'button', class: 'danger big' }, words.stop);
+    stop.addEventListener('click', () => {
+      if (!confirm(words.confirmStop)) return;
+      void stopSharing(hb).then(
+        () => screens.connect(hb, this.message(words.stopped)),
+        () => say(w.failed),
+      );
+    });
+    return { status, say, actions: el('div', { class: 'actions' }, update, stop) };
   }
 
   /** Starts the app: on the redirect URI finish connecting, else show what fits this device. */

@@ -3,7 +3,7 @@
  * Connect and choose what to share; see what was shared; share again with new records; stop.
  */
 import type { CategoryId, HealthBankClient } from '@healthbank/sdk';
-import { connect, el, refresh, type Shared, stopSharing } from '../../../common/src/client/device.js';
+import { connect, el, type Shared } from '../../../common/src/client/device.js';
 import { Shell } from '../../../common/src/client/shell.js';
 
 /** What the educator needs, offered with all ticked; he may untick any. */
@@ -84,33 +84,13 @@ function connectScreen(hb: HealthBankClient, notice?: HTMLElement): void {
 
 function sharedScreen(hb: HealthBankClient, what: Shared): void {
   const w = WORDS[shell.lang];
-  const status = el('p', { role: 'status', class: 'notice', hidden: true });
-  const say = (text: string) => {
-    status.textContent = text;
-    status.hidden = false;
-  };
-  const update = el('button', { type: 'button' }, w.update);
-  update.addEventListener('click', () => {
-    say(w.working);
-    void refresh(hb, () => {}).then(
-      (next) => sharedScreen(hb, next),
-      () => say(w.failed),
-    );
-  });
-  const stop = el('button', { type: 'button', class: 'danger big' }, w.stop);
-  stop.addEventListener('click', () => {
-    if (!confirm(w.confirmStop)) return;
-    void stopSharing(hb).then(
-      () => connectScreen(hb, shell.message(w.stopped)),
-      () => say(w.failed),
-    );
-  });
+  const { status, actions } = shell.sharedActions(hb, w);
   shell.frame(
     el('h1', {}, w.sharedTitle),
     el('p', { class: 'muted' }, w.sharedOn(new Date(what.receivedAt).toLocaleString(shell.lang))),
     shell.sharedList(what, w.items),
     status,
-    el('div', { class: 'actions' }, update, stop),
+    actions,
   );
 }
 

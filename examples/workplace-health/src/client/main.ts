@@ -4,7 +4,7 @@
  * what was shared, change the nurse agreement, and withdraw.
  */
 import type { CategoryId, HealthBankClient } from '@healthbank/sdk';
-import { connect, deviceToken, el, refresh, type Shared, stopSharing } from '../../../common/src/client/device.js';
+import { connect, deviceToken, el, type Shared } from '../../../common/src/client/device.js';
 import { Shell } from '../../../common/src/client/shell.js';
 
 const OFFERED: CategoryId[] = ['adult_preventive', 'lab', 'cancer_screening'];
@@ -137,11 +137,12 @@ function joinScreen(hb: HealthBankClient, message?: HTMLElement): void {
 function joinedScreen(hb: HealthBankClient, what: Shared): void {
   const lang = shell.lang;
   const w = WORDS[lang];
-  const status = el('p', { role: 'status', class: 'notice', hidden: true });
-  const say = (text: string) => {
-    status.textContent = text;
-    status.hidden = false;
-  };
+  const { status, say, actions } = shell.sharedActions(hb, {
+    update: w.update,
+    stop: w.withdraw,
+    confirmStop: w.confirmWithdraw,
+    stopped: w.withdrawn,
+  });
   const nurse = el('input', { type: 'checkbox', id: 'nurse', checked: what.nurse === true });
   const save = el('button', { type: 'button' }, w.saveNurse);
   save.addEventListener('click', () => {
@@ -154,22 +155,6 @@ function joinedScreen(hb: HealthBankClient, what: Shared): void {
       () => say(w.failed),
     );
   });
-  const update = el('button', { type: 'button' }, w.update);
-  update.addEventListener('click', () => {
-    say(w.working);
-    void refresh(hb, () => {}).then(
-      (next) => joinedScreen(hb, next),
-      () => say(w.failed),
-    );
-  });
-  const withdraw = el('button', { type: 'button', class: 'danger big' }, w.withdraw);
-  withdraw.addEventListener('click', () => {
-    if (!confirm(w.confirmWithdraw)) return;
-    void stopSharing(hb).then(
-      () => joinScreen(hb, shell.message(w.withdrawn)),
-      () => say(w.failed),
-    );
-  });
   shell.frame(
     el('h1', {}, w.joined),
     el('p', {}, `${DEPARTMENTS[Number(what.department)]?.[lang] ?? ''} · ${String(what.band ?? '')}`),
@@ -177,7 +162,7 @@ function joinedScreen(hb: HealthBankClient, what: Shared): void {
     el('div', { class: 'toggle' }, nurse, el('label', { for: 'nurse' }, w.nurseOn)),
     save,
     status,
-    el('div', { class: 'actions' }, update, withdraw),
+    actions,
   );
 }
 

@@ -39,6 +39,7 @@ export async function startCommand(
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;
   }
+  const examples = examplesOf(io, config);
   const db = await connect(io, config.databaseUrl);
   try {
     await migrateToLatest(db);
@@ -46,7 +47,7 @@ export async function startCommand(
     // citizens, loaded from NHI, and apps that went through review (ASVS V14.1: no test data or
     // test accounts in production).
     const sandbox = sandboxRealm(config);
-    if (sandbox && config.environment !== 'production') await prepareSandbox(io, db, sandbox, examplesOf(io, config));
+    if (sandbox && config.environment !== 'production') await prepareSandbox(io, db, sandbox, examples);
     if (config.environment === 'development') await seedDevelopmentReviewer(db);
   } catch (error) {
     await db.close();
@@ -62,7 +63,7 @@ export async function startCommand(
   const stats = await populationStats(db);
   const platform = servers.production.url;
   const sandboxUrl = servers.sandbox?.url;
-  const examples = await startExamples(io, config, examplesOf(io, config));
+  const running = await startExamples(io, config, examples);
   io.stdout.write(
     [
       '',
@@ -72,10 +73,10 @@ export async function startCommand(
         ? [
             `  Sandbox    ${sandboxUrl}/  (synthetic citizens and sandbox clients only)`,
             `  Example    ${sandboxUrl}/examples/diabetes-diary/  (connect as A小姐)`,
-            ...examples.map(
+            ...running.map(
               (e) => `  Example    ${e.url}/  (${EXAMPLE_APPS.find((a) => a.name === e.name)?.title ?? e.name})`,
             ),
-            ...(examples.length > 0
+            ...(running.length > 0
               ? [`  Staff      password ${SANDBOX_STAFF_PASSWORD} (sandbox staff of the examples)`]
               : []),
             `  Portal     ${sandboxUrl}/me  (a citizen's records, provision history, revocation, deletion)`,
@@ -92,7 +93,7 @@ export async function startCommand(
     ].join('\n'),
   );
   return async () => {
-    await Promise.all(examples.map((e) => e.stop()));
+    await Promise.all(running.map((e) => e.stop()));
     await servers.close();
   };
 }

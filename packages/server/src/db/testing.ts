@@ -17,6 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { sql } from 'kysely';
 import pg from 'pg';
 import { type Database, openDatabase } from './connection.js';
 import { migrateToLatest } from './migrate.js';
@@ -117,4 +118,32 @@ async function admin(serverUrl: string, statement: string): Promise<void> {
   } finally {
     await client.end();
   }
+}
+
+/**
+ * Every table's row count: the state a refused request must leave as it was (the fuzz and forms
+ * batteries compare it before and after).
+ */
+export async function tableRowCounts(db: Database): Promise<Record<string, number>> {
+  const names =
+    db.dialect === 'sqlite'
+      ? (
+          await sql<{
+            name: string;
+          }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`.execute(db.kysely)
+        ).rows
+      : (
+          await sql<{
+            name: string;
+          }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`.execute(
+            db.kysely,
+          )
+        ).rows;
+  const counts: Record<string, number> = {};
+  for (const { name } of names) {
+    const row = (await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${sql.table(name)}`.execute(db.kysely))
+      .rows[0];
+    counts[name] = Number(row?.n ?? 0);
+  }
+  return counts;
 }

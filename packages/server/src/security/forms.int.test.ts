@@ -10,7 +10,6 @@
  * It can fail: with `requireCsrf` made to pass everything, the first form posted without its token
  * is accepted.
  */
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createStaffAccount } from '../auth/staff/accounts.js';
 import {
@@ -22,7 +21,7 @@ import {
 } from '../auth/testing.js';
 import { client, discoverClient, pushAuthorization } from '../auth/testing-client.js';
 import { signInToPortal } from '../citizen/testing.js';
-import { testDatabases } from '../db/testing.js';
+import { tableRowCounts, testDatabases } from '../db/testing.js';
 import { enrolReviewer, registerThroughPortal } from '../developer/testing.js';
 
 /** Never followed while crawling: they end the session or leave the site. */
@@ -82,32 +81,6 @@ async function crawl(browser: TestBrowser, starts: string[], limit = 40): Promis
   return { pages: [...seen], forms };
 }
 
-async function rowCounts(platform: TestPlatform): Promise<Record<string, number>> {
-  const { db } = platform;
-  const names =
-    db.dialect === 'sqlite'
-      ? (
-          await sql<{
-            name: string;
-          }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`.execute(db.kysely)
-        ).rows
-      : (
-          await sql<{
-            name: string;
-          }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`.execute(
-            db.kysely,
-          )
-        ).rows;
-  const counts: Record<string, number> = {};
-  for (const { name } of names) {
-    counts[name] = Number(
-      (await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${sql.table(name)}`.execute(db.kysely)).rows[0]?.n ??
-        0,
-    );
-  }
-  return counts;
-}
-
 /** Each form once: by its action and field names (every page repeats the sign-out form). */
 function distinct(forms: Form[]): Form[] {
   const byKey = new Map<string, Form>();
@@ -119,7 +92,7 @@ function distinct(forms: Form[]): Form[] {
 /** Posts every form without its CSRF token, with the browser's cookies: each must be refused. */
 async function forgeAll(platform: TestPlatform, browser: TestBrowser, forms: Form[]): Promise<string[]> {
   const accepted: string[] = [];
-  const before = await rowCounts(platform);
+  const before = await tableRowCounts(platform.db);
   for (const form of distinct(forms)) {
     expect(form.fields._csrf, `${form.action} (on ${form.page}) has no CSRF field`).toBeTruthy();
     const { _csrf: _token, ...rest } = form.fields;
@@ -129,7 +102,7 @@ async function forgeAll(platform: TestPlatform, browser: TestBrowser, forms: For
       accepted.push(`${form.action} (on ${form.page}): ${response.status}`);
     }
   }
-  expect(await rowCounts(platform)).toEqual(before);
+  expect(await tableRowCounts(platform.db)).toEqual(before);
   return accepted;
 }
 

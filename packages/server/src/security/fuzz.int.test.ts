@@ -17,10 +17,9 @@
  */
 import fc from 'fast-check';
 import type { InjectOptions, LightMyRequestResponse } from 'fastify';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestPlatform, type TestPlatform } from '../auth/testing.js';
-import { testDatabases } from '../db/testing.js';
+import { tableRowCounts, testDatabases } from '../db/testing.js';
 
 const RUNS = 1000;
 
@@ -267,32 +266,6 @@ const SURFACES: Surface[] = [
   },
 ];
 
-/** Every table's row count, and the audit log's length: the state a refused request must not touch. */
-async function state(platform: TestPlatform): Promise<Record<string, number>> {
-  const { db } = platform;
-  const names =
-    db.dialect === 'sqlite'
-      ? (
-          await sql<{
-            name: string;
-          }>`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'`.execute(db.kysely)
-        ).rows
-      : (
-          await sql<{
-            name: string;
-          }>`SELECT table_name AS name FROM information_schema.tables WHERE table_schema = current_schema()`.execute(
-            db.kysely,
-          )
-        ).rows;
-  const counts: Record<string, number> = {};
-  for (const { name } of names) {
-    const row = (await sql<{ n: number | string }>`SELECT count(*) AS n FROM ${sql.table(name)}`.execute(db.kysely))
-      .rows[0];
-    counts[name] = Number(row?.n ?? 0);
-  }
-  return counts;
-}
-
 /** Why an answer breaks the rules, or undefined when it keeps them. */
 function fault(surface: Surface, response: LightMyRequestResponse, origin: string): string | undefined {
   if (response.statusCode >= 500) return `answered ${response.statusCode}`;
@@ -371,7 +344,7 @@ describe.each(testDatabases())('fuzzing every HTTP surface on $label', (target) 
     `%s: ${RUNS} generated requests, no 5xx, no change`,
     async (_name, surface) => {
       const platform = platforms[surface.realm] as TestPlatform;
-      const before = await state(platform);
+      const before = await tableRowCounts(platform.db);
       const origin = new URL(platform.url).origin;
       await fc.assert(
         fc.asyncProperty(surface.request, async (request) => {
@@ -381,7 +354,7 @@ describe.each(testDatabases())('fuzzing every HTTP surface on $label', (target) 
         }),
         { numRuns: RUNS },
       );
-      expect(await state(platform)).toEqual(before);
+      expect(await tableRowCounts(platform.db)).toEqual(before);
     },
     180_000,
   );
