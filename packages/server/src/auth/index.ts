@@ -8,6 +8,12 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import { registerRevokeRoute } from '../consent/revoke.js';
 import { registerConsentRoutes } from '../consent/routes.js';
+import {
+  UNAVAILABLE_DESCRIPTION,
+  UNAVAILABLE_RETRY_AFTER_S,
+  type Unavailability,
+  unavailabilityOf,
+} from '../db/availability.js';
 import type { Database } from '../db/index.js';
 import { purgeExpiredArtifacts } from './adapter.js';
 import { findApp } from './clients/apps.js';
@@ -61,7 +67,7 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
   const csrf = { secret: config.secret, secure: tls };
   const resource = exportResourceOf(config);
 
-  provider.on('server_error', (_ctx, error: Error) => app.log.error({ err: error }, 'authorization server error'));
+  answerUnavailableDatabase(app, provider);
 
   await mountProvider(app, provider, {
     rateLimit: config.oauthRateLimit,
@@ -98,4 +104,30 @@ export async function registerAuth(app: FastifyInstance, deps: AuthDeps): Promis
   timer.unref();
   app.addHook('onClose', async () => clearInterval(timer));
   return { provider, access };
+}
+
+/**
+ * The provider answers its own failures as `500 server_error`. A database that is down or full is
+ * no defect: such an answer becomes 503 `temporarily_unavailable` (RFC 6749 §4.1.2.1, §5.2's
+ * extension point) with `Retry-After` (RFC 9110 §10.2.3), as the rest of the platform answers
+ * (errors/handler.ts). A redirect that carries the error to the app is left as the provider made it.
+ */
+function answerUnavailableDatabase(app: FastifyInstance, provider: Provider): void {
+  const causes = new WeakMap<object, Unavailability>();
+  provider.on('server_error', (ctx: object, error: Error) => {
+    const cause = unavailabilityOf(error);
+    if (cause) causes.set(ctx, cause);
+    else app.log.error({ err: error }, 'authorization server error');
+  });
+  provider.use(async (ctx, next) => {
+    await next();
+    const cause = causes.get(ctx);
+    if (!cause || ctx.status !== 500) return;
+    app.log.warn({ cause }, 'database unavailable');
+    ctx.status = 503;
+    ctx.set('retry-after', String(UNAVAILABLE_RETRY_AFTER_S[cause]));
+    if (typeof ctx.body === 'object' && ctx.body !== null) {
+      ctx.body = { error: 'temporarily_unavailable', error_description: UNAVAILABLE_DESCRIPTION[cause] };
+    }
+  });
 }

@@ -139,7 +139,11 @@ export class TestBrowser {
   /** The CSRF token of the last form this browser was shown (bound to its CSRF cookie). */
   lastCsrf?: string;
 
-  constructor(private readonly locale: 'zh-TW' | 'en' = 'zh-TW') {}
+  constructor(
+    private readonly locale: 'zh-TW' | 'en' = 'zh-TW',
+    /** Sent with every request, e.g. `x-forwarded-for` through a trusted proxy. */
+    private readonly extraHeaders: Record<string, string> = {},
+  ) {}
 
   private cookieHeader(url: URL): string {
     return this.cookies
@@ -169,7 +173,11 @@ export class TestBrowser {
   ): Promise<Response> {
     const target = new URL(url);
     this.visited.push(target.href);
-    const headers: Record<string, string> = { accept: 'text/html', 'accept-language': this.locale };
+    const headers: Record<string, string> = {
+      ...this.extraHeaders,
+      accept: 'text/html',
+      'accept-language': this.locale,
+    };
     const cookie = this.cookieHeader(target);
     if (cookie) headers.cookie = cookie;
     let body: string | FormData | undefined = init.multipart;
@@ -232,7 +240,8 @@ export const AGREE: ConsentAnswer = { acknowledge: 'yes', period: '1y', duration
  * redirect URI with its query), or the page it got stuck on.
  */
 export async function authorizeInBrowser(
-  platform: TestPlatform,
+  /** The database is asked for the persona's national ID only when `nationalId` is not given. */
+  platform: Pick<TestPlatform, 'db'> | { db?: undefined },
   authorizationUrl: string,
   opts: {
     persona?: 'A小姐' | 'B爺爺';
@@ -250,7 +259,8 @@ export async function authorizeInBrowser(
   if (new URL(step.url).pathname.startsWith('/signin/')) {
     const nationalId =
       opts.nationalId ??
-      (await listPersonas(platform.db)).find((p) => p.persona === (opts.persona ?? 'A小姐'))?.nationalId;
+      (platform.db &&
+        (await listPersonas(platform.db)).find((p) => p.persona === (opts.persona ?? 'A小姐'))?.nationalId);
     browser.lastCsrf = csrfIn(step.html ?? '');
     step = await browser.follow(`${step.url.split('?')[0]}/persona`, stopAt, {
       form: { _csrf: browser.lastCsrf, nationalId: nationalId ?? '' },

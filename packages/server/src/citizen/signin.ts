@@ -14,6 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PORTAL_CALLBACK_PATH, PORTAL_CLIENT_ID } from '../auth/clients/portal.js';
 import { OAUTH_ROUTES } from '../auth/provider/routes.js';
 import { deriveKey } from '../auth/provider/secrets.js';
+import { UNAVAILABLE_RETRY_AFTER_S, unavailabilityOfDescription } from '../db/availability.js';
 import { ProblemError } from '../errors/problems.js';
 import { requestLocale } from '../pages/request-locale.js';
 import { PORTAL_SIGNIN_TTL_S } from './limits.js';
@@ -71,8 +72,14 @@ export async function startPortalSignin(
       ui_locales: requestLocale(request),
     }).toString(),
   });
-  const body = pushed.json() as { request_uri?: unknown; error?: unknown };
+  const body = pushed.json() as { request_uri?: unknown; error?: unknown; error_description?: unknown };
   if (pushed.statusCode === 429) throw new ProblemError('rate_limited');
+  // The database is down or full: the citizen is told so, with when to retry, not that we failed.
+  const unavailable = pushed.statusCode === 503 ? unavailabilityOfDescription(body.error_description) : undefined;
+  if (unavailable) {
+    reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S[unavailable]));
+    throw new ProblemError(unavailable === 'full' ? 'storage_full' : 'database_unavailable');
+  }
   if (pushed.statusCode !== 201 || typeof body.request_uri !== 'string') {
     request.log.error({ status: pushed.statusCode, error: body.error }, 'portal authorization request refused');
     throw new ProblemError('internal_error');

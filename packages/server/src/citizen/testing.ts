@@ -113,7 +113,7 @@ export async function provideFile(
  * A fresh export key's public half and thumbprint (what an app's device would send). The server
  * build is Node-only, so this is jose rather than the browser SDK.
  */
-async function exportKeyThumbprint(): Promise<{ publicJwk: object; thumbprint: string }> {
+export async function exportKeyThumbprint(): Promise<{ publicJwk: object; thumbprint: string }> {
   const { publicKey } = await generateKeyPair('ECDH-ES', { crv: 'P-256' });
   const { kty, crv, x, y } = await exportJWK(publicKey);
   const publicJwk = { kty, crv, x, y };
@@ -122,7 +122,7 @@ async function exportKeyThumbprint(): Promise<{ publicJwk: object; thumbprint: s
 
 /** `GET /api/export/files/:ticket` with a fresh proof of the ticket's DPoP key. */
 export async function fetchFile(
-  platform: TestPlatform,
+  platform: Pick<TestPlatform, 'url'>,
   ticket: string,
   keys: webcrypto.CryptoKeyPair,
 ): Promise<Response> {

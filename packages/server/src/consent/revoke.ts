@@ -32,10 +32,12 @@ export async function revokeConsent(
 ): Promise<boolean> {
   const consent = await findConsent(db, consentId);
   if (!consent) return false;
-  // Tokens first: if the second step fails, access has already ended.
-  await revokeGrantArtifacts(db, consent.grantId);
   const now = clock.now();
+  // One transaction: a crash (kill -9, power loss) leaves the consent either untouched or revoked
+  // with none of its tokens, never a consent shown as active whose tokens are gone or the reverse
+  // (checked by `npm run chaos`, docs/reliability.md).
   await inTransaction(db, async (tx) => {
+    await revokeGrantArtifacts(tx, consent.grantId);
     // Only the first revocation is an event; revoking again changes nothing.
     if (await markConsentRevoked(tx, consentId, now)) {
       const entry = {

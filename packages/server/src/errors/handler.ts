@@ -1,5 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
+import { UNAVAILABLE_RETRY_AFTER_S, unavailabilityOf } from '../db/availability.js';
 import { html } from '../pages/html.js';
 import { translator } from '../pages/i18n.js';
 import { layout } from '../pages/layout.js';
@@ -53,6 +54,13 @@ function send(request: FastifyRequest, reply: FastifyReply, code: ProblemCode, d
  */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError | ProblemError, request, reply) => {
+    // A database that is down or full is no defect: 503 and when to retry (db/availability.ts).
+    const unavailable = error instanceof ProblemError ? undefined : unavailabilityOf(error);
+    if (unavailable) {
+      request.log.warn({ code: (error as { code?: unknown }).code, cause: unavailable }, 'database unavailable');
+      reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S[unavailable]));
+      return send(request, reply, unavailable === 'full' ? 'storage_full' : 'database_unavailable');
+    }
     const { code, detail } = classify(error);
     if (code === 'internal_error') request.log.error({ err: error }, 'unhandled error');
     return send(request, reply, code, code === 'internal_error' ? undefined : detail);

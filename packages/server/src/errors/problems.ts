@@ -86,6 +86,11 @@ export const PROBLEMS = {
   headers_too_large: { status: 431, title: 'The request headers are too large', zh: '請求標頭過大' },
   internal_error: { status: 500, title: 'Internal error', zh: '系統發生錯誤，請稍後再試' },
   database_unavailable: { status: 503, title: 'Database unavailable', zh: '系統暫時無法使用，請稍後再試' },
+  storage_full: {
+    status: 503,
+    title: 'Storage is full: nothing was saved; retry after Retry-After',
+    zh: '系統儲存空間不足，這次的操作沒有儲存，請稍後再試',
+  },
 } as const satisfies Record<string, { status: number; title: string; zh: string }>;
 
 export type ProblemCode = keyof typeof PROBLEMS;

@@ -10,6 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Clock } from '../../clock.js';
+import { UNAVAILABLE_DESCRIPTION, UNAVAILABLE_RETRY_AFTER_S, unavailabilityOf } from '../../db/availability.js';
 import { ProblemError } from '../../errors/problems.js';
 import { securityHeaders } from '../../security/headers.js';
 import { RateLimiter } from '../rate-limit.js';
@@ -144,6 +145,16 @@ export async function mountProvider(app: FastifyInstance, provider: Provider, op
     );
     // Body errors (too large, unreadable) at an OAuth endpoint answer in OAuth's shape.
     scope.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+      // The database down or full before the provider ran (a suspension check): 503, as the provider's own.
+      const unavailable = unavailabilityOf(error);
+      if (unavailable) {
+        const refusal = {
+          status: 503,
+          error: 'temporarily_unavailable',
+          description: UNAVAILABLE_DESCRIPTION[unavailable],
+        };
+        return sendOAuthError(request, reply, refusal, UNAVAILABLE_RETRY_AFTER_S[unavailable]);
+      }
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
       if (status === 500) request.log.error({ err: error }, 'OAuth endpoint failed');
       const description = status === 413 ? 'the request body is too large' : 'the request could not be read';
