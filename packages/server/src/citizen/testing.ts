@@ -46,12 +46,14 @@ export async function portalGet(platform: TestPlatform, browser: TestBrowser, pa
 export async function signInToPortal(
   platform: TestPlatform,
   persona: Persona = 'A小姐',
-  opts: { browser?: TestBrowser; path?: string } = {},
+  /** `nationalId`: any synthetic citizen the persona form signs in, instead of the persona. */
+  opts: { browser?: TestBrowser; path?: string; nationalId?: string } = {},
 ): Promise<{ browser: TestBrowser; page: PortalPage }> {
   const browser = opts.browser ?? new TestBrowser();
   const signin = await portalGet(platform, browser, opts.path ?? '/me');
   if (!new URL(signin.url).pathname.startsWith('/signin/')) throw new Error(`expected sign-in, got ${signin.url}`);
-  const nationalId = (await listPersonas(platform.db)).find((p) => p.persona === persona)?.nationalId ?? '';
+  const nationalId =
+    opts.nationalId ?? (await listPersonas(platform.db)).find((p) => p.persona === persona)?.nationalId ?? '';
   const step = await browser.follow(`${signin.url.split('?')[0]}/persona`, NOWHERE, {
     form: { _csrf: csrfIn(signin.html), nationalId },
   });

@@ -19,8 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EXPORT_CONTENT_FORMATS, type ExportContentFormat, scopeOf } from '@healthbank/records';
-import type { FastifyInstance, FastifyReply } from 'fastify';
-import { findApp } from '../auth/clients/apps.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { pairwiseSubject } from '../auth/provider/pairwise.js';
 import { EXPORT_API_PATH, issuerOf } from '../auth/provider/routes.js';
 import { AccessError, type VerifyAccessDeps, verifyExportAccess } from '../auth/resource/verify-access.js';
@@ -31,9 +30,8 @@ import { findConsent } from '../consent/repository.js';
 import { revokeConsent } from '../consent/revoke.js';
 import type { Database } from '../db/index.js';
 import { ProblemError } from '../errors/problems.js';
-import { authorize, challenge } from './access.js';
+import { authorize, challenge, provenTicket } from './access.js';
 import { assembleContent, exportFacts } from './content.js';
-import { verifyTicketProof } from './dpop-proof.js';
 import { ExportEnvelopeError, sealExportFile } from './envelope.js';
 import { exportTimesSince, recordExport, recordRefusal } from './history.js';
 import type { ExportKeyring } from './keys.js';
@@ -46,7 +44,7 @@ import {
   windowStart,
 } from './limits.js';
 import { EXPORT_JWKS_PATH } from './metadata.js';
-import { checkExportKey, findTicket, issueTicket, ticketCategories, ticketTimesSince } from './tickets.js';
+import { checkExportKey, issueTicket, ticketCategories, ticketTimesSince } from './tickets.js';
 
 /** The media type of an export file: a compact JWE (RFC 7516 §9.2.1 / RFC 7515 §9.2.1). */
 export const EXPORT_FILE_MEDIA_TYPE = 'application/jose';
@@ -125,17 +123,14 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
       });
   });
 
+  const ownTicket = (presented: unknown, request: FastifyRequest, reply: FastifyReply) =>
+    provenTicket(deps, realm, presented, request, reply);
+
   app.get(`${EXPORT_API_PATH}/files/:ticket`, async (request, reply) => {
     const { ticket: presented } = request.params as { ticket: string };
     const format = formatOf((request.query as { format?: unknown }).format);
-    const ticket = await findTicket(db, presented);
-    const consent = ticket && (await findConsent(db, ticket.consentId));
-    const client = consent && (await findApp(db, consent.clientId));
-    // Tickets share a table across realms: one of the other realm is unknown here, answered exactly
-    // like a ticket that never existed (a sandbox ticket at production, or the reverse).
-    if (!ticket || !consent?.exportKeyJkt || client?.environment !== realm) throw new ProblemError('ticket_not_found');
-    // The ticket's state is told before the proof is checked: it reveals nothing to someone who
-    // does not already hold the ticket, and a device with a wrong clock still learns the real reason.
+    const { ticket, consent, client } = await ownTicket(presented, request, reply);
+    if (!consent.exportKeyJkt) throw new ProblemError('ticket_not_found');
     if (consent.status === 'revoked') {
       // The integration checklist reads this: an app that saw the revocation asks once, not again.
       await recordRefusal(db, consent, clock.now());
@@ -143,13 +138,6 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
     }
     const now = clock.now();
     if (now >= ticket.expiresAt || !isConsentActive(consent, now)) throw new ProblemError('ticket_expired');
-    const jkt = await authorize(() => verifyTicketProof(deps.access, request), reply);
-    if (jkt !== ticket.dpopJkt) {
-      throw challenge(
-        reply,
-        new AccessError('invalid_dpop_proof', 'the proof is not from the key the ticket is bound to'),
-      );
-    }
     if (client.status !== 'active') throw challenge(reply, new AccessError('invalid_token', 'the app is suspended'));
 
     const wait = retryAfterSeconds(await exportTimesSince(db, consent.id, windowStart(now)), EXPORTS_PER_DAY, now);
@@ -192,18 +180,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
   app.post(`${EXPORT_API_PATH}/revoke`, async (request, reply) => {
     const { ticket: presented } = (request.body ?? {}) as { ticket?: unknown };
     // An expired ticket still ends its consent: revoking only ever takes access away.
-    const ticket = typeof presented === 'string' ? await findTicket(db, presented) : undefined;
-    const consent = ticket && (await findConsent(db, ticket.consentId));
-    const client = consent && (await findApp(db, consent.clientId));
-    // As for files: a ticket of the other realm is unknown here.
-    if (!ticket || client?.environment !== realm) throw new ProblemError('ticket_not_found');
-    const jkt = await authorize(() => verifyTicketProof(deps.access, request), reply);
-    if (jkt !== ticket.dpopJkt) {
-      throw challenge(
-        reply,
-        new AccessError('invalid_dpop_proof', 'the proof is not from the key the ticket is bound to'),
-      );
-    }
+    const { ticket } = await ownTicket(presented, request, reply);
     await revokeConsent(db, ticket.consentId, clock);
     const revoked = await findConsent(db, ticket.consentId);
     return reply

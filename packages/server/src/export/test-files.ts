@@ -16,24 +16,22 @@ import { randomBytes, randomInt } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPair } from 'jose';
 import { appendAudit } from '../audit/log.js';
-import { findApp } from '../auth/clients/apps.js';
 import { pairwiseSubject } from '../auth/provider/pairwise.js';
 import { EXPORT_API_PATH, issuerOf } from '../auth/provider/routes.js';
-import { AccessError, type VerifyAccessDeps } from '../auth/resource/verify-access.js';
+import type { VerifyAccessDeps } from '../auth/resource/verify-access.js';
 import type { Clock } from '../clock.js';
 import type { Config } from '../config/config.js';
 import { isConsentActive } from '../consent/model.js';
-import { findConsent } from '../consent/repository.js';
 import type { Database } from '../db/index.js';
 import { inTransaction } from '../db/transaction.js';
 import { ProblemError } from '../errors/problems.js';
-import { authorize, challenge } from './access.js';
+import { authorize, provenTicket } from './access.js';
 import { assembleContent, exportFacts } from './content.js';
 import { verifyTicketProof } from './dpop-proof.js';
 import { type ExportFacts, sealExportFile } from './envelope.js';
 import type { ExportKeyring } from './keys.js';
 import { exportKysely } from './tables.js';
-import { findTicket, ticketCategories } from './tickets.js';
+import { ticketCategories } from './tickets.js';
 
 export const TEST_FILES_PATH = `${EXPORT_API_PATH}/test-files`;
 
@@ -73,21 +71,11 @@ export function registerTestFileRoutes(app: FastifyInstance, deps: TestFileDeps)
 
   app.get(`${TEST_FILES_PATH}/:ticket`, async (request, reply) => {
     const { ticket: presented } = request.params as { ticket: string };
-    const ticket = await findTicket(db, presented);
-    const consent = ticket && (await findConsent(db, ticket.consentId));
-    const client = consent && (await findApp(db, consent.clientId));
-    if (!ticket || !consent?.exportKeyJkt || client?.environment !== 'sandbox')
-      throw new ProblemError('ticket_not_found');
+    const { ticket, consent, client } = await provenTicket(deps, 'sandbox', presented, request, reply);
+    if (!consent.exportKeyJkt) throw new ProblemError('ticket_not_found');
     const now = clock.now();
     if (consent.status === 'revoked') throw new ProblemError('consent_revoked');
     if (now >= ticket.expiresAt || !isConsentActive(consent, now)) throw new ProblemError('ticket_expired');
-    const jkt = await authorize(() => verifyTicketProof(deps.access, request), reply);
-    if (jkt !== ticket.dpopJkt) {
-      throw challenge(
-        reply,
-        new AccessError('invalid_dpop_proof', 'the proof is not from the key the ticket is bound to'),
-      );
-    }
     const subject = pairwiseSubject(deps.config.secret, client.organisationId, String(consent.citizenId));
     const scoped = { ...consent, categories: ticketCategories(ticket, consent) };
     const exportId = `exp_test_${randomBytes(12).toString('base64url')}`;
@@ -133,7 +121,7 @@ export function registerTestFileRoutes(app: FastifyInstance, deps: TestFileDeps)
         id: batch,
         client_id: consent.clientId,
         consent_id: consent.id,
-        dpop_jkt: jkt,
+        dpop_jkt: ticket.dpopJkt,
         truth: JSON.stringify(Object.fromEntries(shuffled.map((f) => [f.id, f.accept]))),
         created_at: now,
         answered_at: null,
@@ -146,6 +134,7 @@ export function registerTestFileRoutes(app: FastifyInstance, deps: TestFileDeps)
 
   app.post(`${TEST_FILES_PATH}/:batch/verdicts`, async (request, reply) => {
     const { batch } = request.params as { batch: string };
+    const jkt = await authorize(() => verifyTicketProof(deps.access, request), reply);
     const stored = BATCH_ID.test(batch)
       ? await exportKysely(db)
           .selectFrom('integration_test_files')
@@ -153,14 +142,8 @@ export function registerTestFileRoutes(app: FastifyInstance, deps: TestFileDeps)
           .where('id', '=', batch)
           .executeTakeFirst()
       : undefined;
-    if (!stored) throw new ProblemError('not_found', 'no such test file batch');
-    const jkt = await authorize(() => verifyTicketProof(deps.access, request), reply);
-    if (jkt !== stored.dpop_jkt) {
-      throw challenge(
-        reply,
-        new AccessError('invalid_dpop_proof', 'the proof is not from the key the batch is bound to'),
-      );
-    }
+    // As for tickets: a batch bound to another key is answered like a missing one.
+    if (!stored || stored.dpop_jkt !== jkt) throw new ProblemError('not_found', 'no such test file batch');
     const truth = JSON.parse(stored.truth) as Record<string, boolean>;
     const verdicts = (request.body as { verdicts?: unknown } | null)?.verdicts;
     const given = new Map<string, boolean>();
