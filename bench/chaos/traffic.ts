@@ -125,13 +125,22 @@ export class Traffic {
     if (this.phase === 'outage') {
       const key = status === undefined ? 'no answer' : String(status);
       this.stats.duringOutage[key] = (this.stats.duringOutage[key] ?? 0) + 1;
+      // Anything but a 503 or a dropped connection during an outage is kept for the report.
+      if (status !== undefined && status !== 503) this.note(error, status);
     } else if (!defect && (this.phase === 'paused' || spanned || error instanceof Interrupted)) {
       this.stats.interrupted += 1;
     } else {
       this.stats.unexpectedCount += 1;
-      const message = error instanceof Error ? error.message : String(error);
-      if (this.stats.unexpected.length < 50) this.stats.unexpected.push(`${status ?? ''} ${message}`.slice(0, 300));
+      this.note(error, status);
     }
+  }
+
+  /** Keeps the first fifty defects' descriptions, for the report. */
+  private note(error: unknown, status: number | undefined): void {
+    const message = error instanceof Error ? error.message : String(error);
+    const url = (error as { cause?: { url?: string } }).cause?.url ?? '';
+    if (this.stats.unexpected.length < 50)
+      this.stats.unexpected.push(`${status ?? ''} ${url} ${message}`.slice(0, 300));
   }
 
   /** One request by the journey: a network failure while the platform is down is an interruption. */

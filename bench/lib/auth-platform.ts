@@ -59,37 +59,42 @@ export async function startBenchPlatform(
   opts: { citizens: number; seed: string; asOf: string },
 ): Promise<BenchPlatform> {
   const { platform, seeded } = await startSeededPlatform(target, { ...opts, prefix: 'healthbank_bench_auth' });
-  const { url } = platform;
   try {
-    const clientKey = await exportableKeyPair('bench-1');
-    await registerTestApp(platform, {
-      clientId: BENCH_CLIENT_ID,
-      clientType: 'confidential',
-      jwks: { keys: [clientKey.publicJwk] },
-    });
-    const dpopKey = await exportableKeyPair('bench-dpop');
-    const config = await discoverClient(
-      platform,
-      BENCH_CLIENT_ID,
-      client.PrivateKeyJwt({ key: clientKey.pair.privateKey, kid: 'bench-1' }),
-    );
-    return {
-      platform,
-      config,
-      dpop: client.getDPoPHandle(config, dpopKey.pair),
-      credentials: {
-        issuer: url,
-        tokenEndpoint: `${url}${OAUTH_ROUTES.token}`,
-        clientId: BENCH_CLIENT_ID,
-        clientKey: clientKey.privateJwk,
-        dpopKey: dpopKey.privateJwk,
-      },
-      citizens: seeded.citizens,
-    };
+    return await registerBenchBackend(platform, seeded.citizens);
   } catch (error) {
     await platform.close();
     throw error;
   }
+}
+
+/** Registers the confidential bench app on a running platform and discovers it as that app. */
+export async function registerBenchBackend(platform: TestPlatform, citizens: number): Promise<BenchPlatform> {
+  const { url } = platform;
+  const clientKey = await exportableKeyPair('bench-1');
+  await registerTestApp(platform, {
+    clientId: BENCH_CLIENT_ID,
+    clientType: 'confidential',
+    jwks: { keys: [clientKey.publicJwk] },
+  });
+  const dpopKey = await exportableKeyPair('bench-dpop');
+  const config = await discoverClient(
+    platform,
+    BENCH_CLIENT_ID,
+    client.PrivateKeyJwt({ key: clientKey.pair.privateKey, kid: 'bench-1' }),
+  );
+  return {
+    platform,
+    config,
+    dpop: client.getDPoPHandle(config, dpopKey.pair),
+    credentials: {
+      issuer: url,
+      tokenEndpoint: `${url}${OAUTH_ROUTES.token}`,
+      clientId: BENCH_CLIENT_ID,
+      clientKey: clientKey.privateJwk,
+      dpopKey: dpopKey.privateJwk,
+    },
+    citizens,
+  };
 }
 
 /**
@@ -109,7 +114,7 @@ export async function ongoingRefreshToken(bench: BenchPlatform): Promise<string>
 }
 
 /** A browser that also keeps the cookies it is given, so they can be replayed by the load generator. */
-class CookieKeepingBrowser extends TestBrowser {
+export class CookieKeepingBrowser extends TestBrowser {
   readonly jar = new Map<string, string>();
 
   override async request(

@@ -21,6 +21,7 @@ import { isPortalClient } from './clients/portal.js';
 import { finishLogin, loadInteraction, registerInteractionRoutes } from './interaction/interactions.js';
 import { mountProvider } from './provider/mount.js';
 import { createProvider } from './provider/provider.js';
+import { renderProviderError } from './provider/render-error.js';
 import { exportResourceOf, issuerOf } from './provider/routes.js';
 import { registerSmartConfiguration } from './provider/smart-configuration.js';
 import { registerExportPing } from './resource/ping-route.js';
@@ -120,7 +121,19 @@ function answerUnavailableDatabase(app: FastifyInstance, provider: Provider): vo
     else app.log.error({ err: error }, 'authorization server error');
   });
   provider.use(async (ctx, next) => {
-    await next();
+    try {
+      await next();
+    } catch (error) {
+      // Thrown past the provider's own error handlers: saving the session after a route (found by
+      // `npm run chaos` as a 500 at the authorization endpoint's resume).
+      const cause = unavailabilityOf(error);
+      if (!cause) throw error;
+      causes.set(ctx, cause);
+      ctx.status = 500;
+      const out = { error: 'temporarily_unavailable', error_description: UNAVAILABLE_DESCRIPTION[cause] };
+      if (ctx.accepts('json', 'html') === 'html') await renderProviderError(ctx, out, error);
+      else ctx.body = out;
+    }
     const cause = causes.get(ctx);
     if (!cause || ctx.status !== 500) return;
     app.log.warn({ cause }, 'database unavailable');

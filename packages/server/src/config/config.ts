@@ -139,6 +139,14 @@ export class ConfigError extends Error {
 }
 
 /**
+ * Production sheds new requests while the event loop lags more than this (`health/admission.ts`):
+ * the open-loop benchmark (`bench/load.ts`) shows the in-flight cap alone lets a CPU-bound process
+ * queue requests in its sockets for tens of seconds under three times its load. Off elsewhere: a
+ * test that seeds in its own process lags on purpose.
+ */
+export const PRODUCTION_MAX_EVENT_LOOP_DELAY_MS = 200;
+
+/**
  * Builds the configuration from environment variables (`process.env` by default) and explicit
  * overrides (command-line flags win over the environment).
  */
@@ -172,7 +180,10 @@ export function loadConfig(
       developmentSigningKeys(),
     oauthRateLimit: overrides.oauthRateLimit ?? env.HEALTHBANK_OAUTH_RATE_LIMIT ?? 300,
     maxInFlight: overrides.maxInFlight ?? env.HEALTHBANK_MAX_IN_FLIGHT ?? 256,
-    maxEventLoopDelayMs: overrides.maxEventLoopDelayMs ?? env.HEALTHBANK_MAX_EVENT_LOOP_DELAY_MS ?? 0,
+    maxEventLoopDelayMs:
+      overrides.maxEventLoopDelayMs ??
+      env.HEALTHBANK_MAX_EVENT_LOOP_DELAY_MS ??
+      (environment === 'production' ? PRODUCTION_MAX_EVENT_LOOP_DELAY_MS : 0),
     exportSigningKeys: overrides.exportSigningKeys ?? exportKeysFrom(env[EXPORT_SIGNING_KEYS_ENV]),
     webhookSigningKeys: overrides.webhookSigningKeys ?? webhookKeysFrom(env[WEBHOOK_SIGNING_KEYS_ENV]),
     deletionReceiptDays: overrides.deletionReceiptDays ?? env.DELETION_RECEIPT_DAYS ?? 30,

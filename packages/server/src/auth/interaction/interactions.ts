@@ -8,6 +8,7 @@ import type Provider from 'oidc-provider';
 import type { InteractionResults } from 'oidc-provider';
 import { appendAudit } from '../../audit/index.js';
 import type { Clock } from '../../clock.js';
+import { unavailabilityOf } from '../../db/availability.js';
 import { type CitizenScope, type Database, findCitizenById, inTransaction } from '../../db/index.js';
 import { ProblemError } from '../../errors/problems.js';
 import { isLocale } from '../../pages/i18n.js';
@@ -32,7 +33,10 @@ export async function loadInteraction(
   let details: Interaction;
   try {
     details = await provider.interactionDetails(request.raw, reply.raw);
-  } catch {
+  } catch (error) {
+    // A database that is down or full is not an expired interaction: the citizen is told to retry
+    // later, not to start over (found by `npm run chaos`; db/availability.ts).
+    if (unavailabilityOf(error)) throw error;
     // SessionNotFound: no cookie, an expired interaction, or a session that ended meanwhile.
     throw new ProblemError('interaction_expired');
   }

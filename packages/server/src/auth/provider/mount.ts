@@ -145,6 +145,15 @@ export async function mountProvider(app: FastifyInstance, provider: Provider, op
     );
     // Body errors (too large, unreadable) at an OAuth endpoint answer in OAuth's shape.
     scope.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
+      // Shed by admission control (health/admission.ts, Retry-After already set): 503 in OAuth's
+      // shape. It was a 500 server_error until the open-loop benchmark (bench/load.ts) sent 3× the load.
+      if (error instanceof ProblemError && error.status === 503) {
+        return sendOAuthError(request, reply, {
+          status: 503,
+          error: 'temporarily_unavailable',
+          description: error.message,
+        });
+      }
       // The database down or full before the provider ran (a suspension check): 503, as the provider's own.
       const unavailable = unavailabilityOf(error);
       if (unavailable) {

@@ -11,7 +11,8 @@ import { providerMessages } from './messages.js';
  * OAuth error underneath for support.
  */
 export async function renderProviderError(
-  ctx: KoaContextWithOIDC,
+  /** What is read and set: any Koa context of the provider's app, before or inside its routes. */
+  ctx: Pick<KoaContextWithOIDC, 'query' | 'cookies' | 'get' | 'path'> & { type: string; body: unknown },
   out: { error: string; error_description?: string },
   _error: unknown,
 ): Promise<void> {
@@ -20,7 +21,7 @@ export async function renderProviderError(
   const message =
     out.error === 'invalid_client'
       ? t('error.client')
-      : out.error === 'server_error'
+      : out.error === 'server_error' || out.error === 'temporarily_unavailable'
         ? t('error.server')
         : t('error.link');
   const body = html`<h1>${t('error.title')}</h1>
