@@ -18,7 +18,6 @@ import {
   type TestPlatform,
 } from '../../packages/server/src/auth/testing.js';
 import { client, discoverClient, pushAuthorization } from '../../packages/server/src/auth/testing-client.js';
-import type { Config } from '../../packages/server/src/config/config.js';
 import { findCitizenByNationalId, insertPopulation } from '../../packages/server/src/db/index.js';
 import type { TestTarget } from '../../packages/server/src/db/testing.js';
 import { startSeededPlatform } from './platform.js';
@@ -72,7 +71,6 @@ export async function startExportBench(opts: {
   seed: string;
   asOf: string;
   target?: TestTarget;
-  config?: Partial<Config>;
 }): Promise<ExportBench> {
   const { target = { dialect: 'sqlite', label: 'sqlite' }, ...population } = opts;
   const { platform, seeded } = await startSeededPlatform(target, { ...population, prefix: 'healthbank_bench_export' });

@@ -7,7 +7,7 @@ import { sql } from 'kysely';
 import { buildApp } from '../../packages/server/src/app.js';
 import { registerOrganisation } from '../../packages/server/src/auth/clients/organisations.js';
 import { freePort, type TestPlatform } from '../../packages/server/src/auth/testing.js';
-import { type Config, loadConfig } from '../../packages/server/src/config/config.js';
+import { loadConfig } from '../../packages/server/src/config/config.js';
 import { type Database, type InsertCounts, seedPopulation } from '../../packages/server/src/db/index.js';
 import { createTestDatabase, type TestTarget } from '../../packages/server/src/db/testing.js';
 
@@ -17,14 +17,7 @@ import { createTestDatabase, type TestTarget } from '../../packages/server/src/d
  */
 export async function startSeededPlatform(
   target: TestTarget,
-  opts: {
-    citizens: number;
-    seed: string;
-    asOf: string;
-    prefix: string;
-    /** Settings beyond the bench's own (admission control, say). */
-    config?: Partial<Config>;
-  },
+  opts: { citizens: number; seed: string; asOf: string; prefix: string },
 ): Promise<{ platform: TestPlatform; seeded: InsertCounts }> {
   const scratch = await createTestDatabase(target, { prefix: opts.prefix });
   let app: Awaited<ReturnType<typeof buildApp>> | undefined;
@@ -45,7 +38,6 @@ export async function startSeededPlatform(
         port,
         logLevel: 'warn',
         oauthRateLimit: 1_000_000,
-        ...opts.config,
       },
     );
     app = await buildApp({ config, db: scratch.db });

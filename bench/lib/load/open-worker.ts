@@ -81,7 +81,7 @@ async function makerFor(target: OpenTarget, origin: string): Promise<Maker> {
             const url = `${origin}/api/export/files/${t.ticket}`;
             return {
               method: 'GET',
-              path: `/api/export/files/${t.ticket}?format=fhir`,
+              path: `/api/export/files/${t.ticket}`,
               headers: { accept: 'application/jose', dpop: await proof('GET', url) },
             };
           }

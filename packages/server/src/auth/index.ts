@@ -120,27 +120,28 @@ function answerUnavailableDatabase(app: FastifyInstance, provider: Provider): vo
     if (cause) causes.set(ctx, cause);
     else app.log.error({ err: error }, 'authorization server error');
   });
+  const oauthError = (cause: Unavailability) => ({
+    error: 'temporarily_unavailable',
+    error_description: UNAVAILABLE_DESCRIPTION[cause],
+  });
   provider.use(async (ctx, next) => {
+    let cause: Unavailability | undefined;
     try {
       await next();
+      cause = ctx.status === 500 ? causes.get(ctx) : undefined;
     } catch (error) {
       // Thrown past the provider's own error handlers: saving the session after a route (found by
       // `npm run chaos` as a 500 at the authorization endpoint's resume).
-      const cause = unavailabilityOf(error);
+      cause = unavailabilityOf(error);
       if (!cause) throw error;
-      causes.set(ctx, cause);
-      ctx.status = 500;
-      const out = { error: 'temporarily_unavailable', error_description: UNAVAILABLE_DESCRIPTION[cause] };
-      if (ctx.accepts('json', 'html') === 'html') await renderProviderError(ctx, out, error);
-      else ctx.body = out;
+      if (ctx.accepts('json', 'html') === 'html') await renderProviderError(ctx, oauthError(cause), error);
+      else ctx.body = oauthError(cause);
     }
-    const cause = causes.get(ctx);
-    if (!cause || ctx.status !== 500) return;
+    if (!cause) return;
     app.log.warn({ cause }, 'database unavailable');
     ctx.status = 503;
     ctx.set('retry-after', String(UNAVAILABLE_RETRY_AFTER_S[cause]));
-    if (typeof ctx.body === 'object' && ctx.body !== null) {
-      ctx.body = { error: 'temporarily_unavailable', error_description: UNAVAILABLE_DESCRIPTION[cause] };
-    }
+    // A page stays the page the provider rendered; JSON becomes OAuth's error for the cause.
+    if (typeof ctx.body === 'object' && ctx.body !== null) ctx.body = oauthError(cause);
   });
 }

@@ -144,7 +144,7 @@ export class ConfigError extends Error {
  * queue requests in its sockets for tens of seconds under three times its load. Off elsewhere: a
  * test that seeds in its own process lags on purpose.
  */
-export const PRODUCTION_MAX_EVENT_LOOP_DELAY_MS = 200;
+export const PRODUCTION_MAX_EVENT_LOOP_DELAY_MS = 100;
 
 /**
  * Builds the configuration from environment variables (`process.env` by default) and explicit

@@ -4,7 +4,7 @@
  * and memory grows (OWASP ASVS V11.1.4 anti-automation limits; RFC 9110 §15.6.4). Two signals:
  *
  * - **requests in progress**: past `maxInFlight`, each new request is refused until one finishes;
- * - **event-loop delay**: the p99 delay over the last second, sampled by Node's
+ * - **event-loop delay**: the p99 delay over the last quarter second, sampled by Node's
  *   `monitorEventLoopDelay`; past `maxEventLoopDelayMs` the process is saturated (CPU-bound work
  *   queued behind I/O), and new requests are refused until the delay falls back.
  *
@@ -28,7 +28,14 @@ export const OVERLOAD_RETRY_AFTER_S = 2;
 
 const ALWAYS_ADMITTED = new Set(['/healthz']);
 
-/** Node's event-loop delay monitor: the p99 of the last full second, in milliseconds. */
+/**
+ * How often the delay is read. A quarter of a second: with a whole second, a saturated process
+ * admitted a second's excess each time the delay dipped, and shed requests waited seconds in its
+ * sockets before being refused (bench/load.ts).
+ */
+const DELAY_WINDOW_MS = 250;
+
+/** Node's event-loop delay monitor: the p99 of the last full window, in milliseconds. */
 function eventLoopMonitor(): { delayMs: () => number; stop: () => void } {
   const histogram = monitorEventLoopDelay({ resolution: 10 });
   histogram.enable();
@@ -36,7 +43,7 @@ function eventLoopMonitor(): { delayMs: () => number; stop: () => void } {
   const timer = setInterval(() => {
     last = histogram.percentile(99) / 1e6;
     histogram.reset();
-  }, 1000);
+  }, DELAY_WINDOW_MS);
   timer.unref();
   return {
     delayMs: () => last,
