@@ -1,8 +1,7 @@
 /** The chaos run's app and citizens: a public sandbox app with a deletion webhook, and who signs in. */
 import { generateKeyPairSync } from 'node:crypto';
-import { registerApp } from '../../packages/server/src/auth/clients/apps.js';
 import { registerOrganisation } from '../../packages/server/src/auth/clients/organisations.js';
-import { TEST_REDIRECT_URI } from '../../packages/server/src/auth/testing.js';
+import { registerTestApp } from '../../packages/server/src/auth/testing.js';
 import type { Database } from '../../packages/server/src/db/index.js';
 
 export const CHAOS_CLIENT_ID = 'chaos-app';
@@ -18,20 +17,16 @@ export async function registerChaosApp(
 ): Promise<{ clientId: string; citizens: string[] }> {
   const org = await registerOrganisation(db, { type: 'company', name: '混沌測試股份有限公司', identifier: '24502181' });
   const receiptKey = generateKeyPairSync('ed25519').publicKey.export({ format: 'jwk' });
-  await registerApp(db, {
-    clientId: CHAOS_CLIENT_ID,
-    organisationId: org.id,
-    name: { 'zh-TW': '混沌測試 App', en: 'Chaos test app' },
-    purpose: { 'zh-TW': '在故障下測試平台。', en: 'To test the platform under faults.' },
-    privacyPolicyUrl: 'https://app.example.test/privacy',
-    supportContact: 'help@app.example.test',
-    redirectUris: [TEST_REDIRECT_URI],
-    clientType: 'public',
-    categories: ['lab', 'outpatient', 'inpatient'],
-    environment: 'sandbox',
-    deletionWebhookUrl: opts.webhookUrl,
-    receiptJwks: { keys: [{ ...receiptKey, kid: 'chaos-receipts' }] },
-  });
+  await registerTestApp(
+    { db, organisationId: org.id },
+    {
+      clientId: CHAOS_CLIENT_ID,
+      clientType: 'public',
+      categories: ['lab', 'outpatient', 'inpatient'],
+      deletionWebhookUrl: opts.webhookUrl,
+      receiptJwks: { keys: [{ ...receiptKey, kid: 'chaos-receipts' }] },
+    },
+  );
   const rows = await db.kysely
     .selectFrom('citizens')
     .select('national_id')

@@ -109,7 +109,7 @@ export async function startTestPlatform(
 
 /** Registers a sandbox test app of the platform's test organisation (all categories but care wishes). */
 export async function registerTestApp(
-  platform: TestPlatform,
+  platform: Pick<TestPlatform, 'db' | 'organisationId'>,
   overrides: Partial<AppInput> & Pick<AppInput, 'clientId' | 'clientType'>,
 ): Promise<void> {
   await registerApp(platform.db, {

@@ -10,9 +10,8 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../app.js';
-import { registerApp } from '../auth/clients/apps.js';
 import { registerOrganisation } from '../auth/clients/organisations.js';
-import { TEST_REDIRECT_URI } from '../auth/testing.js';
+import { registerTestApp } from '../auth/testing.js';
 import { parForm } from '../auth/testing-client.js';
 import { loadConfig } from '../config/config.js';
 import { type Database, inTransaction, openDatabase } from './index.js';
@@ -60,18 +59,7 @@ describe.skipIf(!postgres)('PostgreSQL going away and coming back', () => {
       name: '斷線測試股份有限公司',
       identifier: '24502181',
     });
-    await registerApp(t.db, {
-      clientId: 'outage-app',
-      organisationId: org.id,
-      name: { 'zh-TW': '斷線測試 App', en: 'Outage test app' },
-      purpose: { 'zh-TW': '測試資料庫斷線。', en: 'To test a database outage.' },
-      privacyPolicyUrl: 'https://app.example.test/privacy',
-      supportContact: 'help@app.example.test',
-      redirectUris: [TEST_REDIRECT_URI],
-      clientType: 'public',
-      categories: ['lab'],
-      environment: 'sandbox',
-    });
+    await registerTestApp({ db: t.db, organisationId: org.id }, { clientId: 'outage-app', clientType: 'public' });
     const direct = new URL(t.url);
     proxy = await startProxy(Number(direct.port));
     direct.port = String(proxy.port);
