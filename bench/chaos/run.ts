@@ -71,10 +71,10 @@ interface Stage {
 }
 
 async function stage(name: string, databaseUrl: string, work: string): Promise<Stage> {
-  const port = await freePort();
   const server = new ServerProcess({
     databaseUrl,
-    port,
+    port: await freePort(),
+    sandboxPort: await freePort(),
     citizens: count('citizens'),
     logFile: join(work, `${name}.log`),
   });
@@ -371,9 +371,11 @@ async function main(): Promise<void> {
   const results: Record<string, unknown>[] = [];
   const skipped: string[] = [];
   const started = Date.now();
+  const write = () => writeReport(results, skipped, started);
   try {
     if (count('kills-sqlite') > 0) {
       results.push(await killScenario('sqlite-kill', `sqlite:${join(work, 'kill.db')}`, count('kills-sqlite'), work));
+      write();
     }
     const wantsPostgres = count('kills-postgres') > 0 || count('outages') > 0;
     if (wantsPostgres && !postgresBinaries()) skipped.push('PostgreSQL scenarios: PostgreSQL is not installed');
@@ -382,6 +384,7 @@ async function main(): Promise<void> {
       try {
         if (count('kills-postgres') > 0) {
           results.push(await killScenario('postgres-kill', cluster.url, count('kills-postgres'), work));
+          write();
         }
         if (count('outages') > 0) {
           // A fresh database for the outages: the scenario's ledger starts empty.
@@ -390,6 +393,7 @@ async function main(): Promise<void> {
           await sql`create database outage`.execute(admin.kysely);
           await admin.close();
           results.push(await outageScenario({ ...cluster, url }, count('outages'), work));
+          write();
         }
       } finally {
         cluster.destroy();
@@ -411,18 +415,7 @@ async function main(): Promise<void> {
     console.error(`the run stopped; the servers' logs are kept in ${work}`);
     throw error;
   }
-  const report = {
-    benchmark: 'chaos',
-    date: new Date().toISOString(),
-    machine: machineFacts(),
-    minutes: round((Date.now() - started) / 60_000),
-    lanes: count('lanes'),
-    citizens: count('citizens'),
-    scenarios: results,
-    skipped,
-  };
-  mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
-  writeFileSync(join(REPO, 'bench', 'results', 'chaos.json'), `${JSON.stringify(report, null, 2)}\n`);
+  write();
   console.log(table(results));
   for (const line of skipped) console.log(`skipped: ${line}`);
   const failed = results.some(
@@ -448,6 +441,22 @@ async function main(): Promise<void> {
   } else {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Writes what has been measured so far: a run that stops halfway keeps its finished scenarios. */
+function writeReport(results: Record<string, unknown>[], skipped: string[], started: number): void {
+  const report = {
+    benchmark: 'chaos',
+    date: new Date().toISOString(),
+    machine: machineFacts(),
+    minutes: round((Date.now() - started) / 60_000),
+    lanes: count('lanes'),
+    citizens: count('citizens'),
+    scenarios: results,
+    skipped,
+  };
+  mkdirSync(join(REPO, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(REPO, 'bench', 'results', 'chaos.json'), `${JSON.stringify(report, null, 2)}\n`);
 }
 
 function table(results: Record<string, unknown>[]): string {

@@ -15,8 +15,10 @@ const START_LIMIT_MS = 120_000;
 
 export interface ServerOptions {
   databaseUrl: string;
-  /** Production's port; the sandbox listens on the next one. */
+  /** Production's port. */
   port: number;
+  /** The sandbox realm's port (where the load goes). */
+  sandboxPort: number;
   /** Synthetic citizens seeded into an empty database by the first start. */
   citizens: number;
   /** Where the server's stderr and stdout go (appended across restarts). */
@@ -31,7 +33,7 @@ export class ServerProcess {
   readonly sandboxUrl: string;
 
   constructor(private readonly opts: ServerOptions) {
-    this.sandboxUrl = `http://127.0.0.1:${opts.port + 1}`;
+    this.sandboxUrl = `http://127.0.0.1:${opts.sandboxPort}`;
     this.log = createWriteStream(opts.logFile, { flags: 'a' });
   }
 
@@ -50,7 +52,7 @@ export class ServerProcess {
         NODE_ENV: 'development',
         DATABASE_URL: this.opts.databaseUrl,
         PORT: String(this.opts.port),
-        SANDBOX_PORT: String(this.opts.port + 1),
+        SANDBOX_PORT: String(this.opts.sandboxPort),
         PUBLIC_URL: `http://127.0.0.1:${this.opts.port}`,
         SANDBOX_PUBLIC_URL: this.sandboxUrl,
         HEALTHBANK_SANDBOX_CITIZENS: String(this.opts.citizens),
