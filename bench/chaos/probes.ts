@@ -3,6 +3,9 @@
  * timed, with whether each answer is the promised one (503 with `Retry-After`, problem+json from
  * the API and health check, OAuth's own JSON error from the token endpoint).
  */
+import { randomUUID } from 'node:crypto';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+
 export interface ProbeResult {
   kind: 'health' | 'api' | 'oauth' | 'page';
   status: number | 'network';
@@ -23,15 +26,27 @@ interface Probe {
   shape: 'problem' | 'oauth' | 'page';
 }
 
+/** The probes' own DPoP key (RFC 9449): each proof is fresh, so none is refused as a replay. */
+const probeKey = await generateKeyPair('ES256');
+const probeJwk = await exportJWK(probeKey.publicKey);
+const probeProof = (htm: string, htu: string) =>
+  new SignJWT({ htm, htu, jti: randomUUID() })
+    .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: probeJwk })
+    .setIssuedAt()
+    .sign(probeKey.privateKey);
+
 const PROBES: Probe[] = [
   { kind: 'health', writes: false, shape: 'problem', send: (o, signal) => fetch(`${o}/healthz`, { signal }) },
   {
-    // The export API's file route: a well-formed ticket is looked up in the database first.
+    // The export API's file route with a valid DPoP proof: checking it (its jti against replay)
+    // and looking the ticket up both need the database. Without a proof it is refused before.
     kind: 'api',
     writes: false,
     shape: 'problem',
-    send: (o, signal) =>
-      fetch(`${o}/api/export/files/tkt_${'A'.repeat(43)}`, { signal, headers: { accept: 'application/json' } }),
+    send: async (o, signal) => {
+      const url = `${o}/api/export/files/tkt_${'A'.repeat(43)}`;
+      return fetch(url, { signal, headers: { accept: 'application/json', dpop: await probeProof('GET', url) } });
+    },
   },
   {
     // A pushed authorization request writes its request object.
