@@ -19,7 +19,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { EXPORT_CONTENT_FORMATS, type ExportContentFormat, scopeOf } from '@healthbank/records';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import { pairwiseSubject } from '../auth/provider/pairwise.js';
 import { EXPORT_API_PATH, issuerOf } from '../auth/provider/routes.js';
 import { AccessError, type VerifyAccessDeps, verifyExportAccess } from '../auth/resource/verify-access.js';
@@ -123,13 +123,10 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
       });
   });
 
-  const ownTicket = (presented: unknown, request: FastifyRequest, reply: FastifyReply) =>
-    provenTicket(deps, realm, presented, request, reply);
-
   app.get(`${EXPORT_API_PATH}/files/:ticket`, async (request, reply) => {
     const { ticket: presented } = request.params as { ticket: string };
     const format = formatOf((request.query as { format?: unknown }).format);
-    const { ticket, consent, client } = await ownTicket(presented, request, reply);
+    const { ticket, consent, client } = await provenTicket(deps, realm, presented, request, reply);
     if (!consent.exportKeyJkt) throw new ProblemError('ticket_not_found');
     if (consent.status === 'revoked') {
       // The integration checklist reads this: an app that saw the revocation asks once, not again.
@@ -180,7 +177,7 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
   app.post(`${EXPORT_API_PATH}/revoke`, async (request, reply) => {
     const { ticket: presented } = (request.body ?? {}) as { ticket?: unknown };
     // An expired ticket still ends its consent: revoking only ever takes access away.
-    const { ticket } = await ownTicket(presented, request, reply);
+    const { ticket } = await provenTicket(deps, realm, presented, request, reply);
     await revokeConsent(db, ticket.consentId, clock);
     const revoked = await findConsent(db, ticket.consentId);
     return reply
