@@ -29,6 +29,13 @@ describe('a platform at its in-flight cap', () => {
     await t?.dispose();
   });
 
+  const pushRequest = () =>
+    fetch(`${url}/oauth/par`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'client_id=someone&response_type=code',
+    });
+
   it('sheds with 503 and Retry-After in each endpoint’s own shape, and admits again once there is room', async () => {
     // The one place: a request whose body never finishes arriving stays in progress.
     const slow = connect(Number(new URL(url).port), '127.0.0.1');
@@ -37,11 +44,7 @@ describe('a platform at its in-flight cap', () => {
     );
     await new Promise((r) => setTimeout(r, 200));
 
-    const par = await fetch(`${url}/oauth/par`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'client_id=someone&response_type=code',
-    });
+    const par = await pushRequest();
     expect(par.status).toBe(503);
     expect(par.headers.get('retry-after')).toBe('2');
     expect(await par.json()).toMatchObject({ error: 'temporarily_unavailable' });
@@ -55,11 +58,7 @@ describe('a platform at its in-flight cap', () => {
 
     slow.destroy();
     await new Promise((r) => setTimeout(r, 200));
-    const admitted = await fetch(`${url}/oauth/par`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: 'client_id=someone&response_type=code',
-    });
+    const admitted = await pushRequest();
     // Heard again: an unknown client is refused on its merits (RFC 6749 §5.2 invalid_client).
     expect(admitted.status).toBe(401);
   });
