@@ -9,10 +9,10 @@ import type { Config } from '../config/config.js';
 import { registerRevokeRoute } from '../consent/revoke.js';
 import { registerConsentRoutes } from '../consent/routes.js';
 import {
-  UNAVAILABLE_DESCRIPTION,
   UNAVAILABLE_RETRY_AFTER_S,
   type Unavailability,
   unavailabilityOf,
+  unavailableOAuthError,
 } from '../db/availability.js';
 import type { Database } from '../db/index.js';
 import { purgeExpiredArtifacts } from './adapter.js';
@@ -120,10 +120,6 @@ function answerUnavailableDatabase(app: FastifyInstance, provider: Provider): vo
     if (cause) causes.set(ctx, cause);
     else app.log.error({ err: error }, 'authorization server error');
   });
-  const oauthError = (cause: Unavailability) => ({
-    error: 'temporarily_unavailable',
-    error_description: UNAVAILABLE_DESCRIPTION[cause],
-  });
   provider.use(async (ctx, next) => {
     let cause: Unavailability | undefined;
     try {
@@ -134,14 +130,14 @@ function answerUnavailableDatabase(app: FastifyInstance, provider: Provider): vo
       // `npm run chaos` as a 500 at the authorization endpoint's resume).
       cause = unavailabilityOf(error);
       if (!cause) throw error;
-      if (ctx.accepts('json', 'html') === 'html') await renderProviderError(ctx, oauthError(cause), error);
-      else ctx.body = oauthError(cause);
+      if (ctx.accepts('json', 'html') === 'html') await renderProviderError(ctx, unavailableOAuthError(cause), error);
+      else ctx.body = unavailableOAuthError(cause);
     }
     if (!cause) return;
     app.log.warn({ cause }, 'database unavailable');
     ctx.status = 503;
     ctx.set('retry-after', String(UNAVAILABLE_RETRY_AFTER_S[cause]));
     // A page stays the page the provider rendered; JSON becomes OAuth's error for the cause.
-    if (typeof ctx.body === 'object' && ctx.body !== null) ctx.body = oauthError(cause);
+    if (typeof ctx.body === 'object' && ctx.body !== null) ctx.body = unavailableOAuthError(cause);
   });
 }

@@ -14,7 +14,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { PORTAL_CALLBACK_PATH, PORTAL_CLIENT_ID } from '../auth/clients/portal.js';
 import { OAUTH_ROUTES } from '../auth/provider/routes.js';
 import { deriveKey } from '../auth/provider/secrets.js';
-import { UNAVAILABLE_RETRY_AFTER_S, unavailabilityOfDescription } from '../db/availability.js';
+import { UNAVAILABLE_PROBLEM, UNAVAILABLE_RETRY_AFTER_S, unavailabilityOfDescription } from '../db/availability.js';
 import { ProblemError } from '../errors/problems.js';
 import { requestLocale } from '../pages/request-locale.js';
 import { PORTAL_SIGNIN_TTL_S } from './limits.js';
@@ -78,7 +78,7 @@ export async function startPortalSignin(
   const unavailable = pushed.statusCode === 503 ? unavailabilityOfDescription(body.error_description) : undefined;
   if (unavailable) {
     reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S[unavailable]));
-    throw new ProblemError(unavailable === 'full' ? 'storage_full' : 'database_unavailable');
+    throw new ProblemError(UNAVAILABLE_PROBLEM[unavailable]);
   }
   if (pushed.statusCode !== 201 || typeof body.request_uri !== 'string') {
     request.log.error({ status: pushed.statusCode, error: body.error }, 'portal authorization request refused');

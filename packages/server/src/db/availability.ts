@@ -29,6 +29,14 @@ export const UNAVAILABLE_DESCRIPTION: Record<Unavailability, string> = {
   full: 'storage is full; nothing was saved',
 };
 
+/** The problem code (errors/problems.ts) each cause is answered with. */
+export const UNAVAILABLE_PROBLEM = { unavailable: 'database_unavailable', full: 'storage_full' } as const;
+
+/** The OAuth endpoints' body for a cause: `temporarily_unavailable` (RFC 6749 §4.1.2.1, §5.2). */
+export function unavailableOAuthError(cause: Unavailability): { error: string; error_description: string } {
+  return { error: 'temporarily_unavailable', error_description: UNAVAILABLE_DESCRIPTION[cause] };
+}
+
 /** The cause an OAuth endpoint's `error_description` names, if it is one of ours. */
 export function unavailabilityOfDescription(description: unknown): Unavailability | undefined {
   return (Object.keys(UNAVAILABLE_DESCRIPTION) as Unavailability[]).find(

@@ -1,6 +1,6 @@
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest, FastifyServerOptions } from 'fastify';
-import { UNAVAILABLE_RETRY_AFTER_S, unavailabilityOf } from '../db/availability.js';
+import { UNAVAILABLE_PROBLEM, UNAVAILABLE_RETRY_AFTER_S, unavailabilityOf } from '../db/availability.js';
 import { html } from '../pages/html.js';
 import { translator } from '../pages/i18n.js';
 import { layout } from '../pages/layout.js';
@@ -59,7 +59,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     if (unavailable) {
       request.log.warn({ code: (error as { code?: unknown }).code, cause: unavailable }, 'database unavailable');
       reply.header('retry-after', String(UNAVAILABLE_RETRY_AFTER_S[unavailable]));
-      return send(request, reply, unavailable === 'full' ? 'storage_full' : 'database_unavailable');
+      return send(request, reply, UNAVAILABLE_PROBLEM[unavailable]);
     }
     const { code, detail } = classify(error);
     if (code === 'internal_error') request.log.error({ err: error }, 'unhandled error');

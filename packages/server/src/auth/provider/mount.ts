@@ -10,7 +10,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type Provider from 'oidc-provider';
 import type { Clock } from '../../clock.js';
-import { UNAVAILABLE_DESCRIPTION, UNAVAILABLE_RETRY_AFTER_S, unavailabilityOf } from '../../db/availability.js';
+import { UNAVAILABLE_RETRY_AFTER_S, unavailabilityOf, unavailableOAuthError } from '../../db/availability.js';
 import { ProblemError } from '../../errors/problems.js';
 import { securityHeaders } from '../../security/headers.js';
 import { RateLimiter } from '../rate-limit.js';
@@ -157,12 +157,13 @@ export async function mountProvider(app: FastifyInstance, provider: Provider, op
       // The database down or full before the provider ran (a suspension check): 503, as the provider's own.
       const unavailable = unavailabilityOf(error);
       if (unavailable) {
-        const refusal = {
-          status: 503,
-          error: 'temporarily_unavailable',
-          description: UNAVAILABLE_DESCRIPTION[unavailable],
-        };
-        return sendOAuthError(request, reply, refusal, UNAVAILABLE_RETRY_AFTER_S[unavailable]);
+        const { error: code, error_description: description } = unavailableOAuthError(unavailable);
+        return sendOAuthError(
+          request,
+          reply,
+          { status: 503, error: code, description },
+          UNAVAILABLE_RETRY_AFTER_S[unavailable],
+        );
       }
       const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
       if (status === 500) request.log.error({ err: error }, 'OAuth endpoint failed');
