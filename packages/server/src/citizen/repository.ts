@@ -10,7 +10,7 @@ import {
   type HealthRecord,
   type LabRecord,
 } from '@healthbank/records';
-import type { Database } from '../db/index.js';
+import { type Database, recordJson } from '../db/index.js';
 import { RECORDS_PER_PAGE } from './limits.js';
 
 /**
@@ -50,7 +50,7 @@ export async function recordPage(
 ): Promise<HealthRecord[]> {
   const rows = await db.kysely
     .selectFrom('records')
-    .select('payload')
+    .select(recordJson().as('payload'))
     .where('citizen_id', '=', citizenId)
     .where('category', '=', category)
     .orderBy('date', 'desc')
@@ -75,7 +75,7 @@ export async function trendRecords(
 ): Promise<{ labs: LabRecord[]; preventive: AdultPreventiveRecord[] }> {
   const rows = await db.kysely
     .selectFrom('records')
-    .select(['category', 'payload'])
+    .select(['category', recordJson().as('payload')])
     .where('citizen_id', '=', citizenId)
     .where('category', 'in', ['lab', 'adult_preventive'])
     .orderBy('category')

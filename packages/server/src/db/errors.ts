@@ -17,6 +17,8 @@ export const DATABASE_ERROR_CODES = [
   'invalid_query',
   /** A contact is not a plausible e-mail address or Taiwanese mobile number (`contacts.ts`). */
   'invalid_contact',
+  /** A record cannot be stored: its id needs JSON escaping, or its JSON does not start with id, date, category. */
+  'invalid_record',
 ] as const;
 export type DatabaseErrorCode = (typeof DATABASE_ERROR_CODES)[number];
 

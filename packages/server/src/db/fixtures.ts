@@ -99,6 +99,19 @@ export function fixtureRecord(
   institution: Institution,
   random: () => number = Math.random,
 ): HealthRecord {
+  // Keys in the record schema's order, id, date and category first, as the generator writes them
+  // (storage keeps that order byte for byte; db/record-json.ts).
+  const { id: _, date: __, category: ___, ...rest } = anyOrderRecord(category, id, date, institution, random);
+  return { id, date, category, ...rest } as HealthRecord;
+}
+
+function anyOrderRecord(
+  category: CategoryId,
+  id: string,
+  date: string,
+  institution: Institution,
+  random: () => number,
+): HealthRecord {
   const visit = {
     id,
     date,

@@ -27,6 +27,7 @@ export {
 export { DATABASE_ERROR_CODES, DatabaseError, type DatabaseErrorCode } from './errors.js';
 export { type InsertCounts, insertPopulation } from './insert.js';
 export { assertMigrated, migrateToLatest } from './migrate.js';
+export { recordJson, storedPayload } from './record-json.js';
 export { listVisitedInstitutions, readRecords, readRecordsJson } from './records.js';
 export type { Schema } from './schema.js';
 export { type SeedOptions, seedPopulation } from './seed.js';

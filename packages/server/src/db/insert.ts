@@ -1,8 +1,13 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { type CitizenRecords, type HealthRecord, institutionOf } from '@healthbank/records';
 import type SqliteDatabase from 'better-sqlite3';
-import { sql } from 'kysely';
+import type pg from 'pg';
+import copyStreams from 'pg-copy-streams';
 import { type Database, nativeHandle } from './connection.js';
-import { integerArrayLiteral, textArrayLiteral } from './pg-array.js';
+import { DatabaseError } from './errors.js';
+import { textArrayLiteral } from './pg-array.js';
+import { storedPayload } from './record-json.js';
 
 /** Counts of what a bulk insert wrote. */
 export interface InsertCounts {
@@ -17,7 +22,8 @@ export interface InsertCounts {
  *
  * SQLite goes through prepared better-sqlite3 statements (compiling a Kysely query per row would
  * cost more than the insert itself); PostgreSQL gets one multi-row `INSERT … SELECT FROM unnest()`
- * per table, so a batch costs two round trips whatever its size.
+ * for the citizens (their generated ids come back) and one `COPY … FROM STDIN` for their records,
+ * PostgreSQL's fastest way in: rows stream in its own text format without per-row statements.
  *
  * @example
  * ```ts
@@ -33,7 +39,7 @@ export async function insertPopulation(db: Database, batch: readonly CitizenReco
     // synchronous better-sqlite3 transaction runs on the same handle.
     await db.kysely.connection().execute(async () => insertSqlite(native.sqlite, batch));
   } else {
-    await insertPostgres(db, batch);
+    await insertPostgres(native.pool, batch);
   }
   return counts;
 }
@@ -78,7 +84,7 @@ function insertSqlite(handle: SqliteDatabase.Database, batch: readonly CitizenRe
             r.date,
             institution?.code ?? null,
             institution?.name ?? null,
-            JSON.stringify(r),
+            storedPayload(r),
           );
         }
       }
@@ -89,74 +95,79 @@ function insertSqlite(handle: SqliteDatabase.Database, batch: readonly CitizenRe
   statements.transaction(batch);
 }
 
-async function insertPostgres(db: Database, batch: readonly CitizenRecords[]): Promise<void> {
+async function insertPostgres(pool: pg.Pool, batch: readonly CitizenRecords[]): Promise<void> {
   const citizens = batch.map((c) => c.citizen);
-  await db.kysely.transaction().execute(async (trx) => {
-    const inserted = await sql<{ id: number; national_id: string }>`
-      insert into citizens (${sql.raw(CITIZEN_COLUMNS)})
-      select * from unnest(
-        ${textArrayLiteral(citizens.map((c) => c.nationalId))}::text[],
-        ${textArrayLiteral(citizens.map((c) => c.nhiCardNumber))}::text[],
-        ${textArrayLiteral(citizens.map((c) => c.name))}::text[],
-        ${textArrayLiteral(citizens.map((c) => c.sex))}::text[],
-        ${textArrayLiteral(citizens.map((c) => c.birthDate))}::text[],
-        ${textArrayLiteral(citizens.map((c) => c.county))}::text[],
-        ${textArrayLiteral(citizens.map((c) => c.township))}::text[],
-        ${textArrayLiteral(citizens.map((c) => c.persona ?? null))}::text[],
-        ${textArrayLiteral(citizens.map((c) => c.employerUbn ?? null))}::text[]
-      )
-      returning id, national_id`.execute(trx);
+  const client = await pool.connect();
+  let failure: unknown;
+  try {
+    await client.query('begin');
+    const inserted = await client.query<{ id: number; national_id: string }>(
+      `insert into citizens (${CITIZEN_COLUMNS})
+       select * from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[])
+       returning id, national_id`,
+      [
+        textArrayLiteral(citizens.map((c) => c.nationalId)),
+        textArrayLiteral(citizens.map((c) => c.nhiCardNumber)),
+        textArrayLiteral(citizens.map((c) => c.name)),
+        textArrayLiteral(citizens.map((c) => c.sex)),
+        textArrayLiteral(citizens.map((c) => c.birthDate)),
+        textArrayLiteral(citizens.map((c) => c.county)),
+        textArrayLiteral(citizens.map((c) => c.township)),
+        textArrayLiteral(citizens.map((c) => c.persona ?? null)),
+        textArrayLiteral(citizens.map((c) => c.employerUbn ?? null)),
+      ],
+    );
     // RETURNING does not promise input order, so ids are matched by national ID.
     const idOf = new Map(inserted.rows.map((row) => [row.national_id, row.id]));
-
-    const columns = {
-      citizenId: [] as number[],
-      id: [] as string[],
-      category: [] as string[],
-      date: [] as string[],
-      institutionCode: [] as (string | null)[],
-      institutionName: [] as (string | null)[],
-      payload: [] as string[],
-    };
-    for (const { citizen, records } of batch) {
+    const rows = batch.map(({ citizen, records }) => {
       const citizenId = idOf.get(citizen.nationalId);
       if (citizenId === undefined) throw new Error('inserted citizen missing from RETURNING');
-      for (const r of records) appendRecord(columns, citizenId, r);
+      return { citizenId, records };
+    });
+    if (rows.some((r) => r.records.length > 0)) {
+      await pipeline(
+        Readable.from(copyText(rows)),
+        client.query(copyStreams.from(`COPY records (${RECORD_COLUMNS}) FROM STDIN`)),
+      );
     }
-    if (columns.id.length === 0) return;
-    await sql`
-      insert into records (${sql.raw(RECORD_COLUMNS)})
-      select * from unnest(
-        ${integerArrayLiteral(columns.citizenId)}::integer[],
-        ${textArrayLiteral(columns.id)}::text[],
-        ${textArrayLiteral(columns.category)}::text[],
-        ${textArrayLiteral(columns.date)}::text[],
-        ${textArrayLiteral(columns.institutionCode)}::text[],
-        ${textArrayLiteral(columns.institutionName)}::text[],
-        ${textArrayLiteral(columns.payload)}::text[]
-      )`.execute(trx);
-  });
+    await client.query('commit');
+  } catch (error) {
+    failure = error;
+    await client.query('rollback').catch(() => {});
+    throw error;
+  } finally {
+    // A client whose connection failed mid-batch is discarded rather than returned to the pool.
+    client.release(failure instanceof Error && !(failure instanceof DatabaseError) ? failure : undefined);
+  }
 }
 
-function appendRecord(
-  columns: {
-    citizenId: number[];
-    id: string[];
-    category: string[];
-    date: string[];
-    institutionCode: (string | null)[];
-    institutionName: (string | null)[];
-    payload: string[];
-  },
-  citizenId: number,
-  record: HealthRecord,
-): void {
-  const institution = institutionOf(record);
-  columns.citizenId.push(citizenId);
-  columns.id.push(record.id);
-  columns.category.push(record.category);
-  columns.date.push(record.date);
-  columns.institutionCode.push(institution?.code ?? null);
-  columns.institutionName.push(institution?.name ?? null);
-  columns.payload.push(JSON.stringify(record));
+/** About this many characters per chunk handed to the COPY stream. */
+const COPY_CHUNK = 1 << 18;
+
+/**
+ * The records in COPY's text format: one line per row, columns separated by tabs, `\N` for NULL,
+ * and backslash, tab, newline and carriage return escaped with a backslash (PostgreSQL's COPY
+ * documentation, "Text Format"). JSON never holds a raw tab or newline, but a backslash is common.
+ */
+function* copyText(rows: readonly { citizenId: number; records: readonly HealthRecord[] }[]): Generator<string> {
+  let chunk = '';
+  for (const { citizenId, records } of rows) {
+    for (const r of records) {
+      const institution = institutionOf(r);
+      chunk += `${citizenId}\t${copyField(r.id)}\t${r.category}\t${r.date}\t${copyField(institution?.code)}\t${copyField(institution?.name)}\t${copyField(storedPayload(r))}\n`;
+      if (chunk.length >= COPY_CHUNK) {
+        yield chunk;
+        chunk = '';
+      }
+    }
+  }
+  if (chunk) yield chunk;
+}
+
+const COPY_ESCAPES = /[\\\t\n\r]/g;
+const COPY_ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' };
+
+function copyField(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '\\N';
+  return value.replace(COPY_ESCAPES, (c) => COPY_ESCAPED[c] as string);
 }

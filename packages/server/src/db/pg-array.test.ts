@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { integerArrayLiteral, textArrayLiteral } from './pg-array.js';
+import { textArrayLiteral } from './pg-array.js';
 
 describe('textArrayLiteral', () => {
   it('quotes and escapes like PostgreSQL expects', () => {
@@ -17,12 +17,5 @@ describe('textArrayLiteral', () => {
   it('encodes JSON payloads verbatim', () => {
     const payload = JSON.stringify({ text: 'a "quoted"\nline \\ 中文' });
     expect(textArrayLiteral([payload])).toBe(`{"${payload.replace(/["\\]/g, '\\$&')}"}`);
-  });
-});
-
-describe('integerArrayLiteral', () => {
-  it('joins integers and rejects anything else', () => {
-    expect(integerArrayLiteral([1, 22, 333])).toBe('{1,22,333}');
-    expect(() => integerArrayLiteral([1.5])).toThrow(RangeError);
   });
 });

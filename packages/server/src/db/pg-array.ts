@@ -24,9 +24,3 @@ export function textArrayLiteral(values: readonly (string | null)[]): string {
   }
   return `{${values.map((v) => (v === null ? 'NULL' : `"${v.replace(/["\\]/g, '\\$&')}"`)).join(',')}}`;
 }
-
-/** An `integer[]` literal. */
-export function integerArrayLiteral(values: readonly number[]): string {
-  for (const v of values) if (!Number.isSafeInteger(v)) throw new RangeError(`not an integer: ${v}`);
-  return `{${values.join(',')}}`;
-}

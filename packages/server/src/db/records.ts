@@ -11,6 +11,7 @@ import {
 import { type CompiledQuery, sql } from 'kysely';
 import type { Database } from './connection.js';
 import { DatabaseError } from './errors.js';
+import { recordJson } from './record-json.js';
 
 /**
  * One citizen's rows that a query selects. Every condition is on columns of
@@ -36,7 +37,7 @@ export function recordsSelect(db: Database, citizenId: number, query: RecordQuer
   // Both databases compare these columns bytewise (SQLite BINARY, PostgreSQL collate "C"), so
   // the order is the same everywhere and matches JavaScript's default string comparison for ids.
   return selectedRecords(db, citizenId, query, checkQuery(query))
-    .select(['category', 'payload'])
+    .select(['category', recordJson().as('payload')])
     .orderBy('category')
     .orderBy('date')
     .orderBy('id');
@@ -84,7 +85,7 @@ export function recordsJsonQuery(db: Database, citizenId: number, query: RecordQ
       .select((eb) => [
         'category',
         eb.fn.countAll<number>().as('count'),
-        sql<Uint8Array>`cast(group_concat(payload, ',' order by date, id) as blob)`.as('json'),
+        sql<Uint8Array>`cast(group_concat(${recordJson()}, ',' order by date, id) as blob)`.as('json'),
       ])
       .groupBy('category')
       .compile();
@@ -104,7 +105,7 @@ export function recordsJsonQuery(db: Database, citizenId: number, query: RecordQ
     select c.category, a.count, a.json
     from unnest(${categories}::text[]) as c(category)
     cross join lateral (
-      select count(*) as count, string_agg(r.payload, ',' order by r.date, r.id) as json
+      select count(*) as count, string_agg(${recordJson('r')}, ',' order by r.date, r.id) as json
       from records r where ${sql.join(where, sql` and `)}
     ) as a`.compile(db.kysely);
 }
@@ -115,7 +116,8 @@ export function recordsJsonQuery(db: Database, citizenId: number, query: RecordQ
  * count. The `records` export format embeds these bytes as they are: no record is parsed,
  * re-serialized or re-encoded on the export hot path, and the database does the joining (one
  * value per category instead of thousands of strings). Payloads are written only by
- * `insertPopulation`, from validated records, so the text is trusted JSON of one record.
+ * `insertPopulation`, from validated records, so the text is trusted JSON of one record (put back
+ * together from its columns by `recordJson`).
  *
  * @example
  * ```ts

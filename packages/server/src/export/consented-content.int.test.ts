@@ -23,7 +23,7 @@ import {
 import { taiwanDate, yearsBefore } from '../consent/model.js';
 import { findConsent } from '../consent/repository.js';
 import { FIXTURE_INSTITUTIONS, fixtureRecord } from '../db/fixtures.js';
-import { findCitizenByNationalId, listPersonas } from '../db/index.js';
+import { findCitizenByNationalId, listPersonas, recordJson, storedPayload } from '../db/index.js';
 import { testDatabases } from '../db/testing.js';
 import { listExports } from './history.js';
 
@@ -57,7 +57,7 @@ async function addRecords(platform: TestPlatform, citizenId: number): Promise<vo
       date,
       institution_code: at?.code ?? null,
       institution_name: at?.name ?? null,
-      payload: JSON.stringify(record),
+      payload: storedPayload(record),
     };
   });
   await platform.db.kysely.insertInto('records').values(rows).execute();
@@ -66,7 +66,7 @@ async function addRecords(platform: TestPlatform, citizenId: number): Promise<vo
 async function allRecords(platform: TestPlatform, citizenId: number): Promise<HealthRecord[]> {
   const rows = await platform.db.kysely
     .selectFrom('records')
-    .select('payload')
+    .select(recordJson().as('payload'))
     .where('citizen_id', '=', citizenId)
     .execute();
   return rows.map((r) => JSON.parse(r.payload) as HealthRecord);
