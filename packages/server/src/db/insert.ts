@@ -45,7 +45,7 @@ export async function insertPopulation(db: Database, batch: readonly CitizenReco
 }
 
 const CITIZEN_COLUMNS = `national_id, nhi_card_number, name, sex, birth_date, county, township, persona, employer_ubn`;
-const RECORD_COLUMNS = `citizen_id, id, category, date, institution_code, institution_name, payload`;
+const RECORD_COLUMNS = `citizen_id, id, category, date, institution_code, payload`;
 
 interface SqliteStatements {
   citizen: SqliteDatabase.Statement;
@@ -59,7 +59,7 @@ function insertSqlite(handle: SqliteDatabase.Database, batch: readonly CitizenRe
   let statements = sqliteStatements.get(handle);
   if (!statements) {
     const citizen = handle.prepare(`INSERT INTO citizens (${CITIZEN_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const record = handle.prepare(`INSERT INTO records (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`);
+    const record = handle.prepare(`INSERT INTO records (${RECORD_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)`);
     const transaction = handle.transaction((rows: readonly CitizenRecords[]) => {
       for (const { citizen: c, records } of rows) {
         const citizenId = Number(
@@ -76,16 +76,7 @@ function insertSqlite(handle: SqliteDatabase.Database, batch: readonly CitizenRe
           ).lastInsertRowid,
         );
         for (const r of records) {
-          const institution = institutionOf(r);
-          record.run(
-            citizenId,
-            r.id,
-            r.category,
-            r.date,
-            institution?.code ?? null,
-            institution?.name ?? null,
-            storedPayload(r),
-          );
+          record.run(citizenId, r.id, r.category, r.date, institutionOf(r)?.code ?? null, storedPayload(r));
         }
       }
     });
@@ -153,8 +144,7 @@ function* copyText(rows: readonly { citizenId: number; records: readonly HealthR
   let chunk = '';
   for (const { citizenId, records } of rows) {
     for (const r of records) {
-      const institution = institutionOf(r);
-      chunk += `${citizenId}\t${copyField(r.id)}\t${r.category}\t${r.date}\t${copyField(institution?.code)}\t${copyField(institution?.name)}\t${copyField(storedPayload(r))}\n`;
+      chunk += `${citizenId}\t${copyField(r.id)}\t${r.category}\t${r.date}\t${copyField(institutionOf(r)?.code)}\t${copyField(storedPayload(r))}\n`;
       if (chunk.length >= COPY_CHUNK) {
         yield chunk;
         chunk = '';

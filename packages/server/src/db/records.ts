@@ -155,6 +155,8 @@ function checkQuery(query: RecordQuery): CategoryId[] {
 
 /**
  * The institutions in one citizen's records, by code, for the consent page's exclusion list.
+ * Names come from the JSON of one record per institution (the one with the lowest id), looked up
+ * by primary key: the records hold no separate name column (migration 0017).
  *
  * @example
  * ```ts
@@ -162,13 +164,19 @@ function checkQuery(query: RecordQuery): CategoryId[] {
  * ```
  */
 export async function listVisitedInstitutions(db: Database, citizenId: number): Promise<Institution[]> {
-  const rows = await db.kysely
-    .selectFrom('records')
-    .select((eb) => ['institution_code', eb.fn.min('institution_name').as('institution_name')])
-    .where('citizen_id', '=', citizenId)
-    .where('institution_code', 'is not', null)
-    .groupBy('institution_code')
-    .orderBy('institution_code')
-    .execute();
-  return rows.map((r) => ({ code: r.institution_code ?? '', name: r.institution_name ?? '' }));
+  const json = recordJson('r');
+  const name =
+    db.dialect === 'postgres'
+      ? sql<string>`(${json})::json -> 'institution' ->> 'name'`
+      : sql<string>`json_extract(${json}, '$.institution.name')`;
+  const { rows } = await sql<{ code: string; name: string | null }>`
+    select g.code, ${name} as name
+    from (
+      select institution_code as code, min(id) as first_id from records
+      where citizen_id = ${citizenId} and institution_code is not null
+      group by institution_code
+    ) as g
+    join records r on r.citizen_id = ${citizenId} and r.id = g.first_id
+    order by g.code`.execute(db.kysely);
+  return rows.map((r) => ({ code: r.code, name: r.name ?? '' }));
 }

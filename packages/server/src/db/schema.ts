@@ -30,9 +30,10 @@ export interface RecordsTable {
   date: string;
   /** 醫事機構代碼, null for categories without an institution (care wishes, some allergies). */
   institution_code: string | null;
-  /** Kept beside the code so the consent page can list institutions without parsing payloads. */
-  institution_name: string | null;
-  /** The record as JSON text, exactly as validated on the way in. */
+  /**
+   * The record's JSON after its id, date and category, which are the columns above
+   * (db/record-json.ts: `storedPayload` writes it, `recordJson` reads the whole record back).
+   */
   payload: string;
 }
 

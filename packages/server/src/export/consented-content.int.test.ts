@@ -56,7 +56,6 @@ async function addRecords(platform: TestPlatform, citizenId: number): Promise<vo
       category,
       date,
       institution_code: at?.code ?? null,
-      institution_name: at?.name ?? null,
       payload: storedPayload(record),
     };
   });

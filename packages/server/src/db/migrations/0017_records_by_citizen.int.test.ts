@@ -57,7 +57,6 @@ describe.each(testDatabases())('migration 0017 on an existing $label database', 
             category: r.category,
             date: r.date,
             institution_code: institutionOf(r)?.code ?? null,
-            institution_name: institutionOf(r)?.name ?? null,
             // As the old insert path wrote it; one citizen's first record with its keys in
             // another order, as a hand-written row might have them.
             payload: n === 0 && i === 0 ? categoryLast(r) : JSON.stringify(r),
@@ -65,7 +64,7 @@ describe.each(testDatabases())('migration 0017 on an existing $label database', 
         )
         .execute();
     }
-    expect(await migrateToLatest(t.db)).toEqual(['0017_records_by_citizen']);
+    expect((await migrateToLatest(t.db))[0]).toBe('0017_records_by_citizen');
   }, 60_000);
   afterAll(() => t?.dispose());
 

@@ -5,7 +5,8 @@ import type { Dialect } from '../url.js';
 
 /**
  * Records partitioned by citizen (PostgreSQL), and stored without the id, date and category their
- * JSON repeats (both databases; see db/record-json.ts). Works on a database that already holds
+ * JSON repeats and without the institution name column, which repeated the JSON's institution
+ * (both databases; see db/record-json.ts and `listVisitedInstitutions`). Works on a database that already holds
  * records: each row is rewritten once, in the migration's transaction.
  *
  * PostgreSQL: `records` becomes hash-partitioned on `citizen_id` into {@link RECORD_PARTITIONS}
@@ -44,6 +45,7 @@ export function recordsByCitizen(dialect: Dialect): Migration {
 
       if (dialect === 'sqlite') {
         await sql`update records set payload = ${rest}`.execute(db);
+        await sql`alter table records drop column institution_name`.execute(db);
         return;
       }
       await sql`
@@ -53,7 +55,6 @@ export function recordsByCitizen(dialect: Dialect): Migration {
           category text collate "C" not null,
           date text collate "C" not null,
           institution_code text collate "C",
-          institution_name text,
           payload text compression lz4 not null,
           constraint records_partitioned_pkey primary key (citizen_id, id)
         ) partition by hash (citizen_id)`.execute(db);
@@ -63,8 +64,8 @@ export function recordsByCitizen(dialect: Dialect): Migration {
           for values with (modulus ${sql.lit(RECORD_PARTITIONS)}, remainder ${sql.lit(i)})`.execute(db);
       }
       await sql`
-        insert into records_partitioned (citizen_id, id, category, date, institution_code, institution_name, payload)
-        select citizen_id, id, category, date, institution_code, institution_name, ${rest} from records`.execute(db);
+        insert into records_partitioned (citizen_id, id, category, date, institution_code, payload)
+        select citizen_id, id, category, date, institution_code, ${rest} from records`.execute(db);
       await sql`drop table records`.execute(db);
       await sql`alter table records_partitioned rename to records`.execute(db);
       await sql`alter index records_partitioned_pkey rename to records_pkey`.execute(db);
