@@ -23,6 +23,8 @@ export interface ServerOptions {
   citizens: number;
   /** Where the server's stderr and stdout go (appended across restarts). */
   logFile: string;
+  /** Server processes on the ports (`healthbank start --workers`); 1 when left out. */
+  workers?: number;
 }
 
 export class ServerProcess {
@@ -37,6 +39,11 @@ export class ServerProcess {
     this.log = createWriteStream(opts.logFile, { flags: 'a' });
   }
 
+  /** The process `healthbank start` runs in (with workers, their primary). */
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
   get running(): boolean {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
@@ -45,7 +52,8 @@ export class ServerProcess {
   async start(): Promise<number> {
     if (this.running) throw new Error('the server is already running');
     const started = performance.now();
-    const child = spawn(process.execPath, [CLI, 'start'], {
+    const workers = this.opts.workers ?? 1;
+    const child = spawn(process.execPath, [CLI, 'start', ...(workers > 1 ? ['--workers', String(workers)] : [])], {
       cwd: REPO,
       env: {
         PATH: process.env.PATH ?? '',

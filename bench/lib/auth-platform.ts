@@ -23,12 +23,12 @@ import {
 } from '../../packages/server/src/auth/testing-client.js';
 import type { TestTarget } from '../../packages/server/src/db/testing.js';
 import type { TokenCredentials } from './load/job.js';
-import { startSeededPlatform } from './platform.js';
+import { type PlatformRef, startSeededPlatform } from './platform.js';
 
 export const BENCH_CLIENT_ID = 'bench-backend';
 
-export interface BenchPlatform {
-  platform: TestPlatform;
+export interface BenchPlatform<P extends PlatformRef = TestPlatform> {
+  platform: P;
   /** The bench app's openid-client configuration (private_key_jwt). */
   config: client.Configuration;
   /** The DPoP key every grant of the bench is bound to. */
@@ -68,7 +68,10 @@ export async function startBenchPlatform(
 }
 
 /** Registers the confidential bench app on a running platform and discovers it as that app. */
-export async function registerBenchBackend(platform: TestPlatform, citizens: number): Promise<BenchPlatform> {
+export async function registerBenchBackend<P extends PlatformRef>(
+  platform: P,
+  citizens: number,
+): Promise<BenchPlatform<P>> {
   const { url } = platform;
   const clientKey = await exportableKeyPair('bench-1');
   await registerTestApp(platform, {
@@ -101,7 +104,7 @@ export async function registerBenchBackend(platform: TestPlatform, citizens: num
  * One real ongoing consent (twelve months) through PAR, persona sign-in and the consent page;
  * returns its refresh token, after checking that it is redeemable and does not rotate.
  */
-export async function ongoingRefreshToken(bench: BenchPlatform): Promise<string> {
+export async function ongoingRefreshToken(bench: BenchPlatform<PlatformRef>): Promise<string> {
   const { tokens } = await completeFlow(bench.platform, bench.config, {
     dpop: bench.dpop,
     consent: { acknowledge: 'yes', period: '5y', duration: '12' },

@@ -20,7 +20,7 @@ import {
 import { client, discoverClient, pushAuthorization } from '../../packages/server/src/auth/testing-client.js';
 import { findCitizenByNationalId, insertPopulation } from '../../packages/server/src/db/index.js';
 import type { TestTarget } from '../../packages/server/src/db/testing.js';
-import { startSeededPlatform } from './platform.js';
+import { type PlatformRef, startSeededPlatform } from './platform.js';
 import { progressLine } from './progress.js';
 
 export const BENCH_EXPORT_CLIENT_ID = 'bench-export';
@@ -50,8 +50,8 @@ export interface HeavyCitizen extends SeededCitizen {
   byCategory: Record<string, number>;
 }
 
-export interface ExportBench {
-  platform: TestPlatform;
+export interface ExportBench<P extends PlatformRef = TestPlatform> {
+  platform: P;
   config: client.Configuration;
   dpop: client.DPoPHandle;
   dpopKeys: webcrypto.CryptoKeyPair;
@@ -75,26 +75,34 @@ export async function startExportBench(opts: {
   const { target = { dialect: 'sqlite', label: 'sqlite' }, ...population } = opts;
   const { platform, seeded } = await startSeededPlatform(target, { ...population, prefix: 'healthbank_bench_export' });
   try {
-    await registerTestApp(platform, {
-      clientId: BENCH_EXPORT_CLIENT_ID,
-      clientType: 'public',
-      categories: [...CATEGORY_IDS],
-    });
-    const config = await discoverClient(platform, BENCH_EXPORT_CLIENT_ID);
-    const dpopPair = (await generateKeyPair('ES256', { extractable: true })) as webcrypto.CryptoKeyPair;
-    return {
-      platform,
-      config,
-      dpop: client.getDPoPHandle(config, dpopPair),
-      dpopKeys: dpopPair,
-      dpopPrivateJwk: await exportJWK(dpopPair.privateKey),
-      exportKey: await makeExportKey(),
-      seeded,
-    };
+    return await registerExportApp(platform, seeded);
   } catch (error) {
     await platform.close();
     throw error;
   }
+}
+
+/** Registers the public bench app (every category) on a running platform, with its DPoP and export keys. */
+export async function registerExportApp<P extends PlatformRef>(
+  platform: P,
+  seeded: ExportBench['seeded'],
+): Promise<ExportBench<P>> {
+  await registerTestApp(platform, {
+    clientId: BENCH_EXPORT_CLIENT_ID,
+    clientType: 'public',
+    categories: [...CATEGORY_IDS],
+  });
+  const config = await discoverClient(platform, BENCH_EXPORT_CLIENT_ID);
+  const dpopPair = (await generateKeyPair('ES256', { extractable: true })) as webcrypto.CryptoKeyPair;
+  return {
+    platform,
+    config,
+    dpop: client.getDPoPHandle(config, dpopPair),
+    dpopKeys: dpopPair,
+    dpopPrivateJwk: await exportJWK(dpopPair.privateKey),
+    exportKey: await makeExportKey(),
+    seeded,
+  };
 }
 
 async function makeExportKey(): Promise<BenchExportKey> {
@@ -108,7 +116,7 @@ async function makeExportKey(): Promise<BenchExportKey> {
 }
 
 /** Every ordinary (non-persona) citizen with its record count. */
-async function ordinaryCitizens(bench: ExportBench): Promise<(SeededCitizen & { sex: string })[]> {
+async function ordinaryCitizens(bench: ExportBench<PlatformRef>): Promise<(SeededCitizen & { sex: string })[]> {
   const rows = await bench.platform.db.kysely
     .selectFrom('citizens')
     .innerJoin('records', 'records.citizen_id', 'citizens.id')
@@ -120,7 +128,7 @@ async function ordinaryCitizens(bench: ExportBench): Promise<(SeededCitizen & { 
 }
 
 /** The `count` ordinary citizens whose record counts are nearest the median: typical citizens. */
-export async function typicalCitizens(bench: ExportBench, count: number): Promise<SeededCitizen[]> {
+export async function typicalCitizens(bench: ExportBench<PlatformRef>, count: number): Promise<SeededCitizen[]> {
   const all = (await ordinaryCitizens(bench)).sort((a, b) => a.records - b.records);
   const median = all[Math.floor(all.length / 2)]?.records ?? 0;
   return all
@@ -204,7 +212,10 @@ export async function insertHeaviestCitizen(
  * through the persona form by labelling them C職場 in its own scratch database. Their records are
  * untouched; the label only opens the form to them.
  */
-export async function allowSandboxSignIn(bench: ExportBench, citizens: readonly { id: number }[]): Promise<void> {
+export async function allowSandboxSignIn(
+  bench: ExportBench<PlatformRef>,
+  citizens: readonly { id: number }[],
+): Promise<void> {
   await bench.platform.db.kysely
     .updateTable('citizens')
     .set({ persona: 'C職場' })
@@ -251,7 +262,7 @@ export interface MintedTicket {
 
 /** One consent through the real flow and a ticket for it; returns the ticket and the consented categories. */
 async function mintTicket(
-  bench: ExportBench,
+  bench: ExportBench<PlatformRef>,
   browser: TestBrowser,
   nationalId: string,
 ): Promise<MintedTicket & { categories: string[] }> {
@@ -287,7 +298,7 @@ async function mintTicket(
  * Every ticket must cover every category.
  */
 export async function mintTickets(
-  bench: ExportBench,
+  bench: ExportBench<PlatformRef>,
   citizens: readonly { nationalId: string }[],
   perCitizen: number,
   lanes: number,

@@ -11,6 +11,9 @@ import { loadConfig } from '../../packages/server/src/config/config.js';
 import { type Database, type InsertCounts, seedPopulation } from '../../packages/server/src/db/index.js';
 import { createTestDatabase, type TestTarget } from '../../packages/server/src/db/testing.js';
 
+/** What the bench helpers need of a platform: where it answers, its database and its test organisation. */
+export type PlatformRef = Pick<TestPlatform, 'url' | 'db' | 'organisationId'>;
+
 /**
  * Starts the platform; `platform.close()` stops the server and deletes the scratch database.
  * The OAuth rate limit is raised out of the way: every request of a benchmark comes from one address.

@@ -1,5 +1,6 @@
 /**
- * CPU accounting for a measured phase: readings of this process (the server), of given processes
+ * CPU accounting for a measured phase: readings of this process (the server) or of the server's
+ * processes when it runs apart, of given processes
  * (the PostgreSQL backends serving it) and of the whole machine, from Linux's /proc; elsewhere the
  * per-process figures are unavailable and read as zero.
  */
@@ -13,6 +14,7 @@ const TICK_MS = 10;
 /** One reading, taken when the child announces the measured phase's start or end. */
 export interface CpuSnapshot {
   at: number;
+  /** Microseconds, as `process.cpuUsage()` reports them. */
   server: NodeJS.CpuUsage;
   machineBusyMs: number;
   database: Map<number, number>;
@@ -40,13 +42,23 @@ function processCpuMs(pids: readonly number[]): Map<number, number> {
   return result;
 }
 
+/** Several processes' CPU time together, in `process.cpuUsage()`'s shape (all of it as user time). */
+function processesCpuUsage(pids: readonly number[]): NodeJS.CpuUsage {
+  let ms = 0;
+  for (const value of processCpuMs(pids).values()) ms += value;
+  return { user: ms * 1000, system: 0 };
+}
+
 /**
  * Reads the clocks now; the database's processes are asked for afterwards (a query), so the
  * synchronous readings stay as close as possible to the announcement.
  */
-export async function cpuSnapshot(databasePids?: () => Promise<number[]>): Promise<CpuSnapshot> {
+export async function cpuSnapshot(
+  databasePids?: () => Promise<number[]>,
+  serverPids?: () => number[],
+): Promise<CpuSnapshot> {
   const at = performance.now();
-  const server = process.cpuUsage();
+  const server = serverPids ? processesCpuUsage(serverPids()) : process.cpuUsage();
   const busy = machineBusyMs();
   const database = databasePids ? processCpuMs(await databasePids()) : new Map<number, number>();
   return { at, server, machineBusyMs: busy, database };

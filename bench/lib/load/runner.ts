@@ -15,6 +15,8 @@ import type { LoadJob, LoadMessage, LoadResult } from './job.js';
 export interface LoadOptions {
   /** The processes of an out-of-process database serving the server (asked at each reading). */
   databasePids?: () => Promise<number[]>;
+  /** The server's processes when it runs apart from this one (`healthbank start`, its workers). */
+  serverPids?: () => number[];
 }
 
 /** Room on top of the job's own time bounds for starting the child and signing ahead. */
@@ -51,10 +53,10 @@ export function runLoad(job: LoadJob, opts: LoadOptions = {}): Promise<LoadResul
     let answered = false;
     child.on('message', (message: LoadMessage) => {
       if (message.type === 'measuring') {
-        start = cpuSnapshot(opts.databasePids);
+        start = cpuSnapshot(opts.databasePids, opts.serverPids);
       } else if (message.type === 'measured') {
         generatorMs = message.generatorCpuMs;
-        end = cpuSnapshot(opts.databasePids);
+        end = cpuSnapshot(opts.databasePids, opts.serverPids);
       } else if (message.type === 'result') {
         answered = true;
         if (!start || !end) return finish(new Error('the load generator never announced its measured phase'));

@@ -18,7 +18,7 @@ export { client };
 
 /** Discovers the platform as `clientId`; plain http is allowed because tests run on loopback. */
 export function discoverClient(
-  platform: TestPlatform,
+  platform: Pick<TestPlatform, 'url'>,
   clientId: string,
   auth: client.ClientAuth = client.None(),
 ): Promise<client.Configuration> {
@@ -63,7 +63,7 @@ export interface CompletedFlow {
 
 /** Runs a whole authorization: PAR, sign-in as a persona, consent, code exchange. */
 export async function completeFlow(
-  platform: TestPlatform,
+  platform: Pick<TestPlatform, 'url' | 'db'>,
   config: client.Configuration,
   opts: {
     scope?: string;
@@ -100,7 +100,7 @@ export async function completeFlow(
 
 /** `GET /api/export/ping` with the token and a fresh DPoP proof. */
 export function ping(
-  platform: TestPlatform,
+  platform: Pick<TestPlatform, 'url'>,
   config: client.Configuration,
   accessToken: string,
   dpop: client.DPoPHandle,
