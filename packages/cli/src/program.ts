@@ -13,6 +13,7 @@ import { personasCommand } from './commands/personas.js';
 import { recordsCommand } from './commands/records.js';
 import { reviewersAddCommand } from './commands/reviewers.js';
 import { seedCommand } from './commands/seed.js';
+import { workerCount } from './commands/workers.js';
 import { CliError } from './errors.js';
 import type { CliIo } from './io.js';
 
@@ -205,12 +206,18 @@ export function buildProgram(io: CliIo, onStarted?: (stop: () => Promise<void>) 
     .description('migrate, seed a sandbox into an empty database, and serve the platform')
     .addHelpText(
       'after',
-      '\nExamples:\n  $ healthbank start\n  $ healthbank start --port 8080 --citizens 200\n  $ DATABASE_URL=postgres://hb@127.0.0.1/healthbank healthbank start',
+      '\nExamples:\n  $ healthbank start\n  $ healthbank start --port 8080 --citizens 200\n  $ DATABASE_URL=postgres://hb@127.0.0.1/healthbank healthbank start --workers 4',
     )
     .addOption(databaseOption())
     .option('--port <port>', 'port to listen on (default: PORT, else 3000)')
     .option('--citizens <n>', 'sandbox size when seeding an empty database (default: 1000)')
+    .option(
+      '--workers <n>',
+      'server processes sharing the ports, 1 to 64 (default: HEALTHBANK_WORKERS, else 1); restarted if one stops',
+    )
     .action(async (opts) => {
+      // A bad worker count is refused before anything heavy loads (startCommand checks it again).
+      workerCount(opts.workers, io.env.HEALTHBANK_WORKERS);
       // Loaded on demand: the data commands should not start up the authorization server's code.
       const { startCommand } = await import('./commands/start.js');
       const stop = await startCommand(io, opts);

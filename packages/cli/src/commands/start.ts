@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import {
   type Config,
   ConfigError,
@@ -16,18 +17,24 @@ import { CliError } from '../errors.js';
 import type { CliIo } from '../io.js';
 import { EXAMPLE_APPS, exampleDataDir, exampleUrls, type RunningExample, startExample } from './examples.js';
 import { seedHistory, seedInto } from './seed.js';
+import { reportFailure, reportReady, type ServedUrls, startWorkers, workerCount } from './workers.js';
 
 const count = new Intl.NumberFormat('en-US');
 
 /**
  * Starts the platform: migrate, seed a sandbox into an empty database (about 1,000 synthetic
  * citizens plus the personas), serve production and the sandbox (each its own origin), and print
- * where to go. Resolves with a stop function.
+ * where to go. Resolves with a stop function (calling it again returns the same stop).
+ *
+ * With `--workers N` (N > 1) this process does all of that but the serving, which N worker
+ * processes do on the same ports (`workers.ts`); each worker runs this command again and takes the
+ * branch for workers: it only serves.
  */
 export async function startCommand(
   io: CliIo,
-  flags: { database?: string; port?: string; citizens?: string },
+  flags: { database?: string; port?: string; citizens?: string; workers?: string },
 ): Promise<() => Promise<void>> {
+  const workers = workerCount(flags.workers, io.env.HEALTHBANK_WORKERS);
   let config: Config;
   try {
     config = loadConfig(io.env, {
@@ -39,6 +46,7 @@ export async function startCommand(
     if (error instanceof ConfigError) throw new CliError(error.message);
     throw error;
   }
+  if (cluster.isWorker) return serveAsWorker(io, config);
   const examples = examplesOf(io, config);
   const db = await connect(io, config.databaseUrl);
   try {
@@ -53,6 +61,17 @@ export async function startCommand(
     await db.close();
     throw error;
   }
+  if (workers > 1) {
+    // The workers open their own connections; this process keeps none while they serve.
+    const stats = await populationStats(db).finally(() => db.close());
+    const served = await startWorkers(io, workers);
+    const running = await startExamples(io, config, examples);
+    io.stdout.write(banner(config, served.urls, running, stats, served.pids()));
+    return once(async () => {
+      await Promise.all(running.map((e) => e.stop()));
+      await served.stop();
+    });
+  }
   let servers: RunningRealms;
   try {
     servers = await serveRealms(config, db);
@@ -61,41 +80,87 @@ export async function startCommand(
     throw listenError(error, config) ?? error;
   }
   const stats = await populationStats(db);
-  const platform = servers.production.url;
-  const sandboxUrl = servers.sandbox?.url;
+  const urls = { production: servers.production.url, ...(servers.sandbox ? { sandbox: servers.sandbox.url } : {}) };
   const running = await startExamples(io, config, examples);
-  io.stdout.write(
-    [
-      '',
-      'healthbank is running',
-      `  Platform   ${platform}/  (production: real citizens, reviewed apps)`,
-      ...(sandboxUrl
-        ? [
-            `  Sandbox    ${sandboxUrl}/  (synthetic citizens and sandbox clients only)`,
-            `  Example    ${sandboxUrl}/examples/diabetes-diary/  (connect as A小姐)`,
-            ...running.map(
-              (e) => `  Example    ${e.url}/  (${EXAMPLE_APPS.find((a) => a.name === e.name)?.title ?? e.name})`,
-            ),
-            ...(running.length > 0
-              ? [`  Staff      password ${SANDBOX_STAFF_PASSWORD} (sandbox staff of the examples)`]
-              : []),
-            `  Portal     ${sandboxUrl}/me  (a citizen's records, provision history, revocation, deletion)`,
-          ]
-        : [`  Portal     ${platform}/me  (a citizen's records, provision history, revocation, deletion)`]),
-      `  Developers ${platform}/developers  (register an organisation, get a sandbox client)`,
-      `  Reviewers  ${platform}/review${config.environment === 'development' ? '  (sign in as reviewer@healthbank.test)' : ''}`,
-      `  Health     ${platform}/healthz`,
-      ...(sandboxUrl ? [] : [`  Mode       ${config.environment}, no sandbox: real sign-in only`]),
-      `  Database   ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'} (${count.format(stats.citizens)} citizens, ${count.format(stats.records)} records)`,
-      ...(sandboxUrl ? ['  Personas   npm run healthbank -- personas'] : []),
-      'Press Ctrl+C to stop.',
-      '',
-    ].join('\n'),
-  );
-  return async () => {
+  io.stdout.write(banner(config, urls, running, stats));
+  return once(async () => {
     await Promise.all(running.map((e) => e.stop()));
     await servers.close();
+  });
+}
+
+/**
+ * A worker of `--workers N`: serves both realms on the shared ports over the database the primary
+ * migrated and seeded, and tells the primary once it does. A worker that cannot serve tells the
+ * primary why and exits.
+ */
+async function serveAsWorker(io: CliIo, config: Config): Promise<() => Promise<void>> {
+  try {
+    const db = await connect(io, config.databaseUrl);
+    let servers: RunningRealms;
+    try {
+      servers = await serveRealms(config, db);
+    } catch (error) {
+      await db.close();
+      throw listenError(error, config) ?? error;
+    }
+    reportReady({ production: servers.production.url, ...(servers.sandbox ? { sandbox: servers.sandbox.url } : {}) });
+    return once(() => servers.close());
+  } catch (error) {
+    return reportFailure(error);
+  }
+}
+
+/** A stop that runs once: a second signal (Ctrl+C, then SIGTERM) waits for the same stop. */
+function once(stop: () => Promise<void>): () => Promise<void> {
+  let stopping: Promise<void> | undefined;
+  return () => {
+    stopping ??= stop();
+    return stopping;
   };
+}
+
+/** What `healthbank start` prints once it serves: where to go. */
+function banner(
+  config: Config,
+  urls: ServedUrls,
+  running: RunningExample[],
+  stats: { citizens: number; records: number },
+  workerPids?: number[],
+): string {
+  const platform = urls.production;
+  const sandboxUrl = urls.sandbox;
+  return [
+    '',
+    'healthbank is running',
+    `  Platform   ${platform}/  (production: real citizens, reviewed apps)`,
+    ...(sandboxUrl
+      ? [
+          `  Sandbox    ${sandboxUrl}/  (synthetic citizens and sandbox clients only)`,
+          `  Example    ${sandboxUrl}/examples/diabetes-diary/  (connect as A小姐)`,
+          ...running.map(
+            (e) => `  Example    ${e.url}/  (${EXAMPLE_APPS.find((a) => a.name === e.name)?.title ?? e.name})`,
+          ),
+          ...(running.length > 0
+            ? [`  Staff      password ${SANDBOX_STAFF_PASSWORD} (sandbox staff of the examples)`]
+            : []),
+          `  Portal     ${sandboxUrl}/me  (a citizen's records, provision history, revocation, deletion)`,
+        ]
+      : [`  Portal     ${platform}/me  (a citizen's records, provision history, revocation, deletion)`]),
+    `  Developers ${platform}/developers  (register an organisation, get a sandbox client)`,
+    `  Reviewers  ${platform}/review${config.environment === 'development' ? '  (sign in as reviewer@healthbank.test)' : ''}`,
+    `  Health     ${platform}/healthz`,
+    ...(sandboxUrl ? [] : [`  Mode       ${config.environment}, no sandbox: real sign-in only`]),
+    `  Database   ${config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'PostgreSQL'} (${count.format(stats.citizens)} citizens, ${count.format(stats.records)} records)`,
+    ...(sandboxUrl ? ['  Personas   npm run healthbank -- personas'] : []),
+    ...(workerPids
+      ? [
+          `  Workers    ${workerPids.length} processes on these ports (pids ${workerPids.join(', ')}), restarted if one stops`,
+        ]
+      : []),
+    'Press Ctrl+C to stop.',
+    '',
+  ].join('\n');
 }
 
 /** The sandbox staff accounts' password (examples/common/src/launch.ts), printed for the developer. */

@@ -2,9 +2,12 @@
  * A fixed-window request counter per key, in memory, reading an injectable clock.
  *
  * In memory on purpose: the token endpoint must answer hundreds of requests a second, and a
- * database write per request would cost more than the request. Each instance limits on its own,
- * so with N instances behind a load balancer a client gets at most N times the limit: still a
- * bound (ASVS V11.1.4), and the load balancer's own limits come first at national scale.
+ * database write per request would cost more than the request. Each server process limits on its
+ * own, so with N processes (`healthbank start --workers N`, times the hosts behind a load balancer)
+ * a client gets at most N times the limit: still a bound (ASVS V11.1.4), and the load balancer's
+ * own limits come first at national scale. It is a throughput bound, not a lockout: limits that
+ * stop guessing (sign-in attempts, codes) are counted in the database instead
+ * (`signin/rate-limit.ts`), where every process sees the same count.
  */
 import type { Clock } from '../clock.js';
 

@@ -62,9 +62,11 @@ export async function startTestPlatform(
     sandbox?: boolean;
     /** `localhost` for browser tests with passkeys: a WebAuthn RP ID is a domain, never an IP address. */
     hostname?: 'localhost';
+    /** Sees the SQL text of every statement the platform runs (`OpenOptions.onQuery`). */
+    onQuery?: (sql: string) => void;
   } = {},
 ): Promise<TestPlatform> {
-  const t: TestDatabase = await createTestDatabase(target);
+  const t: TestDatabase = await createTestDatabase(target, opts.onQuery ? { onQuery: opts.onQuery } : {});
   await seedPopulation(t.db, fixturePopulation({ citizens: 6, recordsPerCitizen: 24 }));
   const port = opts.port ?? (await freePort());
   const url = `http://${opts.hostname ?? '127.0.0.1'}:${port}`;

@@ -3,8 +3,9 @@ import { dirname } from 'node:path';
 import SqliteDatabase from 'better-sqlite3';
 import {
   type Compilable,
-  type CompiledQuery,
+  CompiledQuery,
   Kysely,
+  type KyselyConfig,
   PostgresDialect,
   type QueryResult,
   SqliteDialect,
@@ -65,7 +66,7 @@ const BUSY_TIMEOUT_MS = 5_000;
 export async function openDatabase(url: string, options: OpenOptions = {}): Promise<Database> {
   const target = parseDatabaseUrl(url);
   return target.dialect === 'postgres'
-    ? openPostgres(target.connectionString ?? url)
+    ? openPostgres(target.connectionString ?? url, options)
     : openSqlite(target.path ?? ':memory:', options);
 }
 
@@ -75,9 +76,15 @@ export interface OpenOptions {
    * that only read, which must leave no trace when pointed at the wrong place.
    */
   mustExist?: boolean;
+  /**
+   * Called with the SQL text of every statement run through Kysely, after it ran: for tests that
+   * inspect what a journey asks of the database (`db/citizen-key.int.test.ts`). Parameters are not
+   * passed, so no record contents or national IDs reach the observer.
+   */
+  onQuery?: (sql: string) => void;
 }
 
-function openSqlite(path: string, { mustExist = false }: OpenOptions): Database {
+function openSqlite(path: string, { mustExist = false, onQuery }: OpenOptions): Database {
   if (mustExist && path !== ':memory:' && !existsSync(path)) {
     throw new DatabaseError(
       'database_missing',
@@ -107,7 +114,10 @@ function openSqlite(path: string, { mustExist = false }: OpenOptions): Database 
     });
   }
   const kysely = new Kysely<Schema>({
-    dialect: rollbackTolerant(new SqliteDialect({ database: cachingStatements(handle) }), handle),
+    dialect: immediateTransactions(
+      rollbackTolerant(new SqliteDialect({ database: cachingStatements(handle) }), handle),
+    ),
+    ...observed(onQuery),
   });
   return register(kysely, 'sqlite', { dialect: 'sqlite', sqlite: handle });
 }
@@ -132,7 +142,28 @@ function rollbackTolerant(dialect: SqliteDialect, handle: SqliteDatabase.Databas
   return dialect;
 }
 
-async function openPostgres(connectionString: string): Promise<Database> {
+/**
+ * Transactions begin with `BEGIN IMMEDIATE`, taking SQLite's write lock at once (waiting up to the
+ * busy timeout for it). Kysely's plain `BEGIN` is deferred: a transaction that reads before it
+ * writes (the audit chain's head, a code's row) fails at its first write with SQLITE_BUSY, or
+ * SQLITE_BUSY_SNAPSHOT when another process committed since its read, without waiting, whenever
+ * several processes share the file (`healthbank start --workers`, `healthbank seed` beside a
+ * server). Within one process nothing changes: Kysely runs one transaction at a time on SQLite's
+ * one connection.
+ */
+function immediateTransactions(dialect: SqliteDialect): SqliteDialect {
+  const createDriver = dialect.createDriver.bind(dialect);
+  dialect.createDriver = () => {
+    const driver = createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  };
+  return dialect;
+}
+
+async function openPostgres(connectionString: string, { onQuery }: OpenOptions): Promise<Database> {
   const pool = new pg.Pool({
     connectionString,
     connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
@@ -149,7 +180,7 @@ async function openPostgres(connectionString: string): Promise<Database> {
   // `npm run chaos`). The statement in flight still fails with its own error, and the pool
   // discards the broken client when it is released.
   pool.on('connect', (client) => client.on('error', () => {}));
-  const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }) });
+  const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), ...observed(onQuery) });
   try {
     await sql`select 1`.execute(kysely);
   } catch (error) {
@@ -164,6 +195,11 @@ async function openPostgres(connectionString: string): Promise<Database> {
     );
   }
   return register(kysely, 'postgres', { dialect: 'postgres', pool });
+}
+
+/** Kysely's query log, narrowed to the statement's text. */
+function observed(onQuery: OpenOptions['onQuery']): Pick<KyselyConfig, 'log'> {
+  return onQuery ? { log: (event) => onQuery(event.query.sql) } : {};
 }
 
 /**

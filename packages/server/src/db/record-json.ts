@@ -34,9 +34,15 @@ export function storedPayload(record: HealthRecord): string {
   if (ESCAPED.test(record.id)) {
     throw new DatabaseError('invalid_record', 'a record id contains a quote, a backslash or a control character');
   }
+  // The common case, one serialization: the JSON already starts with the three keys.
+  const json = JSON.stringify(record);
+  const prefix = payloadPrefix(record.id, record.date, record.category);
+  if (json.startsWith(prefix) && (json[prefix.length] === ',' || json[prefix.length] === '}')) {
+    return json.slice(prefix.length);
+  }
   const { id: _id, date: _date, category: _category, ...rest } = record;
-  const json = JSON.stringify(rest);
-  return json === '{}' ? '}' : `,${json.slice(1)}`;
+  const others = JSON.stringify(rest);
+  return others === '{}' ? '}' : `,${others.slice(1)}`;
 }
 
 /** What {@link storedPayload} removes; {@link recordJson} puts exactly this back. */

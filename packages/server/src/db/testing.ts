@@ -54,6 +54,8 @@ export interface TestDatabaseOptions {
   migrate?: boolean;
   /** Name prefix of the scratch database or folder (default `healthbank_test`). */
   prefix?: string;
+  /** Sees the SQL text of every statement (`OpenOptions.onQuery`). */
+  onQuery?: (sql: string) => void;
 }
 
 /**
@@ -80,7 +82,7 @@ export async function createTestDatabase(target: TestTarget, opts: TestDatabaseO
   }
   let db: Database;
   try {
-    db = await openDatabase(url);
+    db = await openDatabase(url, opts.onQuery ? { onQuery: opts.onQuery } : {});
     if (opts.migrate ?? true) await migrateToLatest(db);
   } catch (error) {
     await drop();

@@ -3,8 +3,13 @@
  *
  * - Per consent, files and tickets are bounded per rolling day: an ongoing consent lets an app
  *   sync whenever it likes (hourly, say) but not scrape; a one-time consent gets a few retries.
+ *   Counted from the database (`exports`, `export_tickets`), so every server process sees the same
+ *   count; requests racing each other may each pass the count before either is written, so the
+ *   bound can be passed by the requests in flight at once for one consent (a few, not a scrape).
  * - Per process, the files being made at once are bounded, so a burst answers `busy` with a
- *   retry time instead of queueing until everything times out.
+ *   retry time instead of queueing until everything times out. In memory on purpose: it guards
+ *   one process's memory and CPU, so N processes (`--workers N`, or N hosts) make up to N times as
+ *   many files at once, each within its own bound.
  */
 
 const DAY_MS = 24 * 60 * 60 * 1000;

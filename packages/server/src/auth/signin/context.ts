@@ -11,9 +11,9 @@ import type { Locale } from '../../pages/i18n.js';
 import { requestLocale } from '../../pages/request-locale.js';
 import type { CsrfOptions } from '../../security/csrf.js';
 import { sendPage, wantsHtml } from './http.js';
-import { mac, type SigninKeys } from './keys.js';
+import type { SigninKeys } from './keys.js';
 import { noticePage } from './notice-page.js';
-import { hitLimit, type Limit } from './rate-limit.js';
+import { addressBucket, hitLimit, type Limit } from './rate-limit.js';
 
 /** How the citizen proved who they are (RFC 8176 authentication method references). */
 export interface SignedIn {
@@ -62,8 +62,8 @@ export function localeOf(request: FastifyRequest): Locale {
 
 /**
  * Counts a hit on a per-IP bucket; over the limit, answers 429 with Retry-After (RFC 6585 §4) as a
- * page for browsers and `rate_limited` problem+json otherwise, and returns false.
- * IPs are stored as keyed digests: a counter table is no place for personal data (PDPA).
+ * page for browsers and `rate_limited` problem+json otherwise, and returns false. The counter is
+ * in the database, shared by every server process (`rate-limit.ts`).
  */
 export async function withinIpLimit(
   ctx: SigninContext,
@@ -73,8 +73,7 @@ export async function withinIpLimit(
   limit: Limit,
   uid: string,
 ): Promise<boolean> {
-  const bucket = `ip:${name}:${mac(ctx.keys.bucket, request.ip).toString('base64url')}`;
-  const result = await hitLimit(ctx.db, bucket, limit, ctx.clock.now());
+  const result = await hitLimit(ctx.db, addressBucket(ctx.keys.bucket, name, request.ip), limit, ctx.clock.now());
   if (result.allowed) return true;
   await tooMany(request, reply, uid, 'limited', result.retryAfterMs);
   return false;

@@ -20,9 +20,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../../clock.js';
 import type { Config } from '../../config/config.js';
 import type { Database } from '../../db/index.js';
-import { fanOut, type MessageChannel, SandboxInbox } from './codes/channel.js';
+import type { MessageChannel } from './codes/channel.js';
 import { OneTimeCodes } from './codes/codes.js';
 import { createMessageChannel } from './codes/message-channel.js';
+import { shownCodeKey } from './codes/shown-codes.js';
 import type { OnSignedIn, SigninContext, SigninRequester } from './context.js';
 import { deriveSigninKeys } from './keys.js';
 import { registerNhiRoutes } from './nhi/routes.js';
@@ -92,14 +93,15 @@ export function registerSignin(app: FastifyInstance, deps: SigninDeps): void {
     ...(deps.requester ? { requester: deps.requester } : {}),
   };
   const base = deps.channel ?? createMessageChannel({ config, db: deps.db, log: app.log });
-  const inbox = config.sandbox ? new SandboxInbox() : undefined;
   const codes = new OneTimeCodes({
     db: deps.db,
     clock: deps.clock,
     keys: ctx.keys,
-    channel: inbox ? fanOut(base, inbox) : base,
+    channel: base,
     onDeliveryError: (error) => app.log.error({ err: error }, 'one-time code delivery failed'),
     scope: { synthetic: config.sandbox },
+    // The sandbox shows codes on the page, kept in the database so any server process can.
+    ...(config.sandbox ? { shownCodeKey: shownCodeKey(config.secret) } : {}),
   });
 
   if (config.upstreamOidc) {
@@ -110,7 +112,7 @@ export function registerSignin(app: FastifyInstance, deps: SigninDeps): void {
   }
   registerSigninPage(app, ctx);
   registerPersonaRoute(app, ctx);
-  registerNhiRoutes(app, ctx, { codes, inbox });
+  registerNhiRoutes(app, ctx, { codes });
   registerPasskeyRoutes(app, ctx);
 
   const timer = setInterval(() => {

@@ -4,6 +4,7 @@
  */
 import { sql } from 'kysely';
 import type { Database } from '../../db/index.js';
+import { mac } from './keys.js';
 import { signinKysely } from './tables.js';
 
 export interface Limit {
@@ -12,6 +13,14 @@ export interface Limit {
 }
 
 export type LimitResult = { allowed: true } | { allowed: false; retryAfterMs: number };
+
+/**
+ * The bucket of one limit for one client address. Addresses are stored as keyed digests: a
+ * counter table is no place for personal data (PDPA); `key` is a sign-in key of purpose `bucket`.
+ */
+export function addressBucket(key: Buffer, name: string, address: string): string {
+  return `ip:${name}:${mac(key, address).toString('base64url')}`;
+}
 
 /**
  * Counts one hit on `bucket` and says whether it is within `limit`. Hits over the limit still

@@ -19,6 +19,8 @@ export interface SigninCodesTable {
   created_at: Millis;
   expires_at: Millis;
   consumed_at: ColumnType<number | string | null, number | null | undefined, number | null>;
+  /** Sandbox only: the code, sealed, for the code page to show (migration 0018; codes/shown-codes.ts). */
+  sandbox_code: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface SigninFailuresTable {

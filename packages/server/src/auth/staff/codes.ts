@@ -8,6 +8,7 @@ import { createHmac, hkdfSync, randomBytes, randomInt, timingSafeEqual } from 'n
 import { sql } from 'kysely';
 import type { Database } from '../../db/index.js';
 import { inTransaction } from '../../db/transaction.js';
+import { openShownCode, sealShownCode } from '../signin/codes/shown-codes.js';
 import { CODE_TTL_MS } from '../signin/limits.js';
 import { millis } from '../tables.js';
 import { findStaffByEmail, type StaffAccount } from './accounts.js';
@@ -21,6 +22,7 @@ export const STAFF_MAX_LIVE_CODES = 3;
 /**
  * Sign-in attempts (code requests, codes, passkeys) one client address may make per lockout window:
  * the per-account lockout stops guessing at one account, this stops spraying guesses across many.
+ * Counted in the database (`signin_rate_limits`), so the bound holds across every server process.
  */
 export const STAFF_ATTEMPTS_PER_ADDRESS = 30;
 /** Challenge ids are 32 random bytes, base64url. */
@@ -42,7 +44,14 @@ export interface StaffCodeRequest {
 
 export async function requestStaffCode(
   db: Database,
-  o: { kind: StaffKind; email: string; key: Buffer; now: number },
+  o: {
+    kind: StaffKind;
+    email: string;
+    key: Buffer;
+    now: number;
+    /** Outside production: codes are kept sealed for the code page to show ({@link shownStaffCode}). */
+    shownKey?: Buffer;
+  },
 ): Promise<StaffCodeRequest> {
   const challengeId = randomBytes(32).toString('base64url');
   const account = await findStaffByEmail(db, o.kind, o.email);
@@ -72,9 +81,26 @@ export async function requestStaffCode(
       account_id: account.id,
       code_mac: codeMac(o.key, challengeId, code),
       expires_at: expiresAt,
+      sandbox_code: o.shownKey ? sealShownCode(o.shownKey, challengeId, code) : null,
     })
     .execute();
   return { challengeId, delivery: { account, code, expiresAt } };
+}
+
+/** Outside production: the code of a challenge while it can still be used, for the code page. */
+export async function shownStaffCode(
+  db: Database,
+  o: { challengeId: string; shownKey: Buffer; now: number },
+): Promise<string | undefined> {
+  if (!STAFF_CHALLENGE_ID.test(o.challengeId)) return undefined;
+  const row = await staffKysely(db)
+    .selectFrom('staff_codes')
+    .select('sandbox_code')
+    .where('id', '=', o.challengeId)
+    .where('consumed_at', 'is', null)
+    .where('expires_at', '>', o.now)
+    .executeTakeFirst();
+  return row ? openShownCode(o.shownKey, o.challengeId, row.sandbox_code) : undefined;
 }
 
 export type StaffCodeCheck = { ok: true; accountId: string } | { ok: false; reason: 'wrong' | 'expired' | 'locked' };

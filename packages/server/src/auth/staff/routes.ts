@@ -13,8 +13,10 @@ import { html } from '../../pages/html.js';
 import type { Locale } from '../../pages/i18n.js';
 import { requestLocale } from '../../pages/request-locale.js';
 import { type CsrfOptions, csrfToken, requireCsrf } from '../../security/csrf.js';
-import { RateLimiter } from '../rate-limit.js';
+import { shownCodeKey } from '../signin/codes/shown-codes.js';
 import { csrfField } from '../signin/components.js';
+import { deriveSigninKeys } from '../signin/keys.js';
+import { addressBucket, hitLimit } from '../signin/rate-limit.js';
 import { allowOwnScript } from '../signin/script-policy.js';
 import { PASSKEY_SCRIPT_PATH } from '../signin/signin-page.js';
 import { findStaffAccount, type StaffAccount } from './accounts.js';
@@ -25,6 +27,7 @@ import {
   STAFF_ATTEMPTS_PER_ADDRESS,
   STAFF_CHALLENGE_ID,
   STAFF_LOCK_MS,
+  shownStaffCode,
   staffCodeKey,
 } from './codes.js';
 import { staffPage } from './frame.js';
@@ -69,9 +72,6 @@ export interface StaffGate {
   sendCode(account: StaffAccount, locale: Locale): Promise<string>;
 }
 
-/** Codes shown in the sandbox, by challenge, while valid (never stored in clear in the database). */
-const SHOWN_CODES_LIMIT = 1_000;
-
 export function registerStaffSignin(app: FastifyInstance, o: StaffSigninOptions): StaffGate {
   const key = staffCodeKey(o.secret);
   const required = o.passkeys?.required === true;
@@ -81,13 +81,17 @@ export function registerStaffSignin(app: FastifyInstance, o: StaffSigninOptions)
     rp: o.passkeys.rp,
   };
   const withScript = { onSend: allowOwnScript };
-  // ASVS V6.3.1 / V11.1.4: a bound per client address, beside the per-account lockout.
-  const perAddress = new RateLimiter(STAFF_ATTEMPTS_PER_ADDRESS, STAFF_LOCK_MS, o.clock);
+  // ASVS V6.3.1 / V11.1.4: a bound per client address, beside the per-account lockout. A lockout
+  // must hold across server processes, or N of them would allow N times the attempts: the counter
+  // is the database's, in the buckets citizens' sign-in limits use (`signin/rate-limit.ts`).
+  const bucketKey = deriveSigninKeys(o.secret).bucket;
+  const perAddress = { max: STAFF_ATTEMPTS_PER_ADDRESS, windowMs: STAFF_LOCK_MS };
   const limited = {
     preHandler: [
       requireCsrf(o.csrf),
       async (request: FastifyRequest, reply: FastifyReply) => {
-        const decision = perAddress.hit(`${o.kind}|${request.ip}`);
+        const bucket = addressBucket(bucketKey, `staff-${o.kind}`, request.ip);
+        const decision = await hitLimit(o.db, bucket, perAddress, o.clock.now());
         if (decision.allowed) return;
         reply.header('retry-after', String(Math.max(1, Math.ceil(decision.retryAfterMs / 1000))));
         throw new ProblemError('rate_limited', 'too many sign-in attempts from this address');
@@ -96,14 +100,12 @@ export function registerStaffSignin(app: FastifyInstance, o: StaffSigninOptions)
     onSend: allowOwnScript,
   };
   const portal = o.kind === 'developer' ? 'developer.portal' : 'reviewer.portal';
-  const shown = new Map<string, { code: string; expiresAt: number }>();
+  // Codes shown outside production are kept sealed beside their challenge, so the code page finds
+  // them whichever server process answers it (`signin/codes/shown-codes.ts`).
+  const shownKey = o.showCodes ? shownCodeKey(o.secret) : undefined;
   const noStore = (reply: FastifyReply) => reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
 
-  async function deliver(challengeId: string, email: string, code: string, expiresAt: number, locale: Locale) {
-    if (o.showCodes) {
-      if (shown.size >= SHOWN_CODES_LIMIT) shown.delete(shown.keys().next().value as string);
-      shown.set(challengeId, { code, expiresAt });
-    }
+  function deliver(email: string, code: string, locale: Locale) {
     // Not awaited: the answer never waits for the mail relay, so its time tells little about whether
     // the address has an account (ASVS V6.3.8; the page says the same either way).
     void o.channel.deliver(email, { code, locale });
@@ -148,7 +150,7 @@ ${passkeys ? html`<script src="${PASSKEY_SCRIPT_PATH}" defer></script>` : ''}`,
       );
   }
 
-  function codePage(
+  async function codePage(
     request: FastifyRequest,
     reply: FastifyReply,
     locale: Locale,
@@ -157,8 +159,7 @@ ${passkeys ? html`<script src="${PASSKEY_SCRIPT_PATH}" defer></script>` : ''}`,
   ) {
     const t = staffMessages(locale);
     const errors: FieldErrors = error ? { code: t(`code.${error}`) } : {};
-    const sandboxCode = shown.get(challengeId);
-    const visible = sandboxCode && sandboxCode.expiresAt > o.clock.now() ? sandboxCode.code : undefined;
+    const visible = shownKey && (await shownStaffCode(o.db, { challengeId, shownKey, now: o.clock.now() }));
     return noStore(reply)
       .status(error ? 400 : 200)
       .send(
@@ -196,11 +197,8 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
       return signinPage(request, reply, locale, email, staffMessages(locale)('signin.invalidEmail'));
     }
     const now = o.clock.now();
-    const result = await requestStaffCode(o.db, { kind: o.kind, email, key, now });
-    if (result.delivery) {
-      const d = result.delivery;
-      await deliver(result.challengeId, d.account.email, d.code, d.expiresAt, locale);
-    }
+    const result = await requestStaffCode(o.db, { kind: o.kind, email, key, now, ...(shownKey ? { shownKey } : {}) });
+    if (result.delivery) deliver(result.delivery.account.email, result.delivery.code, locale);
     return reply.redirect(`${o.base}/signin/code?c=${result.challengeId}`, 303);
   });
 
@@ -218,7 +216,6 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
     const now = o.clock.now();
     const check = await checkStaffCode(o.db, { challengeId, code: field(request, 'code').trim(), key, now });
     if (!check.ok) return codePage(request, reply, locale, challengeId, check.reason);
-    shown.delete(challengeId);
     const account = await findStaffAccount(o.db, check.accountId);
     if (!account) return codePage(request, reply, locale, challengeId, 'expired');
     // Where passkeys are required, a code only enrols the first one (ASVS V6.4.x: the weaker
@@ -345,11 +342,14 @@ ${inputField({ name: 'code', label: t('code.label'), autocomplete: 'one-time-cod
     },
     async sendCode(account, locale) {
       const now = o.clock.now();
-      const result = await requestStaffCode(o.db, { kind: account.kind, email: account.email, key, now });
-      if (result.delivery) {
-        const d = result.delivery;
-        await deliver(result.challengeId, d.account.email, d.code, d.expiresAt, locale);
-      }
+      const result = await requestStaffCode(o.db, {
+        kind: account.kind,
+        email: account.email,
+        key,
+        now,
+        ...(shownKey ? { shownKey } : {}),
+      });
+      if (result.delivery) deliver(result.delivery.account.email, result.delivery.code, locale);
       return result.challengeId;
     },
   };

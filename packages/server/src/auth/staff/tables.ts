@@ -29,6 +29,8 @@ export interface StaffCodesTable {
   code_mac: string;
   expires_at: Millis;
   consumed_at: NullableMillis;
+  /** Outside production: the code, sealed, for the code page to show (migration 0018). */
+  sandbox_code: ColumnType<string | null, string | null | undefined, never>;
 }
 
 export interface StaffSessionsTable {

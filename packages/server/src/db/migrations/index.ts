@@ -17,6 +17,7 @@ import { citizenRealm } from './0014_citizen_realm.js';
 import { integrationTestFiles } from './0015_integration_test_files.js';
 import { productionWebhook } from './0016_production_webhook.js';
 import { recordsByCitizen } from './0017_records_by_citizen.js';
+import { sandboxShownCodes } from './0018_sandbox_shown_codes.js';
 
 /**
  * All migrations, by name, in the order they apply. Listed in code rather than globbed from a
@@ -42,5 +43,6 @@ export function migrations(dialect: Dialect): Record<string, Migration> {
     '0015_integration_test_files': integrationTestFiles(dialect),
     '0016_production_webhook': productionWebhook(dialect),
     '0017_records_by_citizen': recordsByCitizen(dialect),
+    '0018_sandbox_shown_codes': sandboxShownCodes(dialect),
   };
 }

@@ -1,6 +1,7 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { describe, expect, it } from 'vitest';
-import { fanOut, logChannel, SandboxInbox } from './channel.js';
+import { type CodeMessage, fanOut, logChannel } from './channel.js';
+import { openShownCode, sealShownCode, shownCodeKey } from './shown-codes.js';
 import { TEST_CODE_MESSAGE } from './testing-channels.js';
 
 const message = TEST_CODE_MESSAGE;
@@ -16,18 +17,24 @@ describe('message channels', () => {
     expect(text).not.toContain('A123456789');
   });
 
-  it('keeps sandbox codes until they expire', async () => {
-    const inbox = new SandboxInbox();
-    await inbox.deliver(message);
-    expect(inbox.peek('c1', 999)).toBe('042137');
-    expect(inbox.peek('c2', 999)).toBeUndefined();
-    expect(inbox.peek('c1', 1_000)).toBeUndefined();
+  it('seals a sandbox code for its challenge alone, under its realm key alone', () => {
+    const key = shownCodeKey('a-realm-secret-of-at-least-32-characters');
+    const sealed = sealShownCode(key, 'c1', '042137');
+    expect(sealed).not.toContain('042137');
+    expect(openShownCode(key, 'c1', sealed)).toBe('042137');
+    // Moved to another challenge, opened with another realm's key, or altered: no code.
+    expect(openShownCode(key, 'c2', sealed)).toBeUndefined();
+    expect(openShownCode(shownCodeKey('another-realm-secret-of-32-characters!'), 'c1', sealed)).toBeUndefined();
+    const flipped = Buffer.from(sealed, 'base64url');
+    flipped[13] = (flipped[13] ?? 0) ^ 1;
+    expect(openShownCode(key, 'c1', flipped.toString('base64url'))).toBeUndefined();
+    expect(openShownCode(key, 'c1', null)).toBeUndefined();
   });
 
   it('fans out to every channel even when one fails', async () => {
-    const inbox = new SandboxInbox();
+    const received: CodeMessage[] = [];
     const failing = { deliver: async () => Promise.reject(new Error('gateway down')) };
-    await fanOut(failing, inbox).deliver(message);
-    expect(inbox.peek('c1', 0)).toBe('042137');
+    await fanOut(failing, { deliver: async (m) => void received.push(m) }).deliver(message);
+    expect(received.map((m) => m.code)).toEqual(['042137']);
   });
 });

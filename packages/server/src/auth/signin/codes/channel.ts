@@ -1,7 +1,8 @@
 /**
  * How one-time codes reach citizens. Pluggable: `createMessageChannel` sends e-mail over SMTP and
  * SMS through an HTTP hook, a deployment may inject its own (an app-push gateway); development
- * without either writes codes to the server log, and a sandbox also shows them on the page.
+ * without either writes codes to the server log, and a sandbox also shows them on the page (kept
+ * sealed beside the challenge, not in a channel: `shown-codes.ts`).
  */
 import { maskNationalId } from '@healthbank/records';
 import type { FastifyBaseLogger } from 'fastify';
@@ -59,30 +60,4 @@ export function fanOut(...channels: MessageChannel[]): MessageChannel {
       await Promise.allSettled(channels.map((c) => c.deliver(message)));
     },
   };
-}
-
-/** Codes kept for display, at most this many at once (oldest dropped first). */
-const INBOX_CAPACITY = 10_000;
-
-/**
- * Sandbox only: remembers each code in memory until it expires so that the code page can show
- * it. Codes are never written to the database in clear, so this lives in the process.
- */
-export class SandboxInbox implements MessageChannel {
-  private readonly codes = new Map<string, { code: string; expiresAt: number }>();
-
-  async deliver({ challengeId, code, expiresAt }: CodeMessage): Promise<void> {
-    if (this.codes.size >= INBOX_CAPACITY) {
-      const oldest = this.codes.keys().next().value;
-      if (oldest !== undefined) this.codes.delete(oldest);
-    }
-    this.codes.set(challengeId, { code, expiresAt });
-  }
-
-  /** The code sent for a challenge, while it is valid. */
-  peek(challengeId: string, now: number): string | undefined {
-    const entry = this.codes.get(challengeId);
-    if (entry && entry.expiresAt <= now) this.codes.delete(challengeId);
-    return entry && entry.expiresAt > now ? entry.code : undefined;
-  }
 }

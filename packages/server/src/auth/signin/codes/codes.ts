@@ -24,6 +24,7 @@ import {
 } from '../limits.js';
 import { millis, signinKysely } from '../tables.js';
 import type { MessageChannel } from './channel.js';
+import { openShownCode, sealShownCode } from './shown-codes.js';
 
 /** The details a citizen types in, already checked for shape (see `nhi-form.ts`). */
 export interface IdentityClaim {
@@ -56,6 +57,11 @@ export interface OneTimeCodesOptions {
   onDeliveryError?: (error: unknown) => void;
   /** The realm's citizens only: the sandbox never sends a code to a real citizen. */
   scope?: CitizenScope;
+  /**
+   * Sandbox only: the key codes are sealed with for the code page to show them
+   * ({@link OneTimeCodes.shownCode}; `shown-codes.ts`). Absent, no code is ever kept for display.
+   */
+  shownCodeKey?: Buffer;
 }
 
 /** Challenge ids are 256-bit random, base64url. */
@@ -109,6 +115,12 @@ export class OneTimeCodes {
         code_hash: this.codeHash(challengeId, code),
         created_at: now,
         expires_at: expiresAt,
+        // In the same insert as the challenge: committed before the redirect to the code page, so
+        // any server process can show it there (a sandbox reveals matches on the page anyway).
+        sandbox_code:
+          this.opts.shownCodeKey && citizenId !== null
+            ? sealShownCode(this.opts.shownCodeKey, challengeId, code)
+            : null,
       })
       .execute();
 
@@ -186,6 +198,23 @@ export class OneTimeCodes {
       .execute();
     await store.updateTable('signin_codes').set({ consumed_at: now }).where('id', '=', challengeId).execute();
     return { status: 'locked', retryAfterMs: LOCK_DURATION_MS };
+  }
+
+  /**
+   * Sandbox only: the code sent for a challenge, while it can still be used (unexpired, unused);
+   * undefined outside a sandbox, for a challenge that matched nobody, or an unknown one.
+   */
+  async shownCode(challengeId: string): Promise<string | undefined> {
+    const key = this.opts.shownCodeKey;
+    if (!key || !CHALLENGE_ID.test(challengeId)) return undefined;
+    const row = await signinKysely(this.opts.db)
+      .selectFrom('signin_codes')
+      .select('sandbox_code')
+      .where('id', '=', challengeId)
+      .where('consumed_at', 'is', null)
+      .where('expires_at', '>', this.opts.clock.now())
+      .executeTakeFirst();
+    return row ? openShownCode(key, challengeId, row.sandbox_code) : undefined;
   }
 
   /** Milliseconds until the identity's lock ends; 0 when not locked. */

@@ -4,7 +4,6 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { csrfToken, requireCsrf } from '../../../security/csrf.js';
-import type { SandboxInbox } from '../codes/channel.js';
 import { type CodeDestination, type CodeError, codePage } from '../codes/code-page.js';
 import { CHALLENGE_ID, type OneTimeCodes } from '../codes/codes.js';
 import { localeOf, type SigninContext, tooMany, withinIpLimit } from '../context.js';
@@ -21,9 +20,8 @@ import { parseNhiForm } from './nhi-form.js';
 export const NHI_CARD_AMR = ['kba', 'otp'];
 
 export interface NhiRouteDeps {
+  /** Also where a sandbox's code page finds the code to show (`OneTimeCodes.shownCode`). */
   codes: OneTimeCodes;
-  /** Sandbox only: where the code page finds the code to show. */
-  inbox?: SandboxInbox;
 }
 
 export function registerNhiRoutes(app: FastifyInstance, ctx: SigninContext, deps: NhiRouteDeps): void {
@@ -63,7 +61,7 @@ export function registerNhiRoutes(app: FastifyInstance, ctx: SigninContext, deps
         uid,
         csrf: csrfToken(request, reply, ctx.csrf),
         challengeId: c,
-        sandboxCode: deps.inbox?.peek(c, ctx.clock.now()),
+        sandboxCode: await deps.codes.shownCode(c),
         destinations: codeDestinations(ctx),
       }),
     );
@@ -75,7 +73,7 @@ export function registerNhiRoutes(app: FastifyInstance, ctx: SigninContext, deps
     const challengeId = field(request, 'c');
     if (!CHALLENGE_ID.test(challengeId)) return seeOther(reply, `/signin/${uid}`);
     const code = field(request, 'code').normalize('NFKC').replace(/\s/g, '');
-    const again = (error: CodeError) =>
+    const again = async (error: CodeError) =>
       sendPage(
         reply,
         codePage({
@@ -83,7 +81,7 @@ export function registerNhiRoutes(app: FastifyInstance, ctx: SigninContext, deps
           uid,
           csrf: csrfToken(request, reply, ctx.csrf),
           challengeId,
-          sandboxCode: deps.inbox?.peek(challengeId, ctx.clock.now()),
+          sandboxCode: await deps.codes.shownCode(challengeId),
           destinations: codeDestinations(ctx),
           error,
         }),
