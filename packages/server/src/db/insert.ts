@@ -5,7 +5,6 @@ import type SqliteDatabase from 'better-sqlite3';
 import type pg from 'pg';
 import copyStreams from 'pg-copy-streams';
 import { type Database, nativeHandle } from './connection.js';
-import { DatabaseError } from './errors.js';
 import { textArrayLiteral } from './pg-array.js';
 import { storedPayload } from './record-json.js';
 
@@ -89,7 +88,7 @@ function insertSqlite(handle: SqliteDatabase.Database, batch: readonly CitizenRe
 async function insertPostgres(pool: pg.Pool, batch: readonly CitizenRecords[]): Promise<void> {
   const citizens = batch.map((c) => c.citizen);
   const client = await pool.connect();
-  let failure: unknown;
+  let failed = false;
   try {
     await client.query('begin');
     const inserted = await client.query<{ id: number; national_id: string }>(
@@ -123,12 +122,13 @@ async function insertPostgres(pool: pg.Pool, batch: readonly CitizenRecords[]): 
     }
     await client.query('commit');
   } catch (error) {
-    failure = error;
+    failed = true;
     await client.query('rollback').catch(() => {});
     throw error;
   } finally {
-    // A client whose connection failed mid-batch is discarded rather than returned to the pool.
-    client.release(failure instanceof Error && !(failure instanceof DatabaseError) ? failure : undefined);
+    // A client that failed mid-batch (perhaps mid-COPY, or with its connection gone) is closed
+    // rather than handed to the next query; the pool opens a fresh one.
+    client.release(failed);
   }
 }
 

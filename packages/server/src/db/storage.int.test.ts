@@ -220,6 +220,19 @@ describe.each(testDatabases())('storage on $label', (target) => {
     expect(await populationStats(t.db)).toEqual(before);
     expect(await findCitizenByNationalId(t.db, fresh?.citizen.nationalId ?? '')).toBeUndefined();
   });
+  it('writes nothing of a batch whose records fail on the way in, and goes on working', async () => {
+    const before = await populationStats(t.db);
+    const [fresh] = [...fixturePopulation({ citizens: 1, seed: 9, firstSerial: 5100 })];
+    if (!fresh) throw new Error('no fixture');
+    // The same record twice: the primary key refuses the second row in the middle of the COPY.
+    const twice = { ...fresh, records: [...fresh.records, fresh.records[0] as HealthRecord] };
+    await expect(insertPopulation(t.db, [twice])).rejects.toThrow();
+    expect(await populationStats(t.db)).toEqual(before);
+    expect(await findCitizenByNationalId(t.db, fresh.citizen.nationalId)).toBeUndefined();
+    await insertPopulation(t.db, [fresh]);
+    expect(await findCitizenByNationalId(t.db, fresh.citizen.nationalId)).toBeDefined();
+  });
+
   it('stores text verbatim, whatever characters it holds', async () => {
     const tricky = 'quote " backslash \\ brace {} comma , newline \n tab \t NULL 😀 \u2028 中文';
     const [base] = [...fixturePopulation({ citizens: 1, seed: 5, firstSerial: 7000, recordsPerCitizen: 11 })];
