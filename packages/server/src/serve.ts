@@ -1,8 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import { type AppOptions, buildApp } from './app.js';
+import type { Clock } from './clock.js';
 import type { Config } from './config/config.js';
 import { productionRealm, sandboxRealm } from './config/realms.js';
-import type { Database } from './db/index.js';
+import { attachReplica, type Database } from './db/index.js';
 
 export interface RunningServer {
   app: FastifyInstance;
@@ -11,13 +12,37 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-/** Builds the platform and listens; closing stops the server and then the database. */
+/**
+ * `db` with the read replica `config` names (`DATABASE_REPLICA_URL`) beside it, its lag measured
+ * with `clock` (db/replica.ts); `db` itself when none is configured or it already has one.
+ */
+export function withConfiguredReplica(config: Config, db: Database, clock?: Clock): Database {
+  if (!config.databaseReplicaUrl || db.reads) return db;
+  return attachReplica(db, {
+    url: config.databaseReplicaUrl,
+    maxLagS: config.databaseReplicaMaxLagS,
+    ...(clock ? { clock } : {}),
+  });
+}
+
+/**
+ * Builds the platform and listens; closing stops the server and then the database (and its read
+ * replica, when `config` names one).
+ */
 export async function serve(
   config: Config,
-  db: Database,
+  primary: Database,
   options: Omit<AppOptions, 'config' | 'db'> = {},
 ): Promise<RunningServer> {
-  const running = await listen(config, db, options);
+  const db = withConfiguredReplica(config, primary, options.clock);
+  let running: RunningServer;
+  try {
+    running = await listen(config, db, options);
+  } catch (error) {
+    // The caller closes the database it gave; the replica attached here is this function's to close.
+    if (db !== primary) await db.reads?.close();
+    throw error;
+  }
   let closed = false;
   return {
     ...running,
@@ -39,14 +64,26 @@ export interface RunningRealms {
 
 /**
  * Serves production at the public URL and, when configured, the sandbox at its own origin
- * (`config/realms.ts`): two listeners over one database. Closing stops both, then the database.
+ * (`config/realms.ts`): two listeners over one database (and one read replica, when `config`
+ * names one). Closing stops both, then the database.
  */
 export async function serveRealms(
   config: Config,
-  db: Database,
+  primary: Database,
   options: Omit<AppOptions, 'config' | 'db'> = {},
 ): Promise<RunningRealms> {
-  const production = await listen(productionRealm(config), db, options);
+  const db = withConfiguredReplica(config, primary, options.clock);
+  // The caller closes the database it gave; a replica attached here is this function's to close.
+  const closeReplica = async () => {
+    if (db !== primary) await db.reads?.close();
+  };
+  let production: RunningServer;
+  try {
+    production = await listen(productionRealm(config), db, options);
+  } catch (error) {
+    await closeReplica();
+    throw error;
+  }
   const sandboxConfig = sandboxRealm(config);
   let sandbox: RunningServer | undefined;
   try {
@@ -54,6 +91,7 @@ export async function serveRealms(
     sandbox = sandboxConfig && (await listen(sandboxConfig, db, { ...options, auditCheckpoints: false }));
   } catch (error) {
     await production.close();
+    await closeReplica();
     throw error;
   }
   let closed = false;

@@ -15,7 +15,14 @@ import {
 import type { FastifyReply } from 'fastify';
 import { appendAudit } from '../audit/index.js';
 import type { Consent } from '../consent/model.js';
-import { type Database, inTransaction, readRecords, readRecordsJson, type StoredCitizen } from '../db/index.js';
+import {
+  type Database,
+  inTransaction,
+  readRecords,
+  readRecordsJson,
+  type StaleReader,
+  type StoredCitizen,
+} from '../db/index.js';
 import type { ExportEntry } from '../export/index.js';
 import { taiwanDateOf } from '../pages/dates.js';
 import { toCsv } from './csv.js';
@@ -124,9 +131,9 @@ export function parseFormat(value: unknown): ContentFormat | undefined {
   return CONTENT_FORMATS.find((f) => f === value);
 }
 
-/** All of a citizen's records in a content format, as UTF-8 JSON bytes. */
+/** All of a citizen's records in a content format, as UTF-8 JSON bytes (`db` may be the read replica). */
 export async function recordsFile(
-  db: Database,
+  db: StaleReader,
   citizen: StoredCitizen,
   format: ContentFormat,
   now: number,

@@ -2,6 +2,7 @@
  * What the portal reads, always for one citizen: counts per category, one page of a category, and
  * the records its trends are drawn from. Every query is on the citizen-scoped read index
  * (`records_by_citizen_category_date`), so a heavy citizen's pages cost what a light one's do.
+ * Each takes a `StaleReader`: the routes read through `replicaRead`, so the read replica may answer.
  */
 import {
   type AdultPreventiveRecord,
@@ -10,7 +11,7 @@ import {
   type HealthRecord,
   type LabRecord,
 } from '@healthbank/records';
-import { type Database, recordJson } from '../db/index.js';
+import { recordJson, type StaleReader } from '../db/index.js';
 import { RECORDS_PER_PAGE } from './limits.js';
 
 /**
@@ -21,7 +22,7 @@ import { RECORDS_PER_PAGE } from './limits.js';
  * const counts = await countRecords(db, citizenId); // { outpatient: 212, …, lab: 2890 }
  * ```
  */
-export async function countRecords(db: Database, citizenId: number): Promise<Record<CategoryId, number>> {
+export async function countRecords(db: StaleReader, citizenId: number): Promise<Record<CategoryId, number>> {
   const rows = await db.kysely
     .selectFrom('records')
     .select((eb) => ['category', eb.fn.countAll().as('n')])
@@ -43,7 +44,7 @@ export async function countRecords(db: Database, citizenId: number): Promise<Rec
  * ```
  */
 export async function recordPage(
-  db: Database,
+  db: StaleReader,
   citizenId: number,
   category: CategoryId,
   page: number,
@@ -69,7 +70,7 @@ const mentions = (payload: string, loincs: readonly string[]) => loincs.some((l)
  * trends are drawn from. Only matching payloads are parsed.
  */
 export async function trendRecords(
-  db: Database,
+  db: StaleReader,
   citizenId: number,
   loincs: readonly string[],
 ): Promise<{ labs: LabRecord[]; preventive: AdultPreventiveRecord[] }> {

@@ -3,6 +3,12 @@
  * are looked up among that citizen's own consents, files and requests, so another citizen's id
  * answers exactly as an unknown one does (404, same bytes; ASVS V8.2.2, no enumeration). Pages
  * are never cached (ASVS V8.2.1); every POST carries a CSRF token (ASVS V4.2.2).
+ *
+ * Records (counts, pages, trends, downloads) and the provision history's list of files are read
+ * through `replicaRead`: the read replica may answer, at most `DATABASE_REPLICA_MAX_LAG_S` behind
+ * (db/replica.ts). The session, consents (their state, and the ownership behind every id in a
+ * path), deletion requests, notifications, an export's detail page with its audit proof, and every
+ * write stay on the primary: what the citizen just did (revoked, asked, read) shows at once.
  */
 import { type CategoryId, isCategoryId } from '@healthbank/records';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
@@ -15,7 +21,7 @@ import type { Clock } from '../clock.js';
 import type { Consent } from '../consent/model.js';
 import { findConsent, listConsents } from '../consent/repository.js';
 import { revokeConsent } from '../consent/revoke.js';
-import type { CitizenScope, Database, StoredCitizen } from '../db/index.js';
+import { type CitizenScope, type Database, replicaRead, type StoredCitizen } from '../db/index.js';
 import { ProblemError } from '../errors/problems.js';
 import { listExports } from '../export/index.js';
 import { listNotifications, markAllRead, unreadCount } from '../notifications/index.js';
@@ -135,7 +141,7 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
   /** A citizen's files, consents and deletion requests, with the names of the apps in them. */
   async function history(citizenId: number, locale: Locale) {
     const [exports, consents, deletions] = await Promise.all([
-      listExports(db, citizenId),
+      replicaRead(db, (reader) => listExports(reader, citizenId)),
       listConsents(db, citizenId),
       listDeletionRequests(db, citizenId),
     ]);
@@ -158,8 +164,8 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
     const p = await page(request, reply);
     if (!p) return reply;
     const [counts, exports, consents] = await Promise.all([
-      countRecords(db, p.citizen.id),
-      listExports(db, p.citizen.id),
+      replicaRead(db, (reader) => countRecords(reader, p.citizen.id)),
+      replicaRead(db, (reader) => listExports(reader, p.citizen.id)),
       listConsents(db, p.citizen.id),
     ]);
     const now = clock.now();
@@ -184,8 +190,8 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
     const p = await page(request, reply);
     if (!p) return reply;
     const [counts, trend] = await Promise.all([
-      countRecords(db, p.citizen.id),
-      trendRecords(db, p.citizen.id, TREND_LOINCS),
+      replicaRead(db, (reader) => countRecords(reader, p.citizen.id)),
+      replicaRead(db, (reader) => trendRecords(reader, p.citizen.id, TREND_LOINCS)),
     ]);
     return sendPage(reply, renderRecords({ ...p, counts, trends: trendsOf(trend.labs, trend.preventive) }));
   });
@@ -197,10 +203,10 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
     const pageNumber = parsePage((request.query as { page?: unknown }).page);
     if (!isCategoryId(category)) throw new ProblemError('not_found');
     if (pageNumber === undefined) throw new ProblemError('invalid_request', 'page must be a page number');
-    const counts = await countRecords(db, p.citizen.id);
+    const counts = await replicaRead(db, (reader) => countRecords(reader, p.citizen.id));
     const total = counts[category as CategoryId];
     if (pageNumber > 1 && (pageNumber - 1) * RECORDS_PER_PAGE >= total) throw new ProblemError('not_found');
-    const records = await recordPage(db, p.citizen.id, category, pageNumber);
+    const records = await replicaRead(db, (reader) => recordPage(reader, p.citizen.id, category, pageNumber));
     return sendPage(reply, renderCategory({ ...p, category, total, page: pageNumber, records }));
   });
 
@@ -252,7 +258,7 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
     const format = parseFormat((request.query as { format?: unknown }).format);
     if (!format) throw new ProblemError('invalid_request', 'format must be records, fhir or mhb');
     const now = clock.now();
-    const body = await recordsFile(db, p.citizen, format, now, deps.signin.issuer);
+    const body = await replicaRead(db, (reader) => recordsFile(reader, p.citizen, format, now, deps.signin.issuer));
     return sendDownload(db, reply, {
       citizenId: p.citizen.id,
       what: 'records',
@@ -268,7 +274,7 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
     if (!p) return reply;
     const consent = await ownConsent(p.citizen, (request.params as { id: unknown }).id);
     const [exports, deletions] = await Promise.all([
-      listExports(db, p.citizen.id),
+      replicaRead(db, (reader) => listExports(reader, p.citizen.id)),
       listDeletionRequests(db, p.citizen.id),
     ]);
     const directory = await appDirectory(db, [consent.clientId], p.locale);
@@ -324,6 +330,7 @@ export function registerPortalRoutes(app: FastifyInstance, deps: PortalRouteDeps
     const p = await page(request, reply);
     if (!p) return reply;
     const { id } = request.params as { id: unknown };
+    // On the primary: the detail pairs the entry with its audit proof, read from the primary too.
     const entry = (await listExports(db, p.citizen.id)).find((e) => e.id === id);
     if (!entry) throw new ProblemError('not_found');
     const directory = await appDirectory(db, [entry.clientId], p.locale);

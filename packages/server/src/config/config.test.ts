@@ -34,6 +34,8 @@ describe('loadConfig', () => {
     expect(config).toEqual({
       environment: 'development',
       databaseUrl: DEFAULT_DATABASE_URL,
+      databaseReplicaUrl: undefined,
+      databaseReplicaMaxLagS: 5,
       host: '127.0.0.1',
       port: 3000,
       publicUrl: 'http://localhost:3000',
@@ -267,6 +269,56 @@ describe('loadConfig', () => {
       expect(loadConfig({ ...upstream, UPSTREAM_OIDC_ISSUER: 'http://127.0.0.1:9000' }).upstreamOidc?.issuer).toBe(
         'http://127.0.0.1:9000',
       );
+    });
+  });
+
+  describe('the read replica (DATABASE_REPLICA_URL)', () => {
+    const primary = 'postgres://hb:primary-pw@db-1:5432/hb';
+    const replica = 'postgres://hb:replica-pw@db-2:5432/hb';
+
+    it('is off by default, and names a PostgreSQL replica of a PostgreSQL primary', () => {
+      expect(loadConfig({ DATABASE_URL: primary })).toMatchObject({ databaseReplicaMaxLagS: 5 });
+      expect(loadConfig({ DATABASE_URL: primary }).databaseReplicaUrl).toBeUndefined();
+      expect(loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: '' }).databaseReplicaUrl).toBeUndefined();
+      expect(
+        loadConfig({ DATABASE_URL: primary, DATABASE_REPLICA_URL: replica, DATABASE_REPLICA_MAX_LAG_S: '12' }),
+      ).toMatchObject({ databaseReplicaUrl: replica, databaseReplicaMaxLagS: 12 });
+    });
+
+    it.each([
+      [{ DATABASE_REPLICA_URL: replica }, /needs a PostgreSQL DATABASE_URL/],
+      [{ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'sqlite:./data/replica.sqlite' }, /must be a postgres:\/\/ URL/],
+      [{ DATABASE_URL: primary, DATABASE_REPLICA_URL: primary }, /names the primary itself/],
+      [{ DATABASE_URL: primary, DATABASE_REPLICA_URL: 'mysql://hb:replica-pw@db-2/hb' }, /DATABASE_REPLICA_URL/],
+      [
+        { DATABASE_URL: primary, DATABASE_REPLICA_URL: replica, DATABASE_REPLICA_MAX_LAG_S: '0' },
+        /databaseReplicaMaxLagS/,
+      ],
+      [
+        { DATABASE_URL: primary, DATABASE_REPLICA_URL: replica, DATABASE_REPLICA_MAX_LAG_S: 'soon' },
+        /databaseReplicaMaxLagS/,
+      ],
+    ])('refuses %o, without showing a password', (env, message) => {
+      expect(() => loadConfig(env)).toThrow(message);
+      try {
+        loadConfig(env);
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+        expect((error as Error).message).not.toMatch(/primary-pw|replica-pw/);
+      }
+    });
+
+    it('holds the replica to the primary’s TLS in production (ASVS V9.2.2)', () => {
+      const tls = `${primary}?sslmode=verify-full`;
+      const prod = { ...production(), DATABASE_URL: tls };
+      expect(() => loadConfig({ ...prod, DATABASE_REPLICA_URL: replica })).toThrow(/TLS as DATABASE_URL does/);
+      expect(() => loadConfig({ ...prod, DATABASE_REPLICA_URL: `${replica}?sslmode=require` })).toThrow(/TLS/);
+      expect(loadConfig({ ...prod, DATABASE_REPLICA_URL: `${replica}?sslmode=verify-full` })).toMatchObject({
+        environment: 'production',
+        databaseReplicaUrl: `${replica}?sslmode=verify-full`,
+      });
+      // Outside production a replica on this machine without TLS is fine.
+      expect(loadConfig({ DATABASE_URL: tls, DATABASE_REPLICA_URL: replica }).databaseReplicaUrl).toBe(replica);
     });
   });
 

@@ -4,7 +4,8 @@
  */
 import * as z from 'zod';
 import { DEFAULT_AUDIT_RETENTION_YEARS } from '../audit/limits.js';
-import { DEFAULT_DATABASE_URL } from '../db/url.js';
+import { DatabaseError } from '../db/errors.js';
+import { type DatabaseTarget, DEFAULT_DATABASE_URL, parseDatabaseUrl } from '../db/url.js';
 import {
   assertProductionExportKeys,
   EXPORT_SIGNING_KEYS_ENV,
@@ -34,6 +35,16 @@ export const DEVELOPMENT_SECRET = 'healthbank-development-secret-not-for-product
 const schema = z.object({
   environment: z.enum(ENVIRONMENTS),
   databaseUrl: z.string().min(1),
+  /**
+   * A PostgreSQL streaming replica of `DATABASE_URL` (`DATABASE_REPLICA_URL`) that record reads
+   * may use (db/replica.ts); only with a PostgreSQL `DATABASE_URL`. Unset: every read on the primary.
+   */
+  databaseReplicaUrl: z.string().min(1).optional(),
+  /**
+   * Seconds the replica may be behind the primary and still serve reads
+   * (`DATABASE_REPLICA_MAX_LAG_S`, default 5); further behind, reads go to the primary.
+   */
+  databaseReplicaMaxLagS: z.coerce.number().int().min(1).max(3600),
   host: z.string().min(1),
   port: z.coerce.number().int().min(0).max(65_535),
   /** The public origin citizens and apps reach us at; the OAuth issuer derives from it. */
@@ -167,6 +178,9 @@ export function loadConfig(
   const candidate = {
     environment,
     databaseUrl: overrides.databaseUrl ?? env.DATABASE_URL ?? DEFAULT_DATABASE_URL,
+    databaseReplicaUrl:
+      'databaseReplicaUrl' in overrides ? overrides.databaseReplicaUrl : env.DATABASE_REPLICA_URL || undefined,
+    databaseReplicaMaxLagS: overrides.databaseReplicaMaxLagS ?? env.DATABASE_REPLICA_MAX_LAG_S ?? 5,
     host,
     port,
     publicUrl: overrides.publicUrl ?? env.PUBLIC_URL ?? `http://localhost:${port}`,
@@ -200,9 +214,52 @@ export function loadConfig(
     throw new ConfigError(`invalid configuration: ${issue?.path.join('.')}: ${issue?.message}`);
   }
   const config = parsed.data;
+  if (config.databaseReplicaUrl) assertReplica(config, config.databaseReplicaUrl);
   if (config.environment === 'production') assertProductionReady(config);
   else assertDevelopmentContained(config);
   return config;
+}
+
+/**
+ * `DATABASE_REPLICA_URL` names a PostgreSQL server other than `DATABASE_URL`, which must be
+ * PostgreSQL too (streaming replication is PostgreSQL's; SQLite has nothing to replicate to).
+ * Messages name the URL only with its password masked (ASVS V7.1.1: no credentials in logs).
+ */
+function assertReplica(config: Config, replicaUrl: string): void {
+  let replica: DatabaseTarget;
+  try {
+    replica = parseDatabaseUrl(replicaUrl);
+  } catch (error) {
+    if (error instanceof DatabaseError)
+      throw new ConfigError(`invalid configuration: DATABASE_REPLICA_URL: ${error.message}`);
+    throw error;
+  }
+  if (replica.dialect !== 'postgres') {
+    throw new ConfigError('DATABASE_REPLICA_URL must be a postgres:// URL: a streaming replica of DATABASE_URL');
+  }
+  if (!/^postgres(ql)?:\/\//i.test(config.databaseUrl.trim())) {
+    throw new ConfigError('DATABASE_REPLICA_URL needs a PostgreSQL DATABASE_URL (the primary it replicates)');
+  }
+  if (replicaUrl.trim() === config.databaseUrl.trim()) {
+    throw new ConfigError('DATABASE_REPLICA_URL names the primary itself: name its replica, or leave it unset');
+  }
+  if (config.environment === 'production' && tlsLevel(replicaUrl) < tlsLevel(config.databaseUrl)) {
+    // Records are health data: the replica's connection is held to the primary's TLS (ASVS V9.2.2).
+    throw new ConfigError('production requires DATABASE_REPLICA_URL to use TLS as DATABASE_URL does (its sslmode)');
+  }
+}
+
+/** How strictly a PostgreSQL URL asks for TLS: libpq's `sslmode` order (0 none … 3 verify-full). */
+function tlsLevel(url: string): number {
+  let params: URLSearchParams;
+  try {
+    params = new URL(url).searchParams;
+  } catch {
+    return 0;
+  }
+  const mode = params.get('sslmode');
+  if (mode) return { require: 1, 'verify-ca': 2, 'verify-full': 3 }[mode] ?? 0;
+  return params.get('ssl') === 'true' || params.get('ssl') === '1' ? 1 : 0;
 }
 
 /**

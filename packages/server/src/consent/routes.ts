@@ -12,7 +12,7 @@ import { findOrganisation } from '../auth/clients/organisations.js';
 import { finishInteraction, loadInteraction } from '../auth/interaction/interactions.js';
 import { EXPORT_KEY_PARAM } from '../auth/provider/request-policy.js';
 import type { Clock } from '../clock.js';
-import { type Database, findCitizenById, inTransaction, listVisitedInstitutions } from '../db/index.js';
+import { type Database, findCitizenById, inTransaction, listVisitedInstitutions, replicaRead } from '../db/index.js';
 import { ProblemError } from '../errors/problems.js';
 import { isLocale, type Locale } from '../pages/i18n.js';
 import { requestLocale } from '../pages/request-locale.js';
@@ -112,7 +112,8 @@ async function sendPage(
     app,
     organisation,
     requested: req.requested,
-    institutions: await listVisitedInstitutions(deps.db, req.citizenId),
+    // The exclusion list is drawn from the records: the read replica may serve it (db/replica.ts).
+    institutions: await replicaRead(deps.db, (reader) => listVisitedInstitutions(reader, req.citizenId)),
     choices,
     errors,
     citizen: await findCitizenById(deps.db, req.citizenId),

@@ -13,6 +13,7 @@ import {
 } from 'kysely';
 import pg from 'pg';
 import { DatabaseError } from './errors.js';
+import type { ReplicaReads } from './replica.js';
 import type { Schema } from './schema.js';
 import { cachingStatements } from './statement-cache.js';
 import { type Dialect, parseDatabaseUrl, redactDatabaseUrl } from './url.js';
@@ -21,8 +22,26 @@ import { type Dialect, parseDatabaseUrl, redactDatabaseUrl } from './url.js';
 export interface Database {
   readonly kysely: Kysely<Schema>;
   readonly dialect: Dialect;
+  /**
+   * The read replica beside this (primary) database, when `DATABASE_REPLICA_URL` names one
+   * (`db/replica.ts`). Never read it directly: `replicaRead(db, (reader) => …)` picks the replica
+   * or the primary by the replica's health and lag, and retries on the primary.
+   */
+  readonly reads?: ReplicaReads;
   /** Closes the connection (SQLite) or the pool (PostgreSQL). Safe to call twice. */
   close(): Promise<void>;
+}
+
+/**
+ * What a read that may be a little stale runs on: the primary `Database` itself, or the read
+ * replica inside `replicaRead` (at most `DATABASE_REPLICA_MAX_LAG_S` behind). Repositories take
+ * one only for data where that is harmless: records and the provision history. Everything that
+ * decides access (consents, tickets, tokens, sign-in, audit) takes a `Database`, which a replica
+ * handle is not (it has no `close`), so the compiler refuses to read those from the replica.
+ */
+export interface StaleReader {
+  readonly kysely: Kysely<Schema>;
+  readonly dialect: Dialect;
 }
 
 /** The driver handle under Kysely, for bulk paths that Kysely's query compiler would slow down. */
@@ -164,22 +183,7 @@ function immediateTransactions(dialect: SqliteDialect): SqliteDialect {
 }
 
 async function openPostgres(connectionString: string, { onQuery }: OpenOptions): Promise<Database> {
-  const pool = new pg.Pool({
-    connectionString,
-    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
-    // TCP keepalive finds a connection to a server that vanished without closing it.
-    keepAlive: true,
-    application_name: 'healthbank',
-  });
-  // An idle pooled connection that the server drops emits 'error' on the pool; without a
-  // listener Node would exit. The pool discards that client and the next query reconnects or
-  // fails with its own error, so there is nothing more to do here.
-  pool.on('error', () => {});
-  // A client that is checked out (between two statements of a transaction) has no such listener:
-  // PostgreSQL going away then emitted an unhandled 'error' and killed the process (found by
-  // `npm run chaos`). The statement in flight still fails with its own error, and the pool
-  // discards the broken client when it is released.
-  pool.on('connect', (client) => client.on('error', () => {}));
+  const pool = postgresPool(connectionString, 'healthbank');
   const kysely = new Kysely<Schema>({ dialect: new PostgresDialect({ pool }), ...observed(onQuery) });
   try {
     await sql`select 1`.execute(kysely);
@@ -195,6 +199,39 @@ async function openPostgres(connectionString: string, { onQuery }: OpenOptions):
     );
   }
   return register(kysely, 'postgres', { dialect: 'postgres', pool });
+}
+
+/**
+ * Kysely over a pool to a read replica, with the primary's pool settings. It connects at its first
+ * query, not here: a replica that is down must not keep the platform from starting, since the
+ * primary can serve every read (`db/replica.ts` finds out and routes around it).
+ */
+export function replicaKysely(connectionString: string): Kysely<Schema> {
+  // A distinct application_name tells the replica's connections apart in pg_stat_activity.
+  return new Kysely<Schema>({
+    dialect: new PostgresDialect({ pool: postgresPool(connectionString, 'healthbank-replica') }),
+  });
+}
+
+/** A pool to PostgreSQL with the platform's connection settings, not yet connected. */
+function postgresPool(connectionString: string, applicationName: string): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // TCP keepalive finds a connection to a server that vanished without closing it.
+    keepAlive: true,
+    application_name: applicationName,
+  });
+  // An idle pooled connection that the server drops emits 'error' on the pool; without a
+  // listener Node would exit. The pool discards that client and the next query reconnects or
+  // fails with its own error, so there is nothing more to do here.
+  pool.on('error', () => {});
+  // A client that is checked out (between two statements of a transaction) has no such listener:
+  // PostgreSQL going away then emitted an unhandled 'error' and killed the process (found by
+  // `npm run chaos`). The statement in flight still fails with its own error, and the pool
+  // discards the broken client when it is released.
+  pool.on('connect', (client) => client.on('error', () => {}));
+  return pool;
 }
 
 /** Kysely's query log, narrowed to the statement's text. */
@@ -228,6 +265,25 @@ export async function executeWithoutSync<R>(
       native.sqlite.pragma(`synchronous = ${SYNC_DURABLE}`);
     }
   });
+}
+
+/**
+ * `db` with a read replica beside it: the same primary, with `reads` set; closing it stops the
+ * replica's monitor and closes both. Internal to the storage layer (`attachReplica`).
+ */
+export function withReads(db: Database, reads: ReplicaReads): Database {
+  let closing: Promise<void> | undefined;
+  const attached: Database = {
+    kysely: db.kysely,
+    dialect: db.dialect,
+    reads,
+    close() {
+      closing ??= reads.close().finally(() => db.close());
+      return closing;
+    },
+  };
+  natives.set(attached, nativeHandle(db));
+  return attached;
 }
 
 function register(kysely: Kysely<Schema>, dialect: Dialect, native: NativeHandle): Database {

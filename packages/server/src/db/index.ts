@@ -11,7 +11,7 @@ export {
   listPersonas,
   type StoredCitizen,
 } from './citizens.js';
-export { type Database, executeWithoutSync, type OpenOptions, openDatabase } from './connection.js';
+export { type Database, executeWithoutSync, type OpenOptions, openDatabase, type StaleReader } from './connection.js';
 export {
   type CitizenContacts,
   CONTACT_KINDS,
@@ -29,6 +29,14 @@ export { type InsertCounts, insertPopulation } from './insert.js';
 export { assertMigrated, migrateToLatest } from './migrate.js';
 export { recordJson, storedPayload } from './record-json.js';
 export { listVisitedInstitutions, readRecords, readRecordsJson } from './records.js';
+export {
+  attachReplica,
+  type ReplicaLogger,
+  type ReplicaOptions,
+  type ReplicaReads,
+  type ReplicaState,
+  replicaRead,
+} from './replica.js';
 export type { Schema } from './schema.js';
 export { type SeedOptions, seedPopulation } from './seed.js';
 export { type PopulationStats, populationStats } from './stats.js';

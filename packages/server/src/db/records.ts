@@ -9,7 +9,7 @@ import {
   type RecordsByCategory,
 } from '@healthbank/records';
 import { type CompiledQuery, sql } from 'kysely';
-import type { Database } from './connection.js';
+import type { StaleReader } from './connection.js';
 import { DatabaseError } from './errors.js';
 import { recordJson } from './record-json.js';
 
@@ -18,7 +18,7 @@ import { recordJson } from './record-json.js';
  * `records_by_citizen_category_date` except the institution exclusion, which filters the
  * citizen's own rows; nothing in it scans beyond one citizen.
  */
-function selectedRecords(db: Database, citizenId: number, query: RecordQuery, categories: CategoryId[]) {
+function selectedRecords(db: StaleReader, citizenId: number, query: RecordQuery, categories: CategoryId[]) {
   if (categories.length === 0) throw new DatabaseError('invalid_query', 'no category given');
   let select = db.kysely.selectFrom('records').where('citizen_id', '=', citizenId).where('category', 'in', categories);
   if (query.from !== undefined) select = select.where('date', '>=', query.from);
@@ -33,7 +33,7 @@ function selectedRecords(db: Database, citizenId: number, query: RecordQuery, ca
 }
 
 /** The SELECT behind {@link readRecords}, exported so tests can EXPLAIN exactly what runs. */
-export function recordsSelect(db: Database, citizenId: number, query: RecordQuery) {
+export function recordsSelect(db: StaleReader, citizenId: number, query: RecordQuery) {
   // Both databases compare these columns bytewise (SQLite BINARY, PostgreSQL collate "C"), so
   // the order is the same everywhere and matches JavaScript's default string comparison for ids.
   return selectedRecords(db, citizenId, query, checkQuery(query))
@@ -58,7 +58,7 @@ export function recordsSelect(db: Database, citizenId: number, query: RecordQuer
  * records.lab?.map((r) => r.value);
  * ```
  */
-export async function readRecords(db: Database, citizenId: number, query: RecordQuery): Promise<RecordsByCategory> {
+export async function readRecords(db: StaleReader, citizenId: number, query: RecordQuery): Promise<RecordsByCategory> {
   const requested = new Set(checkQuery(query));
   const result: Partial<Record<CategoryId, HealthRecord[]>> = {};
   for (const id of CATEGORY_IDS) if (requested.has(id)) result[id] = [];
@@ -76,7 +76,7 @@ interface JsonRow {
 }
 
 /** The query behind {@link readRecordsJson}, compiled, so tests can EXPLAIN exactly what runs. */
-export function recordsJsonQuery(db: Database, citizenId: number, query: RecordQuery): CompiledQuery<JsonRow> {
+export function recordsJsonQuery(db: StaleReader, citizenId: number, query: RecordQuery): CompiledQuery<JsonRow> {
   const categories = checkQuery(query);
   if (db.dialect === 'sqlite') {
     // The aggregate's own ORDER BY fixes the order inside each array (date, then id), as readRecords
@@ -126,7 +126,7 @@ export function recordsJsonQuery(db: Database, citizenId: number, query: RecordQ
  * ```
  */
 export async function readRecordsJson(
-  db: Database,
+  db: StaleReader,
   citizenId: number,
   query: RecordQuery,
 ): Promise<Partial<Record<CategoryId, { count: number; json: Uint8Array }>>> {
@@ -163,7 +163,7 @@ function checkQuery(query: RecordQuery): CategoryId[] {
  * await listVisitedInstitutions(db, citizen.id); // [{ code: '0101090517', name: '臺大醫院' }, …]
  * ```
  */
-export async function listVisitedInstitutions(db: Database, citizenId: number): Promise<Institution[]> {
+export async function listVisitedInstitutions(db: StaleReader, citizenId: number): Promise<Institution[]> {
   const json = recordJson('r');
   const name =
     db.dialect === 'postgres'

@@ -13,7 +13,7 @@ import {
   toMhb,
 } from '@healthbank/records';
 import { type Consent, recordQueryOf } from '../consent/model.js';
-import { type Database, readRecords, readRecordsJson } from '../db/index.js';
+import { readRecords, readRecordsJson, type StaleReader } from '../db/index.js';
 import type { ExportFacts } from './envelope.js';
 
 export interface ContentRequest {
@@ -39,7 +39,10 @@ export const pairwiseSystemOf = (issuer: string) => `${issuer}/fhir/sid/pairwise
 /** The FHIR identifier system of export ids (Bundle.identifier). */
 export const exportSystemOf = (issuer: string) => `${issuer}/fhir/sid/export`;
 
-async function patientFacts(db: Database, citizenId: number): Promise<{ sex: 'female' | 'male'; birthDate: string }> {
+async function patientFacts(
+  db: StaleReader,
+  citizenId: number,
+): Promise<{ sex: 'female' | 'male'; birthDate: string }> {
   const row = await db.kysely
     .selectFrom('citizens')
     .select(['sex', 'birth_date'])
@@ -79,14 +82,15 @@ function serialize(
 }
 
 /**
- * Reads the consented records and serializes them.
+ * Reads the consented records and serializes them. `db` may be the read replica (the route reads
+ * through `replicaRead`): whether the consent allows the export was decided on the primary before.
  *
  * @example
  * ```ts
  * const { bytes, counts } = await assembleContent(db, { consent, format: 'records', subject, issuer, exportId, now });
  * ```
  */
-export async function assembleContent(db: Database, request: ContentRequest): Promise<AssembledContent> {
+export async function assembleContent(db: StaleReader, request: ContentRequest): Promise<AssembledContent> {
   const { consent, format } = request;
   const counts: ExportCounts = {};
   if (format === 'records') {

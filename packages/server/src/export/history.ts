@@ -6,7 +6,7 @@ import type { CategoryId, ExportClaims, ExportContentFormat, ExportCounts } from
 import { appendAudit } from '../audit/index.js';
 import { auditKysely } from '../audit/tables.js';
 import { authKysely } from '../auth/tables.js';
-import { type Database, inTransaction } from '../db/index.js';
+import { type Database, inTransaction, type StaleReader } from '../db/index.js';
 import { notify } from '../notifications/repository.js';
 import { exportKysely } from './tables.js';
 
@@ -93,7 +93,8 @@ async function insertExport(
 }
 
 /**
- * One citizen's exports, newest first (the portal's provision history).
+ * One citizen's exports, newest first (the portal's provision history). `db` may be the read
+ * replica: a file made a moment ago may be missing from the list for up to the lag bound.
  *
  * @example
  * ```ts
@@ -101,7 +102,7 @@ async function insertExport(
  * latest?.counts.lab; // how many lab results the app received
  * ```
  */
-export async function listExports(db: Database, citizenId: number): Promise<ExportEntry[]> {
+export async function listExports(db: StaleReader, citizenId: number): Promise<ExportEntry[]> {
   const rows = await exportKysely(db)
     .selectFrom('exports')
     .selectAll()

@@ -28,7 +28,7 @@ import type { Config } from '../config/config.js';
 import { isConsentActive } from '../consent/model.js';
 import { findConsent } from '../consent/repository.js';
 import { revokeConsent } from '../consent/revoke.js';
-import type { Database } from '../db/index.js';
+import { type Database, replicaRead } from '../db/index.js';
 import { ProblemError } from '../errors/problems.js';
 import { authorize, challenge, provenTicket } from './access.js';
 import { assembleContent, exportFacts } from './content.js';
@@ -148,7 +148,10 @@ export function registerExportRoutes(app: FastifyInstance, deps: ExportRouteDeps
       const subject = pairwiseSubject(deps.config.secret, client.organisationId, String(consent.citizenId));
       const scoped = { ...consent, categories: ticketCategories(ticket, consent) };
       const request = { consent: scoped, format, subject, issuer, exportId, now };
-      const content = await assembleContent(db, request);
+      // The records may come from the read replica (db/replica.ts): everything above that decides
+      // whether this file may be made (ticket, consent, revocation, app status, the daily bound) was
+      // read from the primary, so a revocation is honoured at once however far the replica lags.
+      const content = await replicaRead(db, (reader) => assembleContent(reader, request));
       const { file, claims } = await sealExportFile({
         facts: exportFacts(request, content),
         content: content.bytes,

@@ -58,6 +58,6 @@ export type ExportTables = AuthTables & {
 };
 
 /** The database with the export (and authorization) tables typed. */
-export function exportKysely(db: Database): Kysely<Schema & ExportTables> {
+export function exportKysely(db: Pick<Database, 'kysely'>): Kysely<Schema & ExportTables> {
   return db.kysely.withTables<ExportTables>();
 }
