@@ -23,7 +23,7 @@
  * Writes bench/results/scale.json and prints tables.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATEGORY_IDS } from '@healthbank/records';
@@ -53,7 +53,7 @@ import { formatTable } from './lib/table.js';
 
 const PROCESS_COUNTS = [1, 2] as const;
 const SANDBOX_CITIZENS = 1000;
-const LOAD = { concurrency: 8, warmupMs: 3_000, durationMs: 10_000, maxRequests: 200_000 };
+const LOAD = { concurrency: 8, warmupMs: 8_000, durationMs: 10_000, maxRequests: 200_000 };
 const EXPORT_CITIZENS = 20;
 const CONSENTS_PER_CITIZEN = 12;
 /** EXPORTS_PER_DAY: the files one consent gives. */
@@ -77,9 +77,26 @@ async function main(): Promise<void> {
     console.log(`scale: skipped (${skipped.skipped})`);
     return;
   }
-  const runs = await processes(pgUrl);
-  const storage = await partitionedStorage(pgUrl);
-  const result = report(runs, storage, (performance.now() - started) / 1000);
+  // HEALTHBANK_BENCH_SCALE_ONLY=processes|storage measures one part again and keeps the other
+  // part of the last scale.json as it was (each part carries its own date).
+  const only = process.env.HEALTHBANK_BENCH_SCALE_ONLY;
+  if (only !== undefined && only !== 'processes' && only !== 'storage') {
+    throw new Error('HEALTHBANK_BENCH_SCALE_ONLY must be processes or storage');
+  }
+  const previous = only ? (JSON.parse(await readFile(out, 'utf8')) as Record<string, unknown>) : {};
+  const processesPart = only === 'storage' ? previous.processes : processesReport(await processes(pgUrl));
+  const storagePart = only === 'processes' ? previous.storage : storageReport(await partitionedStorage(pgUrl));
+  const runtimeSeconds = (performance.now() - started) / 1000;
+  console.log(`\nruntime ${Math.round(runtimeSeconds)} s`);
+  const result = {
+    benchmark: 'scale',
+    date: new Date().toISOString(),
+    runtimeSeconds: Math.round(runtimeSeconds),
+    machine: machineFacts(),
+    ...(only ? { remeasured: only } : {}),
+    processes: processesPart,
+    storage: storagePart,
+  };
   await writeFile(out, `${JSON.stringify(result, null, 2)}\n`);
   console.log(`\nwrote ${out}`);
 }
@@ -364,8 +381,8 @@ function loadFigures(result: LoadResult) {
   };
 }
 
-function report(runs: ProcessRun[], storage: StorageResult, runtimeSeconds: number) {
-  const n = (v: number) => v.toLocaleString('en-US');
+/** Prints the processes' table and returns their part of scale.json. */
+function processesReport(runs: ProcessRun[]) {
   const processesFigures = runs.map((r) => ({
     processes: r.processes,
     tokens: loadFigures(r.tokens),
@@ -400,7 +417,25 @@ function report(runs: ProcessRun[], storage: StorageResult, runtimeSeconds: numb
       ]),
     ),
   );
+  return {
+    date: new Date().toISOString(),
+    settings: {
+      ...LOAD,
+      sandboxCitizens: SANDBOX_CITIZENS,
+      exportCitizens: EXPORT_CITIZENS,
+      consentsPerCitizen: CONSENTS_PER_CITIZEN,
+    },
+    runs: processesFigures,
+    tokensPerSecondVsOneProcess: ratio((x) => x.tokens.perSecond),
+    exportsPerSecondVsOneProcess: ratio((x) => x.exports.perSecond),
+    tokenCpuPerRequestVsOneProcess: ratio((x) => x.tokens.serverCpuMsPerRequest),
+    exportCpuPerRequestVsOneProcess: ratio((x) => x.exports.serverCpuMsPerRequest),
+  };
+}
 
+/** Prints the storage tables and returns their part of scale.json. */
+function storageReport(storage: StorageResult) {
+  const n = (v: number) => v.toLocaleString('en-US');
   const records = storage.phases.reduce((sum, p) => sum + p.records, 0);
   const insertMs = storage.phases.reduce((sum, p) => sum + p.insertMs, 0);
   const seedingRate = records / (insertMs / 1000);
@@ -480,61 +515,41 @@ function report(runs: ProcessRun[], storage: StorageResult, runtimeSeconds: numb
       ],
     ),
   );
-  console.log(`\nruntime ${Math.round(runtimeSeconds)} s`);
-
   return {
-    benchmark: 'scale',
     date: new Date().toISOString(),
-    runtimeSeconds: Math.round(runtimeSeconds),
-    machine: machineFacts(),
-    processes: {
-      settings: {
-        ...LOAD,
-        sandboxCitizens: SANDBOX_CITIZENS,
-        exportCitizens: EXPORT_CITIZENS,
-        consentsPerCitizen: CONSENTS_PER_CITIZEN,
-      },
-      runs: processesFigures,
-      tokensPerSecondVsOneProcess: ratio((x) => x.tokens.perSecond),
-      exportsPerSecondVsOneProcess: ratio((x) => x.exports.perSecond),
-      tokenCpuPerRequestVsOneProcess: ratio((x) => x.tokens.serverCpuMsPerRequest),
-      exportCpuPerRequestVsOneProcess: ratio((x) => x.exports.serverCpuMsPerRequest),
+    citizens: [storage.small, storage.large],
+    records,
+    seeding: {
+      method: 'COPY FROM STDIN (pg-copy-streams), citizens by INSERT … unnest() RETURNING',
+      recordsPerSecond: Math.round(seedingRate),
+      target: SEEDING_TARGET,
+      vsTarget: round(seedingRate / SEEDING_TARGET),
+      generatorRecordsPerSecond: Math.round(generatorRate),
+      vsGenerator: round(seedingRate / generatorRate),
+      phases: storage.phases.map((p) => ({
+        upToCitizens: p.citizens,
+        records: p.records,
+        recordsPerSecond: Math.round(p.records / (p.insertMs / 1000)),
+      })),
     },
-    storage: {
-      citizens: [storage.small, storage.large],
-      records,
-      seeding: {
-        method: 'COPY FROM STDIN (pg-copy-streams), citizens by INSERT … unnest() RETURNING',
-        recordsPerSecond: Math.round(seedingRate),
-        target: SEEDING_TARGET,
-        vsTarget: round(seedingRate / SEEDING_TARGET),
-        generatorRecordsPerSecond: Math.round(generatorRate),
-        vsGenerator: round(seedingRate / generatorRate),
-        phases: storage.phases.map((p) => ({
-          upToCitizens: p.citizens,
-          records: p.records,
-          recordsPerSecond: Math.round(p.records / (p.insertMs / 1000)),
-        })),
-      },
-      reads: {
-        heavyCitizenRecords: storage.heavyRecords,
-        reads: READS,
-        warmup: WARMUP,
-        at: reads,
-        ratioP50: readRatio,
-        ratioP99: readRatioP99,
-        target: READ_RATIO_TARGET,
-      },
-      bytesPerRecord: {
-        atCitizens: storage.small,
-        records: after.records,
-        before: { layout: 'migration 0016', ...roundBytes(before), total: round(total(before)) },
-        after: { layout: 'migration 0017', ...roundBytes(after), total: round(total(after)) },
-        ratio: round(total(after) / total(before)),
-      },
-      readsInBothLayouts: { atCitizens: storage.small, ...layoutReads },
-      diskBytesAtLarge: storage.diskBytes,
+    reads: {
+      heavyCitizenRecords: storage.heavyRecords,
+      reads: READS,
+      warmup: WARMUP,
+      at: reads,
+      ratioP50: readRatio,
+      ratioP99: readRatioP99,
+      target: READ_RATIO_TARGET,
     },
+    bytesPerRecord: {
+      atCitizens: storage.small,
+      records: after.records,
+      before: { layout: 'migration 0016', ...roundBytes(before), total: round(total(before)) },
+      after: { layout: 'migration 0017', ...roundBytes(after), total: round(total(after)) },
+      ratio: round(total(after) / total(before)),
+    },
+    readsInBothLayouts: { atCitizens: storage.small, ...layoutReads },
+    diskBytesAtLarge: storage.diskBytes,
   };
 }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openDatabase, populationStats } from '@healthbank/server';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HEALTHBANK_BIN, waitForLine } from './support/process.js';
+import { collectOutput, HEALTHBANK_BIN, waitForLine } from './support/process.js';
 
 describe('healthbank start', () => {
   const dir = mkdtempSync(join(tmpdir(), 'healthbank-start-'));
@@ -86,24 +86,17 @@ describe('healthbank start', () => {
 
   it('writes a log for people in development: readable lines, none per request', async () => {
     const child = start({ LOG_LEVEL: 'info' });
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr?.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
+    const output = collectOutput(child);
     const [, url] = await waitForLine(child, /Platform {3}(http:\/\/localhost:\d+)\//, 60_000);
     for (const path of ['/', '/healthz', '/no-such-page']) await (await fetch(`${url}${path}`)).arrayBuffer();
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
     await exited;
-    expect(stdout).toMatch(/^\d\d:\d\d:\d\d info {2}Server listening at http:\/\/127\.0\.0\.1:\d+$/m);
-    expect(stdout.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
-    expect(stdout).not.toMatch(/incoming request|request completed|no-such-page/);
+    expect(output.stdout).toMatch(/^\d\d:\d\d:\d\d info {2}Server listening at http:\/\/127\.0\.0\.1:\d+$/m);
+    expect(output.stdout.split('\n').filter((line) => line.startsWith('{'))).toEqual([]);
+    expect(output.stdout).not.toMatch(/incoming request|request completed|no-such-page/);
     // oidc-provider supports the LTS lines from 22; on those (CI's second pass runs Node 24) a start is quiet.
-    if (Number(process.versions.node.split('.')[0]) >= 22) expect(stderr).toBe('');
+    if (Number(process.versions.node.split('.')[0]) >= 22) expect(output.stderr).toBe('');
   });
 
   it('without a sandbox seeds nothing and registers no example app', async () => {

@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import { migrateToLatest, openDatabase, verifyAuditLog } from '@healthbank/server';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../packages/cli/src/testing.js';
-import { HEALTHBANK_BIN } from './support/process.js';
+import { collectOutput, HEALTHBANK_BIN } from './support/process.js';
 
 /**
  * A process writing audit entries as fast as it can, from `startAt` on (the built server, as a
@@ -132,21 +132,14 @@ describe('healthbank start --workers', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     children.push(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout?.on('data', (c: Buffer) => {
-      stdout += c.toString();
-    });
-    child.stderr?.on('data', (c: Buffer) => {
-      stderr += c.toString();
-    });
+    const output = collectOutput(child);
     const until = async <T>(find: () => T | undefined, what: string, timeoutMs = 20_000): Promise<T> => {
       const deadline = Date.now() + timeoutMs;
       for (;;) {
         const found = find();
         if (found !== undefined) return found;
         if (child.exitCode !== null || Date.now() > deadline) {
-          throw new Error(`no ${what}; stdout:\n${stdout}\nstderr:\n${stderr}`);
+          throw new Error(`no ${what}; stdout:\n${output.stdout}\nstderr:\n${output.stderr}`);
         }
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -154,14 +147,17 @@ describe('healthbank start --workers', () => {
     /** The pids of the JSON log lines of answered requests from `offset` on. */
     const answeredBy = (offset: number) =>
       new Set(
-        stdout
+        output.stdout
           .slice(offset)
           .split('\n')
           .filter((line) => line.includes('"msg":"request completed"'))
           .map((line) => (JSON.parse(line) as { pid: number }).pid),
       );
 
-    const banner = await until(() => (/Press Ctrl\+C to stop\./.test(stdout) ? stdout : undefined), 'banner');
+    const banner = await until(
+      () => (/Press Ctrl\+C to stop\./.test(output.stdout) ? output.stdout : undefined),
+      'banner',
+    );
     // One banner, by the primary.
     expect(banner.match(/healthbank is running/g)).toHaveLength(1);
     const platform = /Platform {3}(http:\/\/localhost:\d+)\//.exec(banner)?.[1] ?? '';
@@ -175,7 +171,7 @@ describe('healthbank start --workers', () => {
     expect(new Set(pids).size).toBe(2);
 
     // Each new connection goes to the next worker: both answer, on both realms' ports.
-    let offset = stdout.length;
+    let offset = output.stdout.length;
     for (let i = 0; i < 4; i++) {
       expect(await getOnce(`${platform.replace('localhost', '127.0.0.1')}/healthz`)).toBe(200);
       expect(await getOnce(`${sandbox}/healthz`)).toBe(200);
@@ -188,16 +184,17 @@ describe('healthbank start --workers', () => {
     const [killed, survivor] = pids as [number, number];
     process.kill(killed, 'SIGKILL');
     await until(
-      () => stderr.match(new RegExp(`worker ${killed} stopped \\(SIGKILL\\); starting another in 1 s`)) ?? undefined,
+      () =>
+        output.stderr.match(new RegExp(`worker ${killed} stopped \\(SIGKILL\\); starting another in 1 s`)) ?? undefined,
       'restart notice',
     );
     const replacement = Number(
-      (await until(() => /healthbank: worker (\d+) serving/.exec(stderr) ?? undefined, 'replacement'))[1],
+      (await until(() => /healthbank: worker (\d+) serving/.exec(output.stderr) ?? undefined, 'replacement'))[1],
     );
     expect([killed, survivor]).not.toContain(replacement);
     expect(parentOf(replacement)).toBe(child.pid);
     expect(parentOf(killed)).toBeUndefined();
-    offset = stdout.length;
+    offset = output.stdout.length;
     for (let i = 0; i < 4; i++) expect(await getOnce(`${sandbox}/healthz`)).toBe(200);
     expect(
       await until(() => (answeredBy(offset).size >= 2 ? answeredBy(offset) : undefined), 'answers after the restart'),
@@ -208,6 +205,6 @@ describe('healthbank start --workers', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect([survivor, replacement].map(parentOf)).toEqual([undefined, undefined]);
-    expect(stdout.match(/healthbank is running/g)).toHaveLength(1);
+    expect(output.stdout.match(/healthbank is running/g)).toHaveLength(1);
   }, 30_000);
 });

@@ -34,3 +34,15 @@ export function waitForLine(child: ChildProcess, pattern: RegExp, timeoutMs: num
     });
   });
 }
+
+/** Everything the child prints from now on, kept as it comes (read the properties when needed). */
+export function collectOutput(child: ChildProcess): { readonly stdout: string; readonly stderr: string } {
+  const output = { stdout: '', stderr: '' };
+  child.stdout?.on('data', (chunk: Buffer) => {
+    output.stdout += chunk.toString();
+  });
+  child.stderr?.on('data', (chunk: Buffer) => {
+    output.stderr += chunk.toString();
+  });
+  return output;
+}

@@ -72,15 +72,9 @@ export async function startCommand(
       await served.stop();
     });
   }
-  let servers: RunningRealms;
-  try {
-    servers = await serveRealms(config, db);
-  } catch (error) {
-    await db.close();
-    throw listenError(error, config) ?? error;
-  }
+  const servers = await serve(config, db);
   const stats = await populationStats(db);
-  const urls = { production: servers.production.url, ...(servers.sandbox ? { sandbox: servers.sandbox.url } : {}) };
+  const urls = servedUrls(servers);
   const running = await startExamples(io, config, examples);
   io.stdout.write(banner(config, urls, running, stats));
   return once(async () => {
@@ -96,19 +90,26 @@ export async function startCommand(
  */
 async function serveAsWorker(io: CliIo, config: Config): Promise<() => Promise<void>> {
   try {
-    const db = await connect(io, config.databaseUrl);
-    let servers: RunningRealms;
-    try {
-      servers = await serveRealms(config, db);
-    } catch (error) {
-      await db.close();
-      throw listenError(error, config) ?? error;
-    }
-    reportReady({ production: servers.production.url, ...(servers.sandbox ? { sandbox: servers.sandbox.url } : {}) });
+    const servers = await serve(config, await connect(io, config.databaseUrl));
+    reportReady(servedUrls(servers));
     return once(() => servers.close());
   } catch (error) {
     return reportFailure(error);
   }
+}
+
+/** Serves both realms over `db`; a listener that cannot start closes `db` and says why in one line. */
+async function serve(config: Config, db: Database): Promise<RunningRealms> {
+  try {
+    return await serveRealms(config, db);
+  } catch (error) {
+    await db.close();
+    throw listenError(error, config) ?? error;
+  }
+}
+
+function servedUrls(servers: RunningRealms): ServedUrls {
+  return { production: servers.production.url, ...(servers.sandbox ? { sandbox: servers.sandbox.url } : {}) };
 }
 
 /** A stop that runs once: a second signal (Ctrl+C, then SIGTERM) waits for the same stop. */
