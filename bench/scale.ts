@@ -42,7 +42,9 @@ import { createTestDatabase } from '../packages/server/src/db/testing.js';
 import { ServerProcess } from './chaos/server-process.js';
 import { ongoingRefreshToken, registerBenchBackend } from './lib/auth-platform.js';
 import { allowSandboxSignIn, mintTickets, registerExportApp, typicalCitizens } from './lib/export-platform.js';
+import { processesCpuMs } from './lib/load/cpu.js';
 import type { LoadResult, LoadTarget } from './lib/load/job.js';
+import { type OpenTarget, runOpenLoad } from './lib/load/open-loop.js';
 import { runLoad } from './lib/load/runner.js';
 import { machineFacts } from './lib/machine.js';
 import { databaseProcesses, type PlatformRef } from './lib/platform.js';
@@ -55,7 +57,7 @@ const PROCESS_COUNTS = [1, 2] as const;
 const SANDBOX_CITIZENS = 1000;
 const LOAD = { concurrency: 8, warmupMs: 8_000, durationMs: 10_000, maxRequests: 200_000 };
 const EXPORT_CITIZENS = 20;
-const CONSENTS_PER_CITIZEN = 12;
+const CONSENTS_PER_CITIZEN = 16;
 /** EXPORTS_PER_DAY: the files one consent gives. */
 const FILES_PER_CONSENT = 24;
 const SEEDING_TARGET = 50_000;
@@ -65,6 +67,22 @@ interface ProcessRun {
   processes: number;
   tokens: LoadResult;
   exports: LoadResult;
+  steady: SteadyResult;
+}
+
+/**
+ * The same offered load for one and two processes, well below what the machine serves (open loop:
+ * requests at a fixed rate, half refresh-token grants, half files): the cores are not
+ * oversubscribed, so the server's CPU per request compares the two fairly.
+ */
+const STEADY = { rate: 50, warmupSeconds: 5, seconds: 20 };
+
+interface SteadyResult {
+  rate: number;
+  requests: number;
+  failed: number;
+  p99Ms: number;
+  serverCpuMsPerRequest: number;
 }
 
 async function main(): Promise<void> {
@@ -178,7 +196,9 @@ async function processes(pgUrl: string): Promise<ProcessRun[]> {
       process.stderr.write(`${workers} process(es): refresh-token grants …\n`);
       const tokens = await load({ kind: 'refresh', credentials: backend.credentials, refreshToken });
       process.stderr.write(`${workers} process(es): export files …\n`);
-      const share = tickets.filter((_, n) => n % PROCESS_COUNTS.length === i);
+      // Each run has tickets of its own: a quarter for its closed loop, a quarter for its steady load.
+      const shareOf = (k: number) => tickets.filter((_, n) => n % (2 * PROCESS_COUNTS.length) === k);
+      const share = shareOf(2 * i);
       const exports = await load({
         kind: 'export-file',
         format: 'records',
@@ -195,7 +215,21 @@ async function processes(pgUrl: string): Promise<ProcessRun[]> {
             `${workers} process(es), ${label}: ${failed} failed; first: ${result.measured.firstFailure ?? result.warmup.firstFailure}`,
           );
       }
-      runs.push({ processes: workers, tokens, exports });
+      process.stderr.write(`${workers} process(es): steady load, ${STEADY.rate} requests/s …\n`);
+      const steady = await steadyLoad(
+        server,
+        [
+          { kind: 'refresh', credentials: backend.credentials, refreshToken },
+          {
+            kind: 'file',
+            dpopKey: exporter.dpopPrivateJwk,
+            tickets: shareOf(2 * i + 1).map(({ ticket }) => ({ ticket, files: FILES_PER_CONSENT })),
+          },
+        ],
+        () => processTree(server.pid),
+      );
+      if (steady.failed > 0) throw new Error(`${workers} process(es), steady load: ${steady.failed} failed`);
+      runs.push({ processes: workers, tokens, exports, steady });
     }
     return runs;
   } finally {
@@ -203,6 +237,46 @@ async function processes(pgUrl: string): Promise<ProcessRun[]> {
     server.close();
     await scratch.dispose();
   }
+}
+
+/** The steady open-loop load; the server's CPU is read when the measured phase starts and after it. */
+async function steadyLoad(
+  server: ServerProcess,
+  targets: OpenTarget[],
+  serverPids: () => number[],
+): Promise<SteadyResult> {
+  let startCpuMs = 0;
+  const phases = await runOpenLoad(
+    {
+      origin: server.sandboxUrl,
+      phases: [
+        { name: 'warm-up', rate: STEADY.rate, seconds: STEADY.warmupSeconds },
+        { name: 'steady', rate: STEADY.rate, seconds: STEADY.seconds },
+      ],
+      mix: targets.map((target) => ({ target, weight: 1 })),
+      timeoutMs: 10_000,
+    },
+    (index) => {
+      if (index === 1) startCpuMs = processesCpuMs(serverPids());
+    },
+  );
+  const endCpuMs = processesCpuMs(serverPids());
+  const measured = phases[1];
+  if (!measured) throw new Error('the steady phase did not run');
+  const ok = measured.samples.filter((x) => x.status === 200);
+  return {
+    rate: STEADY.rate,
+    requests: measured.sent,
+    failed: measured.sent - ok.length,
+    p99Ms: round(
+      percentile(
+        ok.map((x) => x.latencyMs),
+        99,
+      ),
+    ),
+    // The answers still in flight when the phase ends are a second's worth at most of 20 s.
+    serverCpuMsPerRequest: round((endCpuMs - startCpuMs) / measured.sent),
+  };
 }
 
 interface Bytes {
@@ -387,6 +461,7 @@ function processesReport(runs: ProcessRun[]) {
     processes: r.processes,
     tokens: loadFigures(r.tokens),
     exports: loadFigures(r.exports),
+    steady: r.steady,
   }));
   const [one] = processesFigures;
   const ratio = (get: (f: (typeof processesFigures)[number]) => number) =>
@@ -404,6 +479,9 @@ function processesReport(runs: ProcessRun[]) {
         '× 1 process',
         'export CPU ms/req',
         'export p99 ms',
+        `steady ${STEADY.rate}/s CPU ms/req`,
+        '× 1 process',
+        'steady p99 ms',
       ],
       processesFigures.map((f, i) => [
         f.processes,
@@ -414,6 +492,9 @@ function processesReport(runs: ProcessRun[]) {
         ratio((x) => x.exports.perSecond)[i],
         f.exports.serverCpuMsPerRequest,
         f.exports.p99Ms,
+        f.steady.serverCpuMsPerRequest,
+        ratio((x) => x.steady.serverCpuMsPerRequest)[i],
+        f.steady.p99Ms,
       ]),
     ),
   );
@@ -430,6 +511,7 @@ function processesReport(runs: ProcessRun[]) {
     exportsPerSecondVsOneProcess: ratio((x) => x.exports.perSecond),
     tokenCpuPerRequestVsOneProcess: ratio((x) => x.tokens.serverCpuMsPerRequest),
     exportCpuPerRequestVsOneProcess: ratio((x) => x.exports.serverCpuMsPerRequest),
+    steadyCpuPerRequestVsOneProcess: ratio((x) => x.steady.serverCpuMsPerRequest),
   };
 }
 

@@ -42,11 +42,16 @@ function processCpuMs(pids: readonly number[]): Map<number, number> {
   return result;
 }
 
-/** Several processes' CPU time together, in `process.cpuUsage()`'s shape (all of it as user time). */
-function processesCpuUsage(pids: readonly number[]): NodeJS.CpuUsage {
+/** Several processes' CPU time together (user plus system), in milliseconds. */
+export function processesCpuMs(pids: readonly number[]): number {
   let ms = 0;
   for (const value of processCpuMs(pids).values()) ms += value;
-  return { user: ms * 1000, system: 0 };
+  return ms;
+}
+
+/** Several processes' CPU time together, in `process.cpuUsage()`'s shape (all of it as user time). */
+function processesCpuUsage(pids: readonly number[]): NodeJS.CpuUsage {
+  return { user: processesCpuMs(pids) * 1000, system: 0 };
 }
 
 /**

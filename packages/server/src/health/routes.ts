@@ -9,8 +9,9 @@ import { ProblemError } from '../errors/problems.js';
  * replica (`DATABASE_REPLICA_URL`, db/replica.ts) the answer also says where the replica stands,
  * as one coarse word (`in_use`, `lagging`, `unreachable`, `retired`, `starting`): never its
  * address or lag, which the endpoint's anonymous callers have no use for (ASVS V14.3: no
- * unintended disclosure of the deployment's internals). A replica out of use leaves the platform healthy: the primary serves
- * its reads. Its transitions are logged by the first app served over the database.
+ * unintended disclosure of the deployment's internals). A replica out of use leaves the platform
+ * healthy: the primary serves its reads. Its transitions are logged by the first app served over
+ * the database.
  */
 export function registerHealthRoutes(app: FastifyInstance, db: Database): void {
   const reads = db.reads;
