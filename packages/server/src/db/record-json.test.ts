@@ -29,6 +29,16 @@ describe('storedPayload', () => {
   });
 
   it.each([
+    ['a date with a quote', { date: '2024-01-01"' }],
+    ['a date of another shape', { date: '2024/01/01' }],
+    ['an unknown category', { category: 'lab","x' }],
+  ])('refuses %s, which the SQL reassembly writes unescaped', (_, change) => {
+    expect(() => storedPayload({ ...(records[0] as HealthRecord), ...change } as HealthRecord)).toThrow(
+      expect.objectContaining({ code: 'invalid_record' }),
+    );
+  });
+
+  it.each([
     ['a quote', 'a"b'],
     ['a backslash', 'a\\b'],
     ['a newline', 'a\nb'],

@@ -5,7 +5,7 @@
  * 700; the database puts them back with a string concatenation when it reads, so the export route
  * still receives each record's JSON as one text, without parsing anything.
  */
-import type { HealthRecord } from '@healthbank/records';
+import { type HealthRecord, isCategoryId } from '@healthbank/records';
 import { type RawBuilder, sql } from 'kysely';
 import { DatabaseError } from './errors.js';
 
@@ -17,13 +17,17 @@ import { DatabaseError } from './errors.js';
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is the point.
 const ESCAPED = /["\\\u0000-\u001f]|\p{Cs}/u;
 
+/** `YYYY-MM-DD`: the only shape of a record's date, which the reassembly also writes unescaped. */
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
 /**
  * The rest of a record's JSON after its id, date and category: what the `payload` column holds.
  * Starts with `,` (more keys follow) or is `}`. Records whose JSON already starts with those three
  * keys (every record the synthetic generator and the record schema produce) come back byte for
  * byte; any other key order comes back with those three first, the rest in their own order.
  *
- * Throws `invalid_record` for an id that would need escaping in JSON.
+ * Throws `invalid_record` for an id that would need escaping in JSON, a date not `YYYY-MM-DD` or an
+ * unknown category.
  *
  * @example
  * ```ts
@@ -31,8 +35,14 @@ const ESCAPED = /["\\\u0000-\u001f]|\p{Cs}/u;
  * ```
  */
 export function storedPayload(record: HealthRecord): string {
+  // The export route hands the reassembled JSON to apps without parsing it, so what goes into it
+  // unescaped is checked against an allow list here, whatever validated the record before
+  // (ASVS V5.1.3: positive validation at the point of use).
   if (ESCAPED.test(record.id)) {
     throw new DatabaseError('invalid_record', 'a record id contains a quote, a backslash or a control character');
+  }
+  if (!ISO_DATE.test(record.date) || !isCategoryId(record.category)) {
+    throw new DatabaseError('invalid_record', `record ${record.id} has no YYYY-MM-DD date or no known category`);
   }
   // The common case, one serialization: the JSON already starts with the three keys.
   const json = JSON.stringify(record);
