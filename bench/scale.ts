@@ -177,10 +177,8 @@ async function processes(pgUrl: string): Promise<ProcessRun[]> {
         await server.start();
         while (processTree(server.pid).length < workers + 1) await new Promise((r) => setTimeout(r, 50));
       }
-      const options = {
-        serverPids: () => processTree(server.pid),
-        ...(databaseProcesses(scratch.db) ? { databasePids: databaseProcesses(scratch.db) } : {}),
-      };
+      const databasePids = databaseProcesses(scratch.db);
+      const options = { serverPids: () => processTree(server.pid), ...(databasePids ? { databasePids } : {}) };
       const load = (target: LoadTarget) =>
         runLoad(
           {
