@@ -15,7 +15,9 @@
  *    citizens (disjoint tickets per run, a consent gives 24 files a day). Reported: requests per
  *    second and the server's CPU per request (all its processes), the flat-cost figure that
  *    matters on a 2-core machine where the generator and PostgreSQL share the cores.
- * 2. Storage: the synthetic population seeded with COPY into the partitioned schema, timed reads
+ * 2. Storage: first the smaller population seeded end to end into two fresh databases as
+ *    `healthbank seed` does (generator included), one batch at a time and two at once; then the
+ *    population seeded with COPY into the partitioned schema (insert time only), timed reads
  *    of one heavy citizen's whole record set at both sizes (target ratio ≤ 1.3), and at the
  *    smaller size the bytes per record of the same rows in today's layout and in migration 0016's
  *    (unpartitioned, whole JSON, institution name column), built side by side in the same run.
@@ -27,6 +29,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CATEGORY_IDS } from '@healthbank/records';
+import { generatePopulation, PERSONA_COUNT } from '@healthbank/synth';
 import { sql } from 'kysely';
 import { registerOrganisation } from '../packages/server/src/auth/clients/organisations.js';
 import { freePort } from '../packages/server/src/auth/testing.js';
@@ -36,6 +39,7 @@ import {
   populationStats,
   readRecords,
   readRecordsJson,
+  seedPopulation,
 } from '../packages/server/src/db/index.js';
 import { textArrayLiteral } from '../packages/server/src/db/pg-array.js';
 import { createTestDatabase } from '../packages/server/src/db/testing.js';
@@ -49,7 +53,18 @@ import { runLoad } from './lib/load/runner.js';
 import { machineFacts } from './lib/machine.js';
 import { databaseProcesses, type PlatformRef } from './lib/platform.js';
 import { progressLine } from './lib/progress.js';
-import { generator, type Heavy, open, populationSizes, READS, runTarget, WARMUP } from './lib/seed-and-read.js';
+import {
+  AS_OF,
+  BATCH_CITIZENS,
+  generator,
+  type Heavy,
+  open,
+  populationSizes,
+  READS,
+  runTarget,
+  SEED,
+  WARMUP,
+} from './lib/seed-and-read.js';
 import { percentile, round } from './lib/stats.js';
 import { formatTable } from './lib/table.js';
 
@@ -403,9 +418,50 @@ interface LayoutComparison {
   reads: Record<'joined' | 'parsed', { beforeP50Ms: number; afterP50Ms: number; ratio: number }>;
 }
 
+/** One end-to-end seed of the smaller population, the generator included. */
+interface EndToEndSeed {
+  concurrency: number;
+  records: number;
+  ms: number;
+}
+
+/**
+ * Seeds a fresh scratch database as `healthbank seed` does, straight from the generator, once with
+ * one batch at a time and once with two: the pipelining's gain measured in the same run.
+ */
+async function endToEndSeeding(pgUrl: string, citizens: number): Promise<EndToEndSeed[]> {
+  const runs: EndToEndSeed[] = [];
+  for (const concurrency of [1, 2]) {
+    const scratch = await open('postgres', pgUrl);
+    try {
+      const progress = progressLine(
+        `postgres: end to end, ${concurrency} batch${concurrency > 1 ? 'es' : ''} at once`,
+        0,
+        citizens,
+      );
+      const t0 = performance.now();
+      const written = await seedPopulation(
+        scratch.db, // The generator adds the personas to the citizens it is asked for.
+        generatePopulation({ citizens: citizens - PERSONA_COUNT, seed: SEED, asOf: AS_OF }),
+        {
+          batchSize: BATCH_CITIZENS,
+          concurrency,
+          onProgress: (p) => progress.update(p.citizens, `${p.records.toLocaleString('en-US')} records`),
+        },
+      );
+      runs.push({ concurrency, records: written.records, ms: performance.now() - t0 });
+      progress.end();
+    } finally {
+      await scratch.dispose();
+    }
+  }
+  return runs;
+}
+
 interface StorageResult {
   small: number;
   large: number;
+  endToEnd: EndToEndSeed[];
   phases: { citizens: number; records: number; insertMs: number }[];
   reads: { citizens: number; samplesMs: number[] }[];
   heavyRecords: number;
@@ -415,6 +471,7 @@ interface StorageResult {
 
 async function partitionedStorage(pgUrl: string): Promise<StorageResult> {
   const [small, large] = populationSizes();
+  const endToEnd = await endToEndSeeding(pgUrl, small);
   const scratch = await open('postgres', pgUrl);
   try {
     let layouts: LayoutComparison | undefined;
@@ -425,6 +482,7 @@ async function partitionedStorage(pgUrl: string): Promise<StorageResult> {
     return {
       small,
       large,
+      endToEnd,
       phases: result.phases,
       reads: result.reads,
       heavyRecords: heavy.payloads.length,
@@ -549,6 +607,21 @@ function storageReport(storage: StorageResult) {
       ],
     ),
   );
+  const [oneAtATime] = storage.endToEnd;
+  const endToEnd = storage.endToEnd.map((r) => ({
+    concurrency: r.concurrency,
+    records: r.records,
+    recordsPerSecond: Math.round(r.records / (r.ms / 1000)),
+    vsOneAtATime: oneAtATime ? round(r.records / r.ms / (oneAtATime.records / oneAtATime.ms)) : Number.NaN,
+  }));
+  console.log('');
+  console.log(
+    formatTable(
+      `Seeding ${n(storage.small)} citizens end to end into a fresh database, as \`healthbank seed\` does (generator included)`,
+      ['batches at once', 'records', 'records/s', '× one at a time'],
+      endToEnd.map((r) => [r.concurrency, r.records, r.recordsPerSecond, r.vsOneAtATime]),
+    ),
+  );
   console.log('');
   console.log(
     formatTable(
@@ -600,7 +673,8 @@ function storageReport(storage: StorageResult) {
     citizens: [storage.small, storage.large],
     records,
     seeding: {
-      method: 'COPY FROM STDIN (pg-copy-streams), citizens by INSERT … unnest() RETURNING',
+      method:
+        'COPY FROM STDIN (pg-copy-streams), citizens by INSERT … unnest() RETURNING; seedPopulation with two batches at once, each in its own transaction; insert time only (generated ahead in windows of 8 batches)',
       recordsPerSecond: Math.round(seedingRate),
       target: SEEDING_TARGET,
       vsTarget: round(seedingRate / SEEDING_TARGET),
@@ -611,6 +685,7 @@ function storageReport(storage: StorageResult) {
         records: p.records,
         recordsPerSecond: Math.round(p.records / (p.insertMs / 1000)),
       })),
+      endToEnd: { citizens: storage.small, generatorIncluded: true, runs: endToEnd },
     },
     reads: {
       heavyCitizenRecords: storage.heavyRecords,

@@ -144,7 +144,7 @@ function* copyText(rows: readonly { citizenId: number; records: readonly HealthR
   let chunk = '';
   for (const { citizenId, records } of rows) {
     for (const r of records) {
-      chunk += `${citizenId}\t${copyField(r.id)}\t${r.category}\t${r.date}\t${copyField(institutionOf(r)?.code)}\t${copyField(storedPayload(r))}\n`;
+      chunk += `${citizenId}\t${copyField(r.id)}\t${r.category}\t${r.date}\t${copyField(institutionOf(r)?.code)}\t${copyJson(storedPayload(r))}\n`;
       if (chunk.length >= COPY_CHUNK) {
         yield chunk;
         chunk = '';
@@ -160,4 +160,13 @@ const COPY_ESCAPED: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': 
 function copyField(value: string | null | undefined): string {
   if (value === null || value === undefined) return '\\N';
   return value.replace(COPY_ESCAPES, (c) => COPY_ESCAPED[c] as string);
+}
+
+/**
+ * {@link copyField} for JSON.stringify's output, which never holds a raw tab, newline or carriage
+ * return (RFC 8259 §7 escapes them), so only backslashes need doubling; most records have none,
+ * and this is the longest field of every row.
+ */
+function copyJson(json: string): string {
+  return json.includes('\\') ? json.replaceAll('\\', '\\\\') : json;
 }

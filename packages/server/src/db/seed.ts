@@ -5,6 +5,12 @@ import { type InsertCounts, insertPopulation } from './insert.js';
 export interface SeedOptions {
   /** Citizens per transaction (default 500). */
   batchSize?: number;
+  /**
+   * Batches written at once, each in its own transaction on its own connection: by default 2 on
+   * PostgreSQL, where one batch's COPY keeps a server process busy while the next batch is being
+   * prepared and sent, and 1 on SQLite, whose single writer takes batches one at a time anyway.
+   */
+  concurrency?: number;
   /** Called after each committed batch with the running totals. */
   onProgress?: (progress: InsertCounts) => void;
   /**
@@ -19,8 +25,9 @@ const MAX_BATCH_RECORDS = 50_000;
 
 /**
  * Streams a population into the database in batches of one transaction each, holding only the
- * current batch in memory, so a generator of a million citizens can feed it directly. A failing
- * batch throws; the batches before it stay committed.
+ * batches being written and the one being gathered in memory, so a generator of a million
+ * citizens can feed it directly. A failing batch throws once the batches already being written
+ * have finished; the batches before it stay committed, and no batch starts after it.
  *
  * @example
  * ```ts
@@ -36,12 +43,18 @@ export async function seedPopulation(
 ): Promise<InsertCounts> {
   const batchSize = opts.batchSize ?? 500;
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError('batchSize must be a positive integer');
+  const concurrency = opts.concurrency ?? (db.dialect === 'postgres' ? 2 : 1);
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError('concurrency must be a positive integer');
+  }
   const total: InsertCounts = { citizens: 0, records: 0 };
+  const writing = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   let batch: CitizenRecords[] = [];
   let batchRecords = 0;
 
-  const flush = async () => {
-    const written = await insertPopulation(db, batch);
+  const write = async (citizens: CitizenRecords[]) => {
+    const written = await insertPopulation(db, citizens);
     if (opts.synthetic === false) {
       // After the batch's commit: a crash in between leaves them synthetic, i.e. unseen by
       // production, never real citizens shown in the sandbox.
@@ -51,25 +64,39 @@ export async function seedPopulation(
         .where(
           'national_id',
           'in',
-          batch.map((c) => c.citizen.nationalId),
+          citizens.map((c) => c.citizen.nationalId),
         )
         .execute();
     }
     total.citizens += written.citizens;
     total.records += written.records;
+    opts.onProgress?.({ ...total });
+  };
+
+  const flush = async () => {
+    const pending: Promise<void> = write(batch)
+      .catch((error: unknown) => {
+        failure ??= { error };
+      })
+      .finally(() => writing.delete(pending));
+    writing.add(pending);
     batch = [];
     batchRecords = 0;
-    opts.onProgress?.({ ...total });
-    // Let timers and I/O run between batches: a synchronous generator feeding synchronous
-    // SQLite inserts would otherwise hold the event loop for the whole seed.
-    await new Promise((resolve) => setImmediate(resolve));
+    while (writing.size >= concurrency) await Promise.race(writing);
   };
 
   for await (const citizen of population) {
+    if (failure) break;
     batch.push(citizen);
     batchRecords += citizen.records.length;
     if (batch.length >= batchSize || batchRecords >= MAX_BATCH_RECORDS) await flush();
+    // Let I/O and timers run between citizens: a synchronous generator would otherwise hold the
+    // event loop while it gathers a whole batch, starving the batches being written (their COPY
+    // streams wait on socket events) and everything else the process serves.
+    await new Promise((resolve) => setImmediate(resolve));
   }
-  if (batch.length > 0) await flush();
+  if (batch.length > 0 && !failure) await flush();
+  await Promise.all(writing);
+  if (failure) throw failure.error;
   return total;
 }

@@ -273,6 +273,7 @@ describe.each(testDatabases())('seeding on $label', (target) => {
       }
       const total = await seedPopulation(db, counted(), {
         batchSize: 8,
+        concurrency: 1,
         onProgress: (p) => progress.push({ ...p, yielded }),
       });
       expect(total).toEqual({ citizens: 50, records: 250 });
@@ -281,6 +282,95 @@ describe.each(testDatabases())('seeding on $label', (target) => {
       // Each batch is written as soon as it is full: the generator is never more than one batch ahead.
       for (const p of progress) expect(p.yielded).toBe(p.citizens);
       expect((await populationStats(db)).records).toBe(250);
+    });
+  });
+
+  it('stops at a failing batch: the batches before it stay, none starts after it, and its error is thrown', async () => {
+    await withTestDatabase(target, async ({ db }) => {
+      const citizens = [...fixturePopulation({ citizens: 40, seed: 4, recordsPerCitizen: 3 })];
+      // The second batch holds one national ID twice, so its own insert fails.
+      const second = citizens.slice(8, 16);
+      const clash = { ...(citizens[9] as CitizenRecords), records: [] };
+      const population = [...citizens.slice(0, 8), ...second.slice(0, 7), clash, ...citizens.slice(16)];
+      await expect(seedPopulation(db, population, { batchSize: 8 })).rejects.toThrow();
+      const present = async (c: CitizenRecords) =>
+        (await findCitizenByNationalId(db, c.citizen.nationalId)) !== undefined;
+      for (const c of citizens.slice(0, 8)) expect(await present(c)).toBe(true);
+      for (const c of second) expect(await present(c)).toBe(false);
+      // Batches already being written when the failure came may finish; the last one never starts.
+      for (const c of citizens.slice(32)) expect(await present(c)).toBe(false);
+    });
+  });
+
+  it.runIf(target.dialect === 'postgres')(
+    'writes two batches at once, each in its own transaction, so a stalled batch does not hold up the next',
+    async () => {
+      await withTestDatabase(target, async ({ db }) => {
+        const citizens = [...fixturePopulation({ citizens: 24, seed: 6, recordsPerCitizen: 3 })];
+        const first = citizens[0] as CitizenRecords;
+        // Another transaction inserts the first batch's first national ID and stays open: the
+        // first batch waits on that unique key (PostgreSQL blocks the second insert until the
+        // first transaction ends), while the second batch goes in beside it.
+        let rollBack: () => void = () => {};
+        let holding: () => void = () => {};
+        const held = new Promise<void>((resolve) => {
+          holding = resolve;
+        });
+        const blocker = db.kysely
+          .transaction()
+          .execute(async (trx) => {
+            await trx
+              .insertInto('citizens')
+              .values({
+                national_id: first.citizen.nationalId,
+                nhi_card_number: first.citizen.nhiCardNumber,
+                name: first.citizen.name,
+                sex: first.citizen.sex,
+                birth_date: first.citizen.birthDate,
+                county: first.citizen.county,
+                township: first.citizen.township,
+              })
+              .execute();
+            holding();
+            await new Promise<void>((resolve) => {
+              rollBack = resolve;
+            });
+            throw new Error('rolled back on purpose');
+          })
+          .catch(() => {});
+        await held;
+        // Batches written one after another would wait on the first for ever: give up after a
+        // while, and fail below.
+        let gaveUp = false;
+        const patience = setTimeout(() => {
+          gaveUp = true;
+          rollBack();
+        }, 10_000);
+        const commits: number[] = [];
+        const total = await seedPopulation(db, citizens, {
+          batchSize: 8,
+          concurrency: 2,
+          onProgress: (p) => {
+            commits.push(p.citizens);
+            rollBack();
+          },
+        });
+        clearTimeout(patience);
+        await blocker;
+        expect(total).toEqual({ citizens: 24, records: 72 });
+        // The first commit (the second batch's) came while the first batch was still waiting.
+        expect(gaveUp).toBe(false);
+        expect(commits).toEqual([8, 16, 24]);
+        for (const c of citizens) expect(await findCitizenByNationalId(db, c.citizen.nationalId)).toBeDefined();
+      });
+    },
+  );
+
+  it('refuses a concurrency that is not a positive whole number', async () => {
+    await withTestDatabase(target, async ({ db }) => {
+      for (const concurrency of [0, 1.5, -1]) {
+        await expect(seedPopulation(db, [], { concurrency })).rejects.toThrow(RangeError);
+      }
     });
   });
 });
