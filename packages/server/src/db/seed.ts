@@ -85,18 +85,22 @@ export async function seedPopulation(
     while (writing.size >= concurrency) await Promise.race(writing);
   };
 
-  for await (const citizen of population) {
-    if (failure) break;
-    batch.push(citizen);
-    batchRecords += citizen.records.length;
-    if (batch.length >= batchSize || batchRecords >= MAX_BATCH_RECORDS) await flush();
-    // Let I/O and timers run between citizens: a synchronous generator would otherwise hold the
-    // event loop while it gathers a whole batch, starving the batches being written (their COPY
-    // streams wait on socket events) and everything else the process serves.
-    await new Promise((resolve) => setImmediate(resolve));
+  try {
+    for await (const citizen of population) {
+      if (failure) break;
+      batch.push(citizen);
+      batchRecords += citizen.records.length;
+      if (batch.length >= batchSize || batchRecords >= MAX_BATCH_RECORDS) await flush();
+      // Let I/O and timers run between citizens: a synchronous generator would otherwise hold the
+      // event loop while it gathers a whole batch, starving the batches being written (their COPY
+      // streams wait on socket events) and everything else the process serves.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    if (batch.length > 0 && !failure) await flush();
+  } finally {
+    // Never return, or pass on the population's own error, while a batch is still being written.
+    await Promise.all(writing);
   }
-  if (batch.length > 0 && !failure) await flush();
-  await Promise.all(writing);
   if (failure) throw failure.error;
   return total;
 }

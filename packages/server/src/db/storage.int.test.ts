@@ -366,6 +366,20 @@ describe.each(testDatabases())('seeding on $label', (target) => {
     },
   );
 
+  it('passes on an error of the population itself only once the batches being written have finished', async () => {
+    await withTestDatabase(target, async ({ db }) => {
+      const citizens = [...fixturePopulation({ citizens: 8, seed: 8, recordsPerCitizen: 3 })];
+      function* breaking() {
+        yield* citizens;
+        throw new Error('the source broke');
+      }
+      await expect(seedPopulation(db, breaking(), { batchSize: 8, concurrency: 2 })).rejects.toThrow(
+        'the source broke',
+      );
+      expect(await populationStats(db)).toMatchObject({ citizens: 8, records: 24 });
+    });
+  });
+
   it('refuses a concurrency that is not a positive whole number', async () => {
     await withTestDatabase(target, async ({ db }) => {
       for (const concurrency of [0, 1.5, -1]) {
