@@ -440,8 +440,9 @@ async function endToEndSeeding(pgUrl: string, citizens: number): Promise<EndToEn
         citizens,
       );
       const t0 = performance.now();
+      // The generator adds the personas to the citizens it is asked for.
       const written = await seedPopulation(
-        scratch.db, // The generator adds the personas to the citizens it is asked for.
+        scratch.db,
         generatePopulation({ citizens: citizens - PERSONA_COUNT, seed: SEED, asOf: AS_OF }),
         {
           batchSize: BATCH_CITIZENS,

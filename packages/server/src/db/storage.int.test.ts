@@ -292,7 +292,7 @@ describe.each(testDatabases())('seeding on $label', (target) => {
       const second = citizens.slice(8, 16);
       const clash = { ...(citizens[9] as CitizenRecords), records: [] };
       const population = [...citizens.slice(0, 8), ...second.slice(0, 7), clash, ...citizens.slice(16)];
-      await expect(seedPopulation(db, population, { batchSize: 8 })).rejects.toThrow();
+      await expect(seedPopulation(db, population, { batchSize: 8 })).rejects.toThrow(/unique|duplicate/i);
       const present = async (c: CitizenRecords) =>
         (await findCitizenByNationalId(db, c.citizen.nationalId)) !== undefined;
       for (const c of citizens.slice(0, 8)) expect(await present(c)).toBe(true);
