@@ -59,6 +59,7 @@ import {
   generator,
   type Heavy,
   open,
+  type Phase,
   populationSizes,
   READS,
   runTarget,
@@ -463,7 +464,7 @@ interface StorageResult {
   small: number;
   large: number;
   endToEnd: EndToEndSeed[];
-  phases: { citizens: number; records: number; insertMs: number }[];
+  phases: Phase[];
   reads: { citizens: number; samplesMs: number[] }[];
   heavyRecords: number;
   layouts: LayoutComparison;
@@ -578,6 +579,7 @@ function storageReport(storage: StorageResult) {
   const records = storage.phases.reduce((sum, p) => sum + p.records, 0);
   const insertMs = storage.phases.reduce((sum, p) => sum + p.insertMs, 0);
   const seedingRate = records / (insertMs / 1000);
+  const phaseRates = storage.phases.map((p) => Math.round(p.records / (p.insertMs / 1000)));
   const generatorRate = generator.records / (generator.ms / 1000);
   const reads = storage.reads.map((r) => ({
     citizens: r.citizens,
@@ -597,13 +599,7 @@ function storageReport(storage: StorageResult) {
       [
         ['read p50 ms', atSmall?.p50Ms, atLarge?.p50Ms, readRatio, `≤ ${READ_RATIO_TARGET}`],
         ['read p99 ms', atSmall?.p99Ms, atLarge?.p99Ms, readRatioP99, ''],
-        [
-          'seeding records/s',
-          Math.round((storage.phases[0]?.records ?? 0) / ((storage.phases[0]?.insertMs ?? 1) / 1000)),
-          Math.round((storage.phases[1]?.records ?? 0) / ((storage.phases[1]?.insertMs ?? 1) / 1000)),
-          Math.round(seedingRate),
-          `≥ ${n(SEEDING_TARGET)}`,
-        ],
+        ['seeding records/s', phaseRates[0], phaseRates[1], Math.round(seedingRate), `≥ ${n(SEEDING_TARGET)}`],
         ['synth generator records/s (baseline)', undefined, undefined, Math.round(generatorRate), ''],
       ],
     ),
@@ -681,10 +677,10 @@ function storageReport(storage: StorageResult) {
       vsTarget: round(seedingRate / SEEDING_TARGET),
       generatorRecordsPerSecond: Math.round(generatorRate),
       vsGenerator: round(seedingRate / generatorRate),
-      phases: storage.phases.map((p) => ({
+      phases: storage.phases.map((p, i) => ({
         upToCitizens: p.citizens,
         records: p.records,
-        recordsPerSecond: Math.round(p.records / (p.insertMs / 1000)),
+        recordsPerSecond: phaseRates[i],
       })),
       endToEnd: { citizens: storage.small, generatorIncluded: true, runs: endToEnd },
     },
